@@ -1,0 +1,22 @@
+"""Configuration: niche definitions, tier schemes and scoring weights (YAML + pydantic)."""
+
+from creatorscout.config.loader import (
+    ConfigError,
+    list_niches,
+    load_niche,
+    load_scoring,
+    load_tiers,
+)
+from creatorscout.config.schema import Niche, ScoringConfig, TierConfig, TierScheme
+
+__all__ = [
+    "ConfigError",
+    "Niche",
+    "ScoringConfig",
+    "TierConfig",
+    "TierScheme",
+    "list_niches",
+    "load_niche",
+    "load_scoring",
+    "load_tiers",
+]

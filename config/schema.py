@@ -1,0 +1,172 @@
+"""Pydantic models of the YAML configuration: niches, tier schemes, scoring weights.
+
+Everything a user types is validated here with ``extra="forbid"`` so that a typo is an
+error with the YAML path, never a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+class Niche(BaseModel):
+    """A niche to crawl: what it is about, in every language it lives in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Slug used on the command line, e.g. vegan-cooking")
+    title: str = ""
+    description: str = ""
+    languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes")
+    keywords: dict[str, list[str]] = Field(
+        default_factory=dict, description="Keywords per language code"
+    )
+    hashtags: list[str] = Field(default_factory=list, description="Without the leading #")
+    exclude: list[str] = Field(
+        default_factory=list, description="Terms that mark content as outside the niche"
+    )
+    brand_safety: list[str] = Field(
+        default_factory=list, description="Terms that flag a post for brand-safety review"
+    )
+    seeds: dict[str, list[str]] = Field(
+        default_factory=dict, description="Seed accounts per platform (handles or URLs)"
+    )
+    platforms: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per-platform options, e.g. mastodon: {instances: [...]}; each plugin "
+        "validates its own section",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError("must be a lower-case slug such as 'vegan-cooking'")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not _LANG.match(code):
+                raise ValueError(f"'{code}' is not an ISO 639 language code such as 'en'")
+        return value
+
+    @field_validator("keywords")
+    @classmethod
+    def _keyword_langs(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for code, words in value.items():
+            if not _LANG.match(code):
+                raise ValueError(f"'{code}' is not an ISO 639 language code such as 'en'")
+            if any(not w.strip() for w in words):
+                raise ValueError(f"keywords for '{code}' contain an empty entry")
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def _hashtags(cls, value: list[str]) -> list[str]:
+        cleaned = []
+        for tag in value:
+            tag = tag.strip().lstrip("#")
+            if not tag or any(ch.isspace() for ch in tag):
+                raise ValueError(f"'{tag}' is not a hashtag: no spaces, no empty tags")
+            cleaned.append(tag)
+        return cleaned
+
+    @model_validator(mode="after")
+    def _something_to_find(self) -> Niche:
+        if not (self.keywords or self.hashtags or self.seeds):
+            raise ValueError("a niche needs at least one of keywords, hashtags or seeds")
+        return self
+
+    def all_keywords(self) -> list[str]:
+        """Every keyword, all languages together."""
+        return [word for words in self.keywords.values() for word in words]
+
+    def platform_options(self, platform: str) -> dict[str, Any]:
+        """This niche's options for one platform (empty when none are given)."""
+        return dict(self.platforms.get(platform, {}))
+
+
+class TierScheme(BaseModel):
+    """A named, versioned set of follower thresholds.
+
+    ``tiers`` maps tier name to the minimum follower count, in ascending order; a
+    platform may override the whole mapping under ``platforms``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = 1
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+    tiers: dict[str, int]
+    platforms: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+    @field_validator("tiers")
+    @classmethod
+    def _ascending(cls, value: dict[str, int]) -> dict[str, int]:
+        mins = list(value.values())
+        if not mins or mins[0] != 0:
+            raise ValueError("the first tier must start at 0 followers")
+        if mins != sorted(mins) or len(set(mins)) != len(mins):
+            raise ValueError("tier minimums must be strictly ascending")
+        return value
+
+    def thresholds(self, platform: str) -> dict[str, int]:
+        """The tier minimums that apply on ``platform``."""
+        return self.platforms.get(platform, self.tiers)
+
+
+class TierConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default_scheme: str
+    schemes: dict[str, TierScheme]
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> TierConfig:
+        if self.default_scheme not in self.schemes:
+            raise ValueError(
+                f"default_scheme '{self.default_scheme}' is not one of: "
+                + ", ".join(sorted(self.schemes))
+            )
+        return self
+
+    def scheme(self, name: str | None = None) -> tuple[str, TierScheme]:
+        key = name or self.default_scheme
+        if key not in self.schemes:
+            raise KeyError(f"unknown tier scheme '{key}'; known: {', '.join(sorted(self.schemes))}")
+        return key, self.schemes[key]
+
+
+class ScoringConfig(BaseModel):
+    """Weights of the composite score and the engagement benchmarks it judges against."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, float]
+    min_posts_for_confidence: int = Field(default=5, ge=1)
+    engagement_benchmarks: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Typical engagement rate (percent) per platform and tier",
+    )
+    benchmark_sources: list[str] = Field(default_factory=list)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise ValueError("give at least one weight")
+        for name, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"weight '{name}' must not be negative")
+        if sum(value.values()) <= 0:
+            raise ValueError("the weights must not all be zero")
+        return value

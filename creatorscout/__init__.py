@@ -1,0 +1,10 @@
+"""creatorscout: an open-source influencer-discovery crawler."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("creatorscout")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

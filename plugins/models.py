@@ -1,0 +1,219 @@
+"""The data every platform plugin returns: creators, posts and references to creators.
+
+These pydantic models are the contract between plugins, scoring and the index. Rules they
+enforce, so that no plugin has to remember them:
+
+* A count the platform did not give us is ``None``, never ``0`` (0 is a real observation).
+* Counts that arrive as strings (``"1234"``, ``"1,234"``) are parsed; negative or
+  non-numeric counts are rejected, so a malformed response is caught at the edge.
+* Datetimes are timezone-aware; naive datetimes are rejected.
+* Every observed number carries its :class:`Provenance`: when it was observed, by which
+  plugin (and version), from which URL.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+)
+
+_THOUSANDS = re.compile(r"[,_\s\u00a0\u202f]")
+
+
+def parse_count(value: Any) -> int | None:
+    """Turn a platform's count into an ``int``; ``None`` stays ``None``.
+
+    Accepts ints, integral floats and numeric strings (YouTube sends ``"1234"``); thousands
+    separators are tolerated. Booleans, negatives and garbage raise ``ValueError``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a count must be a number, not a boolean")
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"a count must be a whole number, got {value!r}")
+        result = int(value)
+    elif isinstance(value, str):
+        text = _THOUSANDS.sub("", value.strip())
+        if text == "":
+            return None
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError(f"a count must be numeric, got {value!r}")
+        result = int(text)
+    else:
+        raise ValueError(f"a count must be a number, got {type(value).__name__}")
+    if result < 0:
+        raise ValueError(f"a count cannot be negative, got {result}")
+    return result
+
+
+Count = Annotated[int | None, BeforeValidator(parse_count)]
+"""An observed count: ``None`` when unknown, parsed from strings, never negative."""
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+class Provenance(BaseModel):
+    """Where the numbers of a record came from and when they were true."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: str
+    plugin: str = Field(description="Name of the plugin (distribution) that produced the record")
+    plugin_version: str
+    source_url: str | None = Field(default=None, description="The URL the data was read from")
+    observed_at: AwareDatetime = Field(default_factory=utc_now)
+
+
+class CreatorRef(BaseModel):
+    """A pointer to a creator we may not have fetched yet (a mention, a search hit).
+
+    ``native_id`` is set when the platform's stable id is known. ``lookup`` carries the
+    plugin's own hints for fetching the profile (for Mastodon: which instance and which
+    instance-local id); its contents are private to the plugin that made the ref.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: str
+    native_id: str | None = None
+    handle: str | None = None
+    url: str | None = None
+    lookup: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def id(self) -> str | None:
+        """The stable id ``platform:native_id`` when the native id is known."""
+        return f"{self.platform}:{self.native_id}" if self.native_id else None
+
+    @property
+    def key(self) -> str:
+        """A key to de-duplicate refs: the stable id, else the handle, else the URL."""
+        return self.id or f"{self.platform}:{self.handle or self.url}"
+
+
+class CreatorFlags(BaseModel):
+    """What the creator told the platform about themselves, and what that means for us."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bot: bool = False
+    group: bool = False
+    locked: bool = False
+    moved_to: str | None = None
+    opted_out: bool = Field(
+        default=False, description="The creator asked not to be discovered or indexed"
+    )
+    opt_out_reason: str | None = Field(
+        default=None, description="Why the account is skipped, e.g. 'discoverable: false'"
+    )
+    no_post_text: bool = Field(
+        default=False,
+        description="Keep the profile and counts but store no post text (indexable: false)",
+    )
+
+
+class Creator(BaseModel):
+    """A creator's public profile on one platform."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: str
+    native_id: str = Field(description="The platform's stable id for the account")
+    handle: str
+    display_name: str | None = None
+    profile_url: str | None = None
+    avatar_url: str | None = None
+    bio: str | None = Field(default=None, description="Plain text; HTML already removed")
+    followers: Count = None
+    following: Count = None
+    posts_count: Count = None
+    created_at: AwareDatetime | None = None
+    last_post_at: AwareDatetime | None = None
+    languages: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    verified_links: list[str] = Field(
+        default_factory=list, description="Links the platform verified (e.g. rel=me)"
+    )
+    flags: CreatorFlags = Field(default_factory=CreatorFlags)
+    lookup: dict[str, str] = Field(
+        default_factory=dict, description="Plugin-private hints to fetch this creator again"
+    )
+    provenance: Provenance
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def id(self) -> str:
+        """The stable id, ``platform:native_id``."""
+        return f"{self.platform}:{self.native_id}"
+
+    @field_validator("native_id", "handle")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    def ref(self) -> CreatorRef:
+        """A :class:`CreatorRef` that points at this creator."""
+        return CreatorRef(
+            platform=self.platform,
+            native_id=self.native_id,
+            handle=self.handle,
+            url=self.profile_url,
+            lookup=dict(self.lookup),
+        )
+
+
+class Post(BaseModel):
+    """One recent post (status, video, episode...) of a creator, with its engagement counts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: str
+    native_id: str
+    creator_id: str = Field(description="Stable id of the author, platform:native_id")
+    url: str | None = None
+    created_at: AwareDatetime | None = None
+    text: str | None = Field(default=None, description="Plain text, or None when not stored")
+    language: str | None = None
+    likes: Count = None
+    replies: Count = None
+    reposts: Count = None
+    quotes: Count = None
+    views: Count = None
+    hashtags: list[str] = Field(default_factory=list)
+    mentions: list[CreatorRef] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    is_reply: bool = False
+    is_repost: bool = False
+    provenance: Provenance
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def id(self) -> str:
+        """The stable id of the post, ``platform:native_id``."""
+        return f"{self.platform}:{self.native_id}"
+
+    @property
+    def interactions(self) -> int | None:
+        """likes + replies + reposts + quotes, or ``None`` when none of them is known."""
+        parts = [self.likes, self.replies, self.reposts, self.quotes]
+        known = [p for p in parts if p is not None]
+        return sum(known) if known else None

@@ -1,0 +1,367 @@
+"""The ``Platform`` base class: what a platform plugin must do.
+
+A plugin never talks to the network itself. It *describes* requests
+(:class:`FetchRequest`) and *parses* responses (:class:`FetchResponse`) into a
+:class:`ParseResult`. The crawler (Scrapy) does the fetching, politeness, retries and
+rate limiting. That keeps plugins small, free of Scrapy, and testable from saved
+responses (``scout parse``).
+
+The life of a creator in a crawl:
+
+1. :meth:`Platform.discover` yields discovery requests for a niche (hashtag timelines,
+   keyword search, directories). Parsing them yields full :class:`Creator` profiles when
+   the response embeds them, or :class:`Candidate` references when it does not.
+2. :meth:`Platform.profile_requests` fetches candidates' profiles, batched up to
+   :attr:`Platform.profile_batch_size` per request where the API allows.
+3. :meth:`Platform.posts_requests` fetches a creator's recent posts; parsing them yields
+   :class:`Post` objects, the mentions inside them (new candidates, one hop deeper), and
+   a next-page request while more posts are wanted.
+
+Opt-outs are the plugin's to detect (each platform signals them differently): a creator
+who opted out is returned with ``flags.opted_out`` set and a reason, and the crawler
+skips and counts it.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from creatorscout.config.schema import Niche
+from creatorscout.plugins.models import Creator, CreatorRef, Post, Provenance, utc_now
+from pydantic import BaseModel, ConfigDict, Field
+
+Purpose = Literal["discover", "profile", "posts", "graph"]
+
+
+class FetchRequest(BaseModel):
+    """A request a plugin wants made. The crawler turns it into an HTTP request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    platform: str
+    purpose: Purpose
+    method: str = "GET"
+    headers: dict[str, str] = Field(default_factory=dict)
+    api: bool = Field(
+        default=True,
+        description="True for documented API endpoints (governed by the API's terms); "
+        "False for web pages and feeds, which obey robots.txt",
+    )
+    depth: int = Field(default=0, description="Snowball hops from the niche's own discovery")
+    creator_id: str | None = Field(
+        default=None, description="The creator this request is about (profile/posts)"
+    )
+    context: dict[str, Any] = Field(
+        default_factory=dict, description="Plugin-private state handed back to parse()"
+    )
+
+
+class FetchResponse(BaseModel):
+    """A response as the plugin sees it: status, headers (lower-case names) and body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    status: int
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: bytes = b""
+    request: FetchRequest
+
+    def header(self, name: str) -> str | None:
+        """A header's value, case-insensitively, or ``None``."""
+        return self.headers.get(name.lower())
+
+    def json(self) -> Any:
+        """The body decoded as JSON; raises :class:`MalformedResponse` when it is not."""
+        try:
+            return json.loads(self.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise MalformedResponse(f"body is not JSON: {exc}") from exc
+
+
+class MalformedResponse(ValueError):
+    """Raised by a parser when a response cannot be understood at all."""
+
+
+class Candidate(BaseModel):
+    """A creator worth fetching: a reference, how far from the seeds, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: CreatorRef
+    depth: int = 0
+    via: str = Field(description="How it was found: 'hashtag:vegan', 'directory', 'mention'...")
+    creator: Creator | None = Field(
+        default=None,
+        description="The full profile when the response embedded it (no profile fetch needed)",
+    )
+    needs_niche_match: bool = Field(
+        default=False,
+        description="Found by a broad source (a directory): keep it only when its profile "
+        "matches the niche's terms",
+    )
+
+
+class Skip(BaseModel):
+    """A creator (or object) deliberately not kept, with the reason counted in crawl stats."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    reason: str
+
+
+RefusalKind = Literal["blocked", "login_required", "rate_limited", "gone", "server_error"]
+
+
+class Refusal(BaseModel):
+    """The platform refused a request: reported as such, never as an empty result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RefusalKind
+    status: int
+    url: str
+    message: str = ""
+
+
+class ParseResult(BaseModel):
+    """Everything a plugin extracted from one response."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    creators: list[Creator] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=list)
+    posts: list[Post] = Field(default_factory=list)
+    requests: list[FetchRequest] = Field(default_factory=list)
+    skipped: list[Skip] = Field(default_factory=list)
+    malformed: int = Field(default=0, description="Objects in the response that were unusable")
+    refusal: Refusal | None = None
+
+    def extend(self, other: ParseResult) -> None:
+        """Add another result's findings to this one."""
+        self.creators += other.creators
+        self.candidates += other.candidates
+        self.posts += other.posts
+        self.requests += other.requests
+        self.skipped += other.skipped
+        self.malformed += other.malformed
+        self.refusal = self.refusal or other.refusal
+
+
+class RateLimit(BaseModel):
+    """What a response said about the platform's rate limit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_at: datetime | None = None
+    retry_after: float | None = Field(default=None, description="Seconds to wait before retrying")
+
+
+class PlatformSettings(BaseModel):
+    """How the crawl configures one platform. Users set these from the CLI or config."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = Field(
+        default=None, description="Overrides the platform's default base URL (e.g. the sandbox)"
+    )
+    max_posts: int = Field(default=40, ge=1, description="Recent posts to read per creator")
+    snowball_depth: int = Field(
+        default=1, ge=0, description="How many hops to follow mentions away from discovery"
+    )
+    discovery_pages: int = Field(
+        default=3, ge=1, description="Pages to read per discovery source (hashtag, search...)"
+    )
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class Platform(ABC):
+    """Base class of every platform. Subclass it and register the class with the
+    ``register_platforms`` hook.
+
+    Class attributes to set:
+
+    * ``name``: short lower-case id used in stable ids and on the CLI (``mastodon``).
+    * ``title``: human name.
+    * ``default_base_url``: where the live API is. It may contain ``{instance}`` for
+      federated platforms; the crawler substitutes each configured instance.
+    * ``profile_batch_size``: how many profiles one request can fetch (1 = no batching).
+    * ``concurrency``: simultaneous requests per host; keep it low and polite.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""
+    default_base_url: ClassVar[str]
+    profile_batch_size: ClassVar[int] = 1
+    concurrency: ClassVar[int] = 2
+
+    #: Set by the plugin manager from the distribution that registered the class.
+    plugin_name: ClassVar[str] = "unknown"
+    plugin_version: ClassVar[str] = "0"
+
+    def __init__(self, settings: PlatformSettings | None = None) -> None:
+        self.settings = settings or PlatformSettings()
+
+    # -- what each platform must implement -------------------------------------------
+
+    @abstractmethod
+    def discover(self, niche: Niche) -> Iterable[FetchRequest]:
+        """Yield the first discovery requests for ``niche``: hashtags, keyword search,
+        directories, seed accounts. Follow-up pages come from :meth:`parse`."""
+
+    @abstractmethod
+    def profile_requests(self, candidates: Sequence[Candidate]) -> Iterable[FetchRequest]:
+        """Yield requests that fetch these candidates' profiles, batched where possible.
+        The crawler never passes more than :attr:`profile_batch_size` at once."""
+
+    @abstractmethod
+    def posts_requests(self, creator: Creator, depth: int = 0) -> Iterable[FetchRequest]:
+        """Yield the request(s) for the creator's most recent original posts."""
+
+    @abstractmethod
+    def parse(self, response: FetchResponse) -> ParseResult:
+        """Turn one response into creators, candidates, posts and follow-up requests.
+
+        Must not raise on bad data: count unusable objects in ``malformed`` and go on.
+        May raise :class:`MalformedResponse` when the whole body is unusable.
+        Non-2xx responses never reach here; see :meth:`refusal`."""
+
+    # -- shared behaviour plugins may override ------------------------------------------
+
+    def base_url(self, instance: str | None = None) -> str:
+        """The base URL for a request, with ``{instance}`` filled in when given."""
+        template = (self.settings.base_url or self.default_base_url).rstrip("/")
+        if "{instance}" in template:
+            if instance is None:
+                raise ValueError(f"{self.name}: this platform needs an instance")
+            return template.replace("{instance}", instance)
+        return template
+
+    def provenance(self, source_url: str | None) -> Provenance:
+        """A :class:`Provenance` stamped now, for records read from ``source_url``."""
+        return Provenance(
+            platform=self.name,
+            plugin=self.plugin_name,
+            plugin_version=self.plugin_version,
+            source_url=source_url,
+            observed_at=utc_now(),
+        )
+
+    def owns_url(self, url: str) -> bool:
+        """True when ``url`` is one of this platform's API URLs (used by ``scout parse``)."""
+        template = self.settings.base_url or self.default_base_url
+        prefix = template.split("{instance}")[0].rstrip("/")
+        return url.startswith(prefix) if prefix.split("//")[-1] else False
+
+    def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
+        """A chance to recover from a refused request (e.g. try another endpoint).
+
+        Return follow-up requests in a :class:`ParseResult`, or ``None`` (the default) to
+        let the crawler record the refusal. Rate-limited responses are retried by the
+        crawler and never reach here."""
+        return None
+
+    def rate_limit(self, response: FetchResponse) -> RateLimit | None:
+        """Read the rate-limit headers. The default understands ``X-RateLimit-*`` and
+        ``RateLimit-*`` (reset as unix time, ISO-8601 or seconds) and ``Retry-After``."""
+        return parse_rate_limit_headers(response.headers)
+
+    def refusal(self, response: FetchResponse) -> Refusal | None:
+        """Classify a non-2xx response. Override for platforms that refuse with 200s."""
+        status = response.status
+        if 200 <= status < 300:
+            return None
+        kind: RefusalKind
+        if status == 429:
+            kind = "rate_limited"
+        elif status == 401:
+            kind = "login_required"
+        elif status == 403:
+            kind = "blocked"
+        elif status in (404, 410):
+            kind = "gone"
+        else:
+            kind = "server_error"
+        message = response.body[:200].decode("utf-8", "replace")
+        return Refusal(kind=kind, status=status, url=response.url, message=message)
+
+
+def _number(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_reset(value: str | None, now: datetime | None = None) -> datetime | None:
+    """A reset header as a datetime: ISO-8601 (Mastodon), unix time, or seconds from now."""
+    if not value:
+        return None
+    now = now or utc_now()
+    number = _number(value)
+    if number is not None:
+        # Unix timestamps are large; small numbers are "seconds until reset" (Reddit).
+        if number > 1_000_000_000:
+            return datetime.fromtimestamp(number, UTC)
+        return datetime.fromtimestamp(now.timestamp() + number, UTC)
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` in seconds: either delay-seconds or an HTTP date."""
+    if not value:
+        return None
+    number = _number(value)
+    if number is not None:
+        return max(0.0, number)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or utc_now()
+    return max(0.0, (when - now).total_seconds())
+
+
+def parse_rate_limit_headers(headers: Mapping[str, str]) -> RateLimit | None:
+    """Read the common rate-limit header families; ``None`` when there are none."""
+    lower = {k.lower(): v for k, v in headers.items()}
+
+    def pick(*names: str) -> str | None:
+        for name in names:
+            if name in lower:
+                return lower[name]
+        return None
+
+    limit = _number(pick("x-ratelimit-limit", "ratelimit-limit"))
+    remaining = _number(pick("x-ratelimit-remaining", "ratelimit-remaining"))
+    reset = parse_reset(pick("x-ratelimit-reset", "ratelimit-reset"))
+    retry_after = parse_retry_after(pick("retry-after"))
+    if limit is None and remaining is None and reset is None and retry_after is None:
+        return None
+    return RateLimit(
+        limit=int(limit) if limit is not None else None,
+        remaining=int(remaining) if remaining is not None else None,
+        reset_at=reset,
+        retry_after=retry_after,
+    )
+
+
+def host_of(url: str) -> str:
+    """The host[:port] of a URL, for per-host politeness."""
+    return urlsplit(url).netloc

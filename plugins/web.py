@@ -1,0 +1,99 @@
+"""Helpers plugin authors need again and again: HTML to text, links, Link headers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+import lxml.html
+from lxml import etree
+
+_BLOCK_BREAK = {"p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_LINK_PART = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
+
+
+def _fragment(html: str) -> lxml.html.HtmlElement | None:
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def html_to_text(html: str | None) -> str | None:
+    """Readable plain text from an HTML fragment (a Mastodon note or status).
+
+    Paragraphs become blank-line separated, ``<br>`` a newline, entities are decoded,
+    runs of spaces collapse. ``None`` or empty input gives ``None``.
+    """
+    if html is None:
+        return None
+    root = _fragment(html)
+    if root is None:
+        text = html.strip()
+        return text or None
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for element in root.iter(*_BLOCK_BREAK):
+        element.tail = "\n\n" + (element.tail or "")
+    text = root.text_content()
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return cleaned or None
+
+
+def hrefs(html: str | None, *, skip_classes: Iterable[str] = ("mention", "hashtag")) -> list[str]:
+    """The http(s) links in an HTML fragment, in order, without duplicates.
+
+    Links whose ``class`` contains any of ``skip_classes`` (Mastodon marks mentions and
+    hashtags that way) are left out.
+    """
+    root = _fragment(html or "")
+    if root is None:
+        return []
+    skip = set(skip_classes)
+    found: list[str] = []
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        classes = set((anchor.get("class") or "").split())
+        if not href.startswith(("http://", "https://")) or classes & skip:
+            continue
+        if href not in found:
+            found.append(href)
+    return found
+
+
+def parse_link_header(value: str | None) -> dict[str, str]:
+    """RFC 8288 ``Link`` header -> ``{rel: url}`` (Mastodon paginates with it)."""
+    links: dict[str, str] = {}
+    if not value:
+        return links
+    for match in _LINK_PART.finditer(value):
+        url, params = match.group(1).strip(), match.group(2)
+        for param in params.split(";"):
+            key, _, raw = param.strip().partition("=")
+            if key.strip().lower() == "rel":
+                for rel in raw.strip().strip('"').split():
+                    links.setdefault(rel.lower(), url)
+    return links
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """An ISO-8601 datetime or date string as an aware datetime (UTC when no offset).
+
+    Returns ``None`` for ``None``/empty input; raises ``ValueError`` for garbage so the
+    caller can count the object as malformed.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date string, got {type(value).__name__}")
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        day = date.fromisoformat(text)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
