@@ -25,6 +25,7 @@ from pydantic import (
     Field,
     computed_field,
     field_validator,
+    model_validator,
 )
 
 _THOUSANDS = re.compile(r"[,_\s\u00a0\u202f]")
@@ -67,6 +68,13 @@ Count = Annotated[int | None, BeforeValidator(parse_count)]
 def utc_now() -> datetime:
     """The current time, timezone-aware (UTC)."""
     return datetime.now(UTC)
+
+
+def _drop_computed_id(data: Any) -> Any:
+    """Accept our own dumps back: ``id`` is computed, so an input ``id`` is ignored."""
+    if isinstance(data, dict) and "id" in data:
+        data = {k: v for k, v in data.items() if k != "id"}
+    return data
 
 
 class Provenance(BaseModel):
@@ -157,6 +165,8 @@ class Creator(BaseModel):
     )
     provenance: Provenance
 
+    _accept_dump = model_validator(mode="before")(_drop_computed_id)
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def id(self) -> str:
@@ -204,6 +214,8 @@ class Post(BaseModel):
     is_reply: bool = False
     is_repost: bool = False
     provenance: Provenance
+
+    _accept_dump = model_validator(mode="before")(_drop_computed_id)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

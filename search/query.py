@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
 from creatorscout.search.records import ScoredCreator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Sort = Literal["score", "followers", "er", "relevance"]
 Role = Literal["influencer", "connector", "both", "neither"]
+
+FACETS = ("platform", "tier", "language", "role")
+"""The keys of :attr:`SearchResults.facets`; every backend returns all four."""
+
+UNKNOWN = "unknown"
+"""Facet value for a record without a role, or a creator without a known language."""
+
+_ROLE_VALUES: dict[str, tuple[str, ...]] = {
+    "influencer": ("influencer", "both"),
+    "connector": ("connector", "both"),
+    "both": ("both",),
+    "neither": ("neither",),
+}
 
 
 class SearchQuery(BaseModel):
@@ -17,6 +29,24 @@ class SearchQuery(BaseModel):
 
     ``text`` is user input: backends must treat it as words to match, never as query
     syntax (no raw FTS5 / query_string).
+
+    The semantics every backend implements (the contract tests check them):
+
+    * ``text``: every word must match (AND) in the handle, display name, bio or recent
+      post text. A text without any word (``"``, ``*``, ``AND``) is no text filter.
+    * One hit per creator. A creator indexed in several niches appears once: the record
+      (niche) that ranks best under ``sort`` among those that pass the filters. ``total``
+      and the facets count creators. With ``niche`` set there is one record per creator
+      anyway.
+    * ``platforms``, ``tiers``: any of them, case-insensitive.
+    * ``min_followers`` / ``max_followers`` / ``min_er``: inclusive; a record whose value
+      is unknown does not pass a filter on that value.
+    * ``languages``: any of them is among ``creator.languages``; ``de`` also matches
+      ``de-AT`` (see :func:`language_matches`).
+    * ``role``: see :meth:`role_values` (``connector`` includes ``both``).
+    * ``sort``: descending; unknown values (followers, engagement rate) sort last; ties are
+      broken by creator id, ascending. ``relevance`` is the text rank when ``text`` has
+      words, else the niche relevance score.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -44,6 +74,16 @@ class SearchQuery(BaseModel):
             raise ValueError("min_followers is larger than max_followers")
         return self
 
+    def role_values(self) -> tuple[str, ...]:
+        """The stored roles that pass the role filter (empty: no role filter)."""
+        return _ROLE_VALUES[self.role] if self.role else ()
+
+
+def language_matches(wanted: str, language: str) -> bool:
+    """``de`` matches ``de`` and ``de-AT``; case-insensitive; ``de-AT`` matches only itself."""
+    wanted, language = wanted.lower(), language.lower()
+    return language == wanted or language.startswith(wanted + "-")
+
 
 class Hit(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -59,6 +99,9 @@ class SearchResults(BaseModel):
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = Field(
         default_factory=dict, description="Counts per platform, tier, language, role"
+    )
+    offset: int = Field(
+        default=0, ge=0, description="The query's offset: hits[0] has rank offset + 1"
     )
 
 

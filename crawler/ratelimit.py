@@ -1,0 +1,121 @@
+"""Politeness by the platforms' own rules: rate-limit headers, Retry-After, 429 and 503.
+
+Each platform plugin reads its rate-limit headers (:meth:`Platform.rate_limit`). This
+downloader middleware then
+
+* paces requests per download slot (one slot per platform and host/instance) so that the
+  remaining budget lasts until the reset time: never a burst that empties the bucket;
+* on 429/503 blocks the whole slot until ``Retry-After`` (or the reset time, or an
+  exponential back-off when the platform says nothing) and retries the request, up to
+  ``CREATORSCOUT_RATELIMIT_RETRIES`` times, waiting at most
+  ``CREATORSCOUT_RATELIMIT_MAX_WAIT`` seconds at once.
+
+Scrapy's own RetryMiddleware is configured (by the add-on) not to retry 429/503, so
+they are never retried without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from creatorscout.plugins.platform import FetchRequest, FetchResponse, Platform
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = (429, 503)
+
+
+class PlatformRateLimitMiddleware:
+    """Pace and back off per download slot, using each platform's rate-limit headers."""
+
+    def __init__(self, crawler: Crawler, max_retries: int, max_wait: float) -> None:
+        self.crawler = crawler
+        self.max_retries = max_retries
+        self.max_wait = max_wait
+        self.next_allowed: dict[str, float] = {}
+        self.pace: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PlatformRateLimitMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("CREATORSCOUT_RATELIMIT_ENABLED", True):
+            raise NotConfigured("CREATORSCOUT_RATELIMIT_ENABLED is off")
+        return cls(
+            crawler,
+            max_retries=settings.getint("CREATORSCOUT_RATELIMIT_RETRIES", 5),
+            max_wait=settings.getfloat("CREATORSCOUT_RATELIMIT_MAX_WAIT", 900.0),
+        )
+
+    @staticmethod
+    def _slot(request: Request) -> str:
+        return str(request.meta.get("download_slot") or request.url.split("/")[2])
+
+    async def process_request(self, request: Request) -> None:
+        slot = self._slot(request)
+        now = time.monotonic()
+        start = max(now, self.next_allowed.get(slot, now))
+        self.next_allowed[slot] = start + self.pace.get(slot, 0.0)
+        if start > now:
+            await asyncio.sleep(start - now)
+        return None
+
+    def _platform(self, request: Request) -> Platform | None:
+        spider: Spider | None = self.crawler.spider
+        fetch = request.meta.get("fetch")
+        platforms: dict[str, Platform] = getattr(spider, "platforms", {})
+        if not isinstance(fetch, FetchRequest):
+            return None
+        return platforms.get(fetch.platform)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        platform = self._platform(request)
+        if platform is None:
+            return response
+        headers = {
+            key.decode("latin-1").lower(): values[-1].decode("latin-1")
+            for key, values in response.headers.items()
+            if values
+        }
+        fetch: FetchRequest = request.meta["fetch"]
+        info = platform.rate_limit(
+            FetchResponse(url=response.url, status=response.status, headers=headers,
+                          request=fetch)
+        )
+        slot = self._slot(request)
+        now_wall = time.time()
+        if info and info.remaining is not None and info.reset_at is not None:
+            seconds_left = max(0.0, info.reset_at.timestamp() - now_wall)
+            self.pace[slot] = min(self.max_wait, seconds_left / max(info.remaining, 1))
+        if response.status not in RETRY_STATUSES:
+            return response
+        stats = self.crawler.stats
+        retries = int(request.meta.get("ratelimit_retries", 0))
+        if stats is not None:
+            stats.inc_value(f"creatorscout/ratelimit/{response.status}")
+        if retries >= self.max_retries:
+            logger.warning("giving up on %s after %d rate-limited retries", request.url, retries)
+            return response
+        if info and info.retry_after is not None:
+            wait = info.retry_after
+        elif info and info.reset_at is not None:
+            wait = info.reset_at.timestamp() - now_wall
+        else:
+            wait = 2.0 ** retries
+        wait = min(self.max_wait, max(wait, 0.5))
+        logger.info(
+            "%s answered %d; waiting %.1fs before retrying (%d/%d)",
+            slot, response.status, wait, retries + 1, self.max_retries,
+        )
+        if stats is not None:
+            stats.inc_value("creatorscout/ratelimit/waited_seconds", wait)
+        blocked = time.monotonic() + wait
+        self.next_allowed[slot] = max(self.next_allowed.get(slot, 0.0), blocked)
+        meta: dict[str, Any] = {**request.meta, "ratelimit_retries": retries + 1}
+        return request.replace(dont_filter=True, meta=meta)

@@ -1,0 +1,95 @@
+"""Run one niche crawl: build the platforms, configure Scrapy, collect the stats."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from creatorscout.config import load_niche
+from creatorscout.config.schema import Niche
+from creatorscout.crawler.addon import CreatorScoutAddon
+from creatorscout.crawler.args import CrawlArgs
+from creatorscout.crawler.spider import NicheSpider
+from creatorscout.plugins.manager import PluginError, PluginHost, get_plugin_manager
+from creatorscout.plugins.platform import Platform, PlatformSettings
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+
+class CrawlError(ValueError):
+    """A crawl that cannot start; the message says what to fix."""
+
+
+def build_platforms(args: CrawlArgs, niche: Niche, host: PluginHost) -> dict[str, Platform]:
+    """Instantiate the requested platforms with this crawl's settings."""
+    available = host.platforms()
+    names = args.platforms or sorted(available)
+    unknown = [name for name in list(names) + list(args.base_urls) if name not in available]
+    if unknown:
+        known = ", ".join(sorted(available)) or "none"
+        raise CrawlError(
+            f"unknown platform '{unknown[0]}'; installed platforms: {known} "
+            "(see `scout plugins list`)"
+        )
+    platforms: dict[str, Platform] = {}
+    for name in names:
+        cls = available[name]
+        settings = PlatformSettings(
+            base_url=args.base_urls.get(name),
+            max_posts=args.max_posts,
+            snowball_depth=args.snowball_depth,
+            discovery_pages=args.discovery_pages,
+            options=niche.platform_options(name),
+        )
+        try:
+            platforms[name] = cls(settings)
+        except Exception as exc:
+            raise CrawlError(f"platform '{name}' could not start: {exc}") from exc
+    return platforms
+
+
+def scrapy_settings(args: CrawlArgs, overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    CreatorScoutAddon().update_settings(settings)
+    settings.set("CREATORSCOUT_INDEX", args.index, priority="cmdline")
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", args.concurrency, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    args: CrawlArgs,
+    *,
+    host: PluginHost | None = None,
+    settings: dict[str, Any] | None = None,
+    on_item: Callable[[Any], None] | None = None,
+) -> dict[str, Any]:
+    """Run the crawl to the end (blocking) and return Scrapy's stats.
+
+    Runs the Twisted reactor, so it can be called once per process; tests and the CLI
+    run crawls in their own process.
+    """
+    niche = load_niche(args.niche)
+    host = host or get_plugin_manager()
+    for problem in host.errors:
+        logging.getLogger("creatorscout").warning("%s", problem)
+    try:
+        platforms = build_platforms(args, niche, host)
+    except PluginError as exc:
+        raise CrawlError(str(exc)) from exc
+    process = CrawlerProcess(scrapy_settings(args, settings), install_root_handler=True)
+    crawler = process.create_crawler(NicheSpider)
+    if on_item is not None:
+        crawler.signals.connect(
+            lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False
+        )
+    process.crawl(
+        crawler, niche=niche, platforms=platforms, max_creators=args.max_creators,
+        snowball_depth=args.snowball_depth,
+    )
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    return dict(stats)

@@ -1,0 +1,308 @@
+"""The niche spider: one spider, driven by whichever platforms are registered.
+
+It knows nothing about any platform's API. It asks the platform plugins for requests,
+hands them the responses, and keeps the crawl's books: which creators were seen, which were
+accepted (at most ``max_creators``), skipped and why, and when a creator's posts are
+complete so the creator can go down the pipelines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import scrapy
+from creatorscout.config.schema import Niche
+from creatorscout.crawler.items import CrawledCreator
+from creatorscout.plugins.models import Creator, Post
+from creatorscout.plugins.platform import (
+    Candidate,
+    FetchRequest,
+    FetchResponse,
+    MalformedResponse,
+    ParseResult,
+    Platform,
+    Refusal,
+    host_of,
+)
+from creatorscout.scoring.text import match_terms
+from pydantic import ValidationError
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+logger = logging.getLogger(__name__)
+
+STAT = "creatorscout"
+
+
+@dataclass
+class Pending:
+    """A creator accepted into the crawl whose posts are still being fetched."""
+
+    creator: Creator
+    via: str
+    depth: int
+    posts: list[Post] = field(default_factory=list)
+
+
+class NicheSpider(scrapy.Spider):
+    """Crawls one niche on the given platforms."""
+
+    name = "niche"
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(
+        self,
+        niche: Niche,
+        platforms: dict[str, Platform],
+        max_creators: int = 200,
+        snowball_depth: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.niche = niche
+        self.platforms = platforms
+        self.max_creators = max_creators
+        self.snowball_depth = snowball_depth
+        self.seen: set[str] = set()
+        self.accepted = 0
+        self.reserved = 0
+        self.pending: dict[str, Pending] = {}
+        self.backlog: dict[str, deque[Candidate]] = {name: deque() for name in platforms}
+        self.awaiting_profile: set[str] = set()
+        self._niche_terms = niche.all_keywords() + niche.hashtags
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NicheSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- bookkeeping helpers -------------------------------------------------------------
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"{STAT}/{key}", count)
+
+    def _to_scrapy(self, fetch: FetchRequest, **meta: Any) -> scrapy.Request:
+        host = fetch.context.get("instance") or host_of(fetch.url)
+        return scrapy.Request(
+            fetch.url,
+            method=fetch.method,
+            headers=fetch.headers or None,
+            callback=self.on_response,
+            errback=self.on_error,
+            # Discovery before snowballing, and posts of accepted creators first of all so
+            # creators complete (and reach the index) early.
+            priority=(20 if fetch.purpose == "posts" else 10) - fetch.depth,
+            dont_filter=fetch.purpose == "posts",
+            meta={
+                "fetch": fetch,
+                "handle_httpstatus_all": True,
+                "dont_obey_robotstxt": fetch.api,
+                "download_slot": f"{fetch.platform}:{host}",
+                **meta,
+            },
+        )
+
+    def _requests(self, fetches: Iterable[FetchRequest]) -> Iterator[scrapy.Request]:
+        for fetch in fetches:
+            self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
+            yield self._to_scrapy(fetch)
+
+    # -- the crawl ---------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for platform in self.platforms.values():
+            for request in self._requests(platform.discover(self.niche)):
+                yield request
+
+    def on_response(self, response: Response) -> Iterator[Any]:
+        fetch: FetchRequest = response.meta["fetch"]
+        platform = self.platforms[fetch.platform]
+        headers = {
+            key.decode("latin-1").lower(): values[-1].decode("latin-1")
+            for key, values in response.headers.items()
+            if values
+        }
+        fetched = FetchResponse(
+            url=response.url, status=response.status, headers=headers, body=response.body,
+            request=fetch,
+        )
+        self._release(response.meta)
+        refusal = platform.refusal(fetched)
+        if refusal is not None:
+            yield from self._refused(platform, fetched, refusal)
+            return
+        try:
+            result = platform.parse(fetched)
+        except MalformedResponse as exc:
+            self._inc(f"malformed_responses/{fetch.platform}")
+            logger.warning("%s: malformed response from %s: %s", fetch.platform, fetch.url, exc)
+            yield from self._posts_done(fetch)
+            return
+        except Exception:  # a plugin bug must not end the crawl
+            self._inc(f"plugin_errors/{fetch.platform}")
+            logger.exception("plugin %s failed to parse %s", platform.plugin_name, fetch.url)
+            yield from self._posts_done(fetch)
+            return
+        yield from self._handle(platform, fetch, result)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = getattr(failure, "request", None)
+        fetch = request.meta.get("fetch") if request is not None else None
+        if not isinstance(fetch, FetchRequest):
+            return
+        self._inc(f"network_errors/{fetch.platform}")
+        logger.warning("%s: %s failed: %s", fetch.platform, fetch.url, failure.getErrorMessage())
+        self._release(request.meta)
+        yield from self._posts_done(fetch)
+        yield from self._pump()
+
+    def _release(self, meta: dict[str, Any]) -> None:
+        """Give back the creator budget a profile request had reserved."""
+        self.reserved -= int(meta.get("reserved", 0))
+        meta["reserved"] = 0
+
+    def _refused(
+        self, platform: Platform, fetched: FetchResponse, refusal: Refusal
+    ) -> Iterator[Any]:
+        fetch = fetched.request
+        self._inc(f"refused/{fetch.platform}/{refusal.kind}")
+        recovery = platform.on_refusal(fetched, refusal)
+        if recovery is not None:
+            yield from self._handle(platform, fetch, recovery)
+            return
+        logger.info("%s refused %s: %s (%d)", fetch.platform, fetch.url, refusal.kind,
+                    refusal.status)
+        if fetch.purpose == "profile" and fetch.creator_id and refusal.kind == "gone":
+            self._inc(f"skipped/{fetch.platform}/gone")
+        yield from self._posts_done(fetch)
+        yield from self._pump()
+
+    def _handle(
+        self, platform: Platform, fetch: FetchRequest, result: ParseResult
+    ) -> Iterator[Any]:
+        if result.malformed:
+            self._inc(f"malformed_objects/{fetch.platform}", result.malformed)
+        for skip in result.skipped:
+            if skip.key not in self.seen:
+                self.seen.add(skip.key)
+                self._inc(f"skipped/{fetch.platform}/{skip.reason}")
+        for creator in result.creators:
+            yield from self._accept(
+                platform, creator, str(fetch.context.get("via", fetch.purpose)), fetch.depth,
+                needs_match=False,
+            )
+        for candidate in result.candidates:
+            yield from self._consider(platform, candidate)
+        if fetch.purpose == "posts" and fetch.creator_id in self.pending:
+            self.pending[fetch.creator_id].posts.extend(result.posts)
+        more_posts = False
+        follow: list[FetchRequest] = []
+        for request in result.requests:
+            if request.purpose == "posts" and request.creator_id == fetch.creator_id:
+                more_posts = fetch.purpose == "posts"
+            follow.append(request)
+        yield from self._requests(follow)
+        if fetch.purpose == "posts" and not more_posts:
+            yield from self._posts_done(fetch)
+        yield from self._pump()
+
+    def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
+        key = candidate.ref.key
+        if key in self.seen:
+            return
+        if candidate.depth > self.snowball_depth:
+            return
+        if candidate.creator is not None:
+            yield from self._accept(
+                platform, candidate.creator, candidate.via, candidate.depth,
+                needs_match=candidate.needs_niche_match,
+            )
+            return
+        self.seen.add(key)
+        self._inc(f"found/{platform.name}")
+        self.backlog[platform.name].append(candidate)
+
+    def _matches_niche(self, creator: Creator) -> bool:
+        text = " ".join(filter(None, [creator.display_name, creator.bio, creator.handle]))
+        return bool(match_terms(text, self._niche_terms))
+
+    def _accept(
+        self, platform: Platform, creator: Creator, via: str, depth: int, needs_match: bool
+    ) -> Iterator[Any]:
+        if creator.id in self.seen and creator.id not in self.awaiting_profile:
+            return
+        self.awaiting_profile.discard(creator.id)
+        if creator.id not in self.seen:
+            self.seen.add(creator.id)
+            self._inc(f"found/{platform.name}")
+        if creator.flags.opted_out:
+            self._inc(f"skipped/{platform.name}/{creator.flags.opt_out_reason or 'opted out'}")
+            return
+        if needs_match and not self._matches_niche(creator):
+            self._inc(f"skipped/{platform.name}/profile outside the niche")
+            return
+        if self.accepted >= self.max_creators:
+            self._inc(f"not_followed/{platform.name}/max-creators reached")
+            return
+        self.accepted += 1
+        self._inc(f"fetched/{platform.name}")
+        self.pending[creator.id] = Pending(creator=creator, via=via, depth=depth)
+        posts = list(platform.posts_requests(creator, depth=depth))
+        if not posts:
+            yield from self._finish(creator.id, complete=True)
+            return
+        yield from self._requests(posts)
+
+    def _pump(self) -> Iterator[scrapy.Request]:
+        """Fetch profiles from the backlog while the creator budget has room."""
+        for name, backlog in self.backlog.items():
+            platform = self.platforms[name]
+            while backlog and self.accepted + self.reserved < self.max_creators:
+                room = self.max_creators - self.accepted - self.reserved
+                size = max(1, min(platform.profile_batch_size, room))
+                batch = [backlog.popleft() for _ in range(min(size, len(backlog)))]
+                self.awaiting_profile.update(c.ref.id for c in batch if c.ref.id)
+                fetches = list(platform.profile_requests(batch))
+                # Reserve one budget slot per candidate until its profile answers.
+                shares = [1] * len(fetches) if len(fetches) == len(batch) else [len(batch)]
+                shares += [0] * (len(fetches) - len(shares))
+                self.reserved += len(batch) if fetches else 0
+                for fetch, share in zip(fetches, shares, strict=True):
+                    self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
+                    yield self._to_scrapy(fetch, reserved=share)
+
+    def _posts_done(self, fetch: FetchRequest) -> Iterator[Any]:
+        if fetch.purpose == "posts" and fetch.creator_id in self.pending:
+            yield from self._finish(fetch.creator_id, complete=True)
+
+    def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
+        pending = self.pending.pop(creator_id)
+        try:
+            yield CrawledCreator(
+                creator=pending.creator, posts=pending.posts, via=pending.via,
+                depth=pending.depth, posts_complete=complete,
+            )
+        except ValidationError:  # pragma: no cover - models are validated on creation
+            self._inc("invalid_items")
+
+    def _on_idle(self) -> None:
+        requests = list(self._pump())
+        if not requests:
+            for name, backlog in self.backlog.items():
+                if backlog:
+                    self._inc(f"not_followed/{name}/max-creators reached", len(backlog))
+                    backlog.clear()
+            return
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider

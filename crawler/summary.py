@@ -1,0 +1,45 @@
+"""The end-of-crawl summary: found, fetched, skipped and why, indexed, requests per creator."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+PREFIX = "creatorscout/"
+
+
+def crawl_counts(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Group ``creatorscout/<kind>/<platform>[/<reason>]`` stats by kind."""
+    grouped: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, value in stats.items():
+        if not key.startswith(PREFIX) or not isinstance(value, (int, float)):
+            continue
+        kind, _, rest = key[len(PREFIX):].partition("/")
+        grouped[kind][rest or "all"] = int(value)
+    return dict(grouped)
+
+
+def format_summary(stats: dict[str, Any], niche: str) -> str:
+    counts = crawl_counts(stats)
+
+    def total(kind: str) -> int:
+        return sum(counts.get(kind, {}).values())
+
+    indexed = total("indexed")
+    requests = int(stats.get("downloader/request_count", 0))
+    lines = [
+        f"crawl of '{niche}' {stats.get('finish_reason', 'finished')}:",
+        f"  found {total('found')} creators, fetched {total('fetched')}, "
+        f"indexed {indexed}, skipped {total('skipped')}",
+    ]
+    for reason, n in sorted(counts.get("skipped", {}).items(), key=lambda kv: -kv[1]):
+        lines.append(f"    skipped {n:>5}  {reason}")
+    for reason, n in sorted(counts.get("not_followed", {}).items()):
+        lines.append(f"    not followed {n:>5}  {reason}")
+    per_creator = f"{requests / indexed:.2f}" if indexed else "-"
+    lines.append(f"  requests {requests} ({per_creator} per indexed creator)")
+    for kind in ("refused", "malformed_responses", "malformed_objects", "plugin_errors",
+                 "network_errors", "ratelimit", "merged_duplicates"):
+        for what, n in sorted(counts.get(kind, {}).items()):
+            lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
+    return "\n".join(lines)

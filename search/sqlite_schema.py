@@ -1,0 +1,156 @@
+"""The schema of the embedded index, as numbered migrations.
+
+``schema_version`` holds one row per applied migration. Opening an index applies the
+missing ones in order, each in its own transaction; a file with a higher version than this
+code knows is refused (it was written by a newer creatorscout). To change the schema, append
+a migration; never edit one that has shipped.
+
+Tables (version 1):
+
+``creators``
+    The newest profile of each creator (by ``observed_at``): id, platform, handle (and the
+    case-folded keys ``resolve`` looks up), display name, profile URL, followers, languages,
+    and the Creator JSON.
+``records``
+    One row per (creator id, niche): the filter and sort columns (platform, score, tier,
+    er = engagement rate in %, relevance = niche relevance 0-1, role, followers, languages
+    as a JSON array of lower-case codes) and the full ScoredCreator JSON, which is what
+    searches return. A record is self-contained: it keeps the profile it was scored with.
+``posts``
+    The posts of each record (id, date, URL, whether the text was stored), for counts and
+    lookups without parsing the JSON.
+``fts_words`` / ``fts_trigram``
+    Full text over handle, display name, bio and recent post text; rowid = ``records.id``.
+    See :mod:`creatorscout.search.fts` for the tokenizers and why there are two.
+
+Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its posts and
+its full-text rows (trigger ``records_ad``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from creatorscout.search.fts import TRIGRAM_TOKENIZER, WORDS_TOKENIZER
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # version 1
+    (
+        """
+        CREATE TABLE creators (
+            id            TEXT PRIMARY KEY,
+            platform      TEXT NOT NULL COLLATE NOCASE,
+            handle        TEXT NOT NULL,
+            handle_key    TEXT NOT NULL,
+            handle_local  TEXT NOT NULL,
+            display_name  TEXT,
+            profile_url   TEXT,
+            url_key       TEXT,
+            followers     INTEGER,
+            languages     TEXT NOT NULL DEFAULT '[]',
+            observed_at   TEXT NOT NULL,
+            creator_json  TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX creators_handle_key ON creators (handle_key)",
+        "CREATE INDEX creators_handle_local ON creators (handle_local)",
+        "CREATE INDEX creators_url_key ON creators (url_key)",
+        """
+        CREATE TABLE records (
+            id            INTEGER PRIMARY KEY,
+            creator_id    TEXT NOT NULL REFERENCES creators (id) ON DELETE CASCADE,
+            niche         TEXT NOT NULL COLLATE NOCASE,
+            platform      TEXT NOT NULL COLLATE NOCASE,
+            score         REAL NOT NULL,
+            tier          TEXT NOT NULL COLLATE NOCASE,
+            er            REAL,
+            relevance     REAL NOT NULL,
+            role          TEXT COLLATE NOCASE,
+            followers     INTEGER,
+            languages     TEXT NOT NULL DEFAULT '[]',
+            crawled_at    TEXT NOT NULL,
+            record_json   TEXT NOT NULL,
+            UNIQUE (creator_id, niche)
+        )
+        """,
+        "CREATE INDEX records_niche_score ON records (niche, score DESC)",
+        "CREATE INDEX records_score ON records (score DESC)",
+        """
+        CREATE TABLE posts (
+            record_id     INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            post_id       TEXT NOT NULL,
+            creator_id    TEXT NOT NULL,
+            created_at    TEXT,
+            url           TEXT,
+            has_text      INTEGER NOT NULL,
+            PRIMARY KEY (record_id, post_id)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX posts_post_id ON posts (post_id)",
+        f"""
+        CREATE VIRTUAL TABLE fts_words USING fts5 (
+            handle, display_name, bio, posts, tokenize = "{WORDS_TOKENIZER}"
+        )
+        """,
+        f"""
+        CREATE VIRTUAL TABLE fts_trigram USING fts5 (body, tokenize = "{TRIGRAM_TOKENIZER}")
+        """,
+        """
+        CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN
+            DELETE FROM fts_words WHERE rowid = old.id;
+            DELETE FROM fts_trigram WHERE rowid = old.id;
+        END
+        """,
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The file's schema version is higher than this code's."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The highest applied migration, 0 for a new file."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the missing migrations; return the version. ``conn`` must be in autocommit."""
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(version)
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            # another process may have migrated while we waited for the write lock
+            version = current_version(conn)
+            if version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+                version += 1
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (version, datetime.now(UTC).isoformat()),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
