@@ -191,6 +191,8 @@ class NicheSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         if result.malformed:
             self._inc(f"malformed_objects/{fetch.platform}", result.malformed)
+        if result.repaired:
+            self._inc(f"repaired_values/{fetch.platform}", result.repaired)
         for skip in result.skipped:
             if skip.key not in self.seen:
                 self.seen.add(skip.key)

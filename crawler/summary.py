@@ -38,7 +38,8 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
         lines.append(f"    not followed {n:>5}  {reason}")
     per_creator = f"{requests / indexed:.2f}" if indexed else "-"
     lines.append(f"  requests {requests} ({per_creator} per indexed creator)")
-    for kind in ("refused", "malformed_responses", "malformed_objects", "plugin_errors",
+    for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
+                 "plugin_errors",
                  "network_errors", "ratelimit", "merged_duplicates"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")

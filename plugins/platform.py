@@ -143,6 +143,9 @@ class ParseResult(BaseModel):
     requests: list[FetchRequest] = Field(default_factory=list)
     skipped: list[Skip] = Field(default_factory=list)
     malformed: int = Field(default=0, description="Objects in the response that were unusable")
+    repaired: int = Field(
+        default=0, description="Values that were unusable and kept as unknown (None)"
+    )
     refusal: Refusal | None = None
 
     def extend(self, other: ParseResult) -> None:
@@ -153,6 +156,7 @@ class ParseResult(BaseModel):
         self.requests += other.requests
         self.skipped += other.skipped
         self.malformed += other.malformed
+        self.repaired += other.repaired
         self.refusal = self.refusal or other.refusal
 
 

@@ -39,6 +39,9 @@ class EngagementResult(BaseModel):
     relative: float | None = Field(
         default=None, description="rate / benchmark; 1.0 means typical for the tier"
     )
+    note: str | None = Field(
+        default=None, description="Why the rate is missing or uncertain, in plain words"
+    )
 
 
 class RelevanceResult(BaseModel):

@@ -37,8 +37,10 @@ Matching (:func:`match_terms`, :class:`TermSet`)
       ``والعدس``, ``بالحمص``; at least two letters must remain; or
     * Cyrillic, Georgian and Greek words of 5+ characters also match by their stem (up to two
       trailing vowels removed, at least 4 characters left): ``ქვევრი`` matches ``ქვევრში``,
-      ``грузинское`` matches ``грузинского``. An Arabic term ending in taa marbuta also
-      matches its sound plural in ``ات`` (``وصفة`` -> ``وصفات``).
+      ``грузинское`` matches ``грузинского``. A Latin-script term of 5+ characters ending
+      in a plural ``s`` also matches its singular (``lentils`` matches ``lentil soup``). An
+      Arabic term ending in taa marbuta also matches its sound plural in ``ات``
+      (``وصفة`` -> ``وصفات``).
 
     A CJK term matches when its bigrams occur consecutively in a CJK run, which is the same
     as being a substring of the run (``纯素`` matches ``今天的纯素料理``, but not
@@ -112,9 +114,7 @@ _CHAR_MAP = str.maketrans(
 
 # Characters that belong to the cluster of the preceding character although they are not
 # combining marks: halfwidth (semi-)voiced sound marks and Hangul conjoining vowels/finals.
-_CLUSTER_CONTINUATION = frozenset(
-    {0xFF9E, 0xFF9F, *range(0x1160, 0x1200), *range(0xD7B0, 0xD800)}
-)
+_CLUSTER_CONTINUATION = frozenset({0xFF9E, 0xFF9F, *range(0x1160, 0x1200), *range(0xD7B0, 0xD800)})
 
 
 def _in(cp: int, ranges: Sequence[tuple[int, int]]) -> bool:
@@ -292,9 +292,14 @@ class _Scanned:
     tokens: tuple[Token, ...]
 
 
-def _camel_breaks(original: str, norm: _Normalized, lo: int, hi: int) -> set[int]:
-    """Normalised indexes in [lo, hi) where a camelCase word starts (original casing)."""
-    breaks: set[int] = set()
+def _camel_breaks(original: str, norm: _Normalized, lo: int, hi: int) -> list[set[int]]:
+    """Where camelCase words start in the normalised slice [lo, hi), by original casing.
+
+    An upper-case run followed by lower case is ambiguous (``CRMTips`` is CRM|Tips, but
+    ``ABMstrategy`` is ABM|strategy): then a second segmentation is returned as well.
+    """
+    primary: set[int] = set()
+    alternative: set[int] = set()
 
     def case(k: int) -> str:
         ch = original[norm.starts[k]]
@@ -305,9 +310,37 @@ def _camel_breaks(original: str, norm: _Normalized, lo: int, hi: int) -> set[int
             continue  # same original character (ß -> ss)
         prev, cur = case(k - 1), case(k)
         nxt = case(k + 1) if k + 1 < hi else "-"
-        if (prev == "L" and cur == "U") or (prev == "U" and cur == "U" and nxt == "L"):
-            breaks.add(k)
-    return breaks
+        if prev == "L" and cur == "U":
+            primary.add(k)
+            alternative.add(k)
+        elif prev == "U" and cur == "U" and nxt == "L":
+            primary.add(k)  # HTTP|Server
+            alternative.add(k + 1)  # ABM|strategy
+    return [primary] if primary == alternative else [primary, alternative]
+
+
+def _hashtag_pieces(
+    original: str, norm: _Normalized, lo: int, hi: int
+) -> list[list[tuple[int, int]]]:
+    """The segmentations (one or two) of a hashtag body into parts: normalised slices."""
+    text = norm.text
+    segmentations = []
+    for breaks in _camel_breaks(original, norm, lo, hi):
+        pieces: list[tuple[int, int]] = []
+        begin = lo
+        for k in range(lo, hi + 1):
+            if (
+                k == hi
+                or text[k] == "_"
+                or k in breaks
+                or (k > lo and _is_cjk(text[k]) != _is_cjk(text[k - 1]))
+            ):
+                if k > begin:
+                    pieces.append((begin, k))
+                begin = k + 1 if k < hi and text[k] == "_" else k
+        if len(pieces) > 1:
+            segmentations.append(pieces)
+    return segmentations
 
 
 def _scan(original: str) -> _Scanned:
@@ -342,28 +375,15 @@ def _scan(original: str) -> _Scanned:
             units.append(_Unit(body, _forms(body), start, end, is_cjk, joined))
             tokens.append(Token(body, start, end, "hashtag"))
             # Parts: split at "_", camelCase (original casing) and CJK boundaries.
-            breaks = _camel_breaks(original, norm, i + 1, j)
-            pieces: list[tuple[int, int]] = []
-            lo = i + 1
-            for k in range(i + 1, j + 1):
-                boundary = (
-                    k == j
-                    or text[k] == "_"
-                    or k in breaks
-                    or (k > i + 1 and _is_cjk(text[k]) != _is_cjk(text[k - 1]))
-                )
-                if boundary:
-                    if k > lo:
-                        pieces.append((lo, k))
-                    lo = k + 1 if k < j and text[k] == "_" else k
-            if len(pieces) > 1:
+            seen_parts: set[tuple[int, int]] = set()
+            for pieces in _hashtag_pieces(original, norm, i + 1, j):
                 part_units = []
                 for lo, hi in pieces:
                     word = text[lo:hi]
-                    part_units.append(
-                        _Unit(word, _forms(word), start, end, _is_cjk(word[0]), True)
-                    )
-                    tokens.append(Token(word, *span(lo, hi), "hashtag-part"))
+                    part_units.append(_Unit(word, _forms(word), start, end, _is_cjk(word[0]), True))
+                    if (lo, hi) not in seen_parts:
+                        seen_parts.add((lo, hi))
+                        tokens.append(Token(word, *span(lo, hi), "hashtag-part"))
                 parts_all.append(tuple(part_units))
             prev_end = j
             i = j
@@ -439,9 +459,11 @@ _STEM_VOWELS = (
 
 
 def _stem(word: str) -> str | None:
-    """A light stem for inflecting scripts without much compounding, or None."""
+    """A light stem, or None: see the module docstring."""
     if len(word) < 5:
         return None
+    if ord(word[0]) < 0x0250 and word[-1] == "s" and word[-2] not in "su":
+        return word[:-1]  # lentils -> lentil, chickpeas -> chickpea
     for ranges, vowels in _STEM_VOWELS:
         if _in(ord(word[0]), ranges):
             stem = word
@@ -545,7 +567,8 @@ def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
 def _positions(n: int) -> list[_Position]:
     if n == 1:
         return ["only"]
-    return ["first", *(["middle"] * (n - 2)), "last"]
+    middle: list[_Position] = ["middle"] * (n - 2)
+    return ["first", *middle, "last"]
 
 
 def _find_in(seq: Sequence[_Unit], term: _Term) -> Iterator[tuple[int, int]]:

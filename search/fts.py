@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 WORDS_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
@@ -163,7 +164,8 @@ def parse_text(text: str | None) -> TextQuery:
     )
 
 
-def trigram_body(parts: list[str]) -> str | None:
-    """The folded, case-folded text for ``fts_trigram``, or None when no row is needed."""
-    body = "\n".join(fold(p) for p in parts if p)
+def trigram_body(folded: Iterable[str]) -> str | None:
+    """The case-folded text for ``fts_trigram`` from already folded parts, or None when no
+    row is needed (no part has a substring script)."""
+    body = "\n".join(p for p in folded if p)
     return body.casefold() if needs_substring(body) else None

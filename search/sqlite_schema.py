@@ -14,17 +14,19 @@ Tables (version 1):
 ``records``
     One row per (creator id, niche): the filter and sort columns (platform, score, tier,
     er = engagement rate in %, relevance = niche relevance 0-1, role, followers, languages
-    as a JSON array of lower-case codes) and the full ScoredCreator JSON, which is what
-    searches return. A record is self-contained: it keeps the profile it was scored with.
-``posts``
-    The posts of each record (id, date, URL, whether the text was stored), for counts and
-    lookups without parsing the JSON.
+    as a JSON array of lower-case codes), the ids of its posts (a JSON array, for counting
+    distinct posts) and the full ScoredCreator JSON, which is what searches return. A record
+    is self-contained: it keeps the profile it was scored with. Posts live in that JSON
+    only: a separate posts table cost half the upsert time and nothing reads it yet.
 ``fts_words`` / ``fts_trigram``
     Full text over handle, display name, bio and recent post text; rowid = ``records.id``.
     See :mod:`creatorscout.search.fts` for the tokenizers and why there are two.
 
-Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its posts and
-its full-text rows (trigger ``records_ad``).
+Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its
+full-text rows (trigger ``records_ad``).
+
+The JSON columns are plain text, so the file can be browsed with ``sqlite3`` or Datasette.
+New files use 16 KiB pages (records are a few KB of JSON each; fewer overflow pages).
 """
 
 from __future__ import annotations
@@ -70,24 +72,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             followers     INTEGER,
             languages     TEXT NOT NULL DEFAULT '[]',
             crawled_at    TEXT NOT NULL,
-            record_json   TEXT NOT NULL,
+            post_ids      TEXT NOT NULL DEFAULT '[]',
+            record_json   BLOB NOT NULL,
             UNIQUE (creator_id, niche)
         )
         """,
         "CREATE INDEX records_niche_score ON records (niche, score DESC)",
         "CREATE INDEX records_score ON records (score DESC)",
-        """
-        CREATE TABLE posts (
-            record_id     INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
-            post_id       TEXT NOT NULL,
-            creator_id    TEXT NOT NULL,
-            created_at    TEXT,
-            url           TEXT,
-            has_text      INTEGER NOT NULL,
-            PRIMARY KEY (record_id, post_id)
-        ) WITHOUT ROWID
-        """,
-        "CREATE INDEX posts_post_id ON posts (post_id)",
         f"""
         CREATE VIRTUAL TABLE fts_words USING fts5 (
             handle, display_name, bio, posts, tokenize = "{WORDS_TOKENIZER}"
@@ -127,9 +118,17 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
+PAGE_SIZE = 16384
+
+
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the missing migrations; return the version. ``conn`` must be in autocommit."""
+    """Apply the missing migrations; return the version. ``conn`` must be in autocommit.
+
+    Call it before switching to WAL: the page size of a new file can only be set then.
+    """
     version = current_version(conn)
+    if version == 0:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(version)
     while version < SCHEMA_VERSION:

@@ -54,3 +54,86 @@ def make_post(
     }
     data.update(fields)
     return Post(**data)
+
+
+def make_scored(
+    creator: Creator | None = None,
+    *,
+    niche: str = "vegan-cooking",
+    score: float = 50.0,
+    tier: str = "micro",
+    er: float | None = 2.5,
+    relevance: float = 0.5,
+    role: str | None = "influencer",
+    posts: list[Post] | None = None,
+    matched_terms: dict[str, int] | None = None,
+    snippet: str | None = None,
+    crawled_at: datetime = OBSERVED,
+    **creator_fields: Any,
+) -> Any:
+    """A ScoredCreator built directly from the scoring result models (no scoring code).
+
+    ``creator`` defaults to ``make_creator(**creator_fields)``; ``posts`` to none.
+    """
+    from creatorscout.scoring.results import (
+        Component,
+        CreatorScore,
+        EngagementResult,
+        RelevanceResult,
+        TierResult,
+    )
+    from creatorscout.search.records import CrawlInfo, ScoredCreator
+
+    if creator is None:
+        creator = make_creator(**creator_fields)
+    components = [
+        Component(
+            name="relevance",
+            value=relevance,
+            weight=0.6,
+            contribution=0.6 * relevance,
+            detail=f"{sum((matched_terms or {}).values())} matching posts",
+        ),
+        Component(
+            name="engagement",
+            value=None if er is None else min(er / 5.0, 1.0),
+            weight=0.4,
+            contribution=0.0 if er is None else 0.4 * min(er / 5.0, 1.0),
+            detail="median interactions per follower",
+        ),
+    ]
+    result = CreatorScore(
+        niche=niche,
+        platform=creator.platform,
+        score=score,
+        tier=TierResult(
+            tier=tier,
+            scheme="common-5",
+            scheme_version=1,
+            followers=creator.followers,
+            thresholds={"nano": 0, "micro": 10000, "mid": 100000, "macro": 500000},
+        ),
+        engagement=EngagementResult(
+            rate=er,
+            definition="median (likes+replies+reposts+quotes)/followers per original post",
+            posts_used=len(posts or []),
+            confidence="ok" if er is not None else "none",
+        ),
+        relevance=RelevanceResult(
+            score=relevance,
+            definition="share of recent posts matching the niche terms",
+            matched_terms=matched_terms or {},
+            posts_considered=len(posts or []),
+            posts_matched=sum(1 for _ in (posts or [])),
+            snippet=snippet,
+        ),
+        components=components,
+        role=role,
+        computed_at=crawled_at,
+    )
+    return ScoredCreator(
+        creator=creator,
+        posts=posts or [],
+        score=result,
+        crawl=CrawlInfo(niche=niche, via="hashtag:vegan", depth=0, crawled_at=crawled_at),
+    )

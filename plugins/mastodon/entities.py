@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from creatorscout.plugins.models import Creator, CreatorFlags, CreatorRef, Post, Provenance
+from creatorscout.plugins.models import (
+    Creator,
+    CreatorFlags,
+    CreatorRef,
+    Post,
+    Provenance,
+    parse_count,
+)
 from creatorscout.plugins.web import hrefs, html_to_text, parse_datetime
 
 PLATFORM = "mastodon"
@@ -44,23 +51,47 @@ def _require(obj: dict[str, Any], key: str) -> Any:
     return value
 
 
+class Repairs:
+    """Counts values that were unusable and kept as unknown (``None``) instead."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def count_value(self, value: Any) -> int | None:
+        try:
+            return parse_count(value)
+        except ValueError:
+            self.count += 1
+            return None
+
+    def date(self, value: Any) -> Any:
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            self.count += 1
+            return None
+
+
 def opt_out_reason(account: dict[str, Any]) -> str | None:
     """Why this account must be skipped, or ``None``. The creators' own choices first."""
     if account.get("suspended") is True:
         return "suspended"
+    if account.get("bot") is True:  # not a person at all: the most basic reason first
+        return "bot: true"
     if account.get("discoverable") is False:
         return "discoverable: false"
     if account.get("noindex") is True:
         return "noindex: true"
-    if account.get("bot") is True:
-        return "bot: true"
     if account.get("limited") is True:
         return "limited by moderators"
     return None
 
 
-def parse_account(account: Any, instance: str, provenance: Provenance) -> Creator:
+def parse_account(
+    account: Any, instance: str, provenance: Provenance, repairs: Repairs | None = None
+) -> Creator:
     """A Mastodon Account as seen on ``instance`` -> :class:`Creator`."""
+    repairs = repairs or Repairs()
     if not isinstance(account, dict):
         raise EntityError("account is not an object")
     local_id = str(_require(account, "id"))
@@ -78,11 +109,6 @@ def parse_account(account: Any, instance: str, provenance: Provenance) -> Creato
             if field.get("verified_at") and href not in verified:
                 verified.append(href)
     moved = account.get("moved")
-    try:
-        created_at = parse_datetime(account.get("created_at"))
-        last_post_at = parse_datetime(account.get("last_status_at"))
-    except ValueError as exc:
-        raise EntityError(f"bad date: {exc}") from exc
     lookup = {"instance": instance, "local_id": local_id, "username": username, "domain": domain}
     return Creator(
         platform=PLATFORM,
@@ -92,11 +118,11 @@ def parse_account(account: Any, instance: str, provenance: Provenance) -> Creato
         profile_url=account.get("url") or None,
         avatar_url=account.get("avatar") or None,
         bio=html_to_text(account.get("note")),
-        followers=account.get("followers_count"),
-        following=account.get("following_count"),
-        posts_count=account.get("statuses_count"),
-        created_at=created_at,
-        last_post_at=last_post_at,
+        followers=repairs.count_value(account.get("followers_count")),
+        following=repairs.count_value(account.get("following_count")),
+        posts_count=repairs.count_value(account.get("statuses_count")),
+        created_at=repairs.date(account.get("created_at")),
+        last_post_at=repairs.date(account.get("last_status_at")),
         links=links,
         verified_links=verified,
         flags=CreatorFlags(
@@ -133,17 +159,24 @@ def mention_ref(mention: Any, instance: str) -> CreatorRef:
 
 
 def parse_status(
-    status: Any, instance: str, creator_id: str, provenance: Provenance, keep_text: bool
+    status: Any,
+    instance: str,
+    creator_id: str,
+    provenance: Provenance,
+    keep_text: bool,
+    repairs: Repairs | None = None,
 ) -> Post:
-    """A Mastodon Status -> :class:`Post`. Reblogs come back with ``is_repost=True``."""
+    """A Mastodon Status -> :class:`Post`. Reblogs come back with ``is_repost=True``.
+
+    A status without an id is unusable (:class:`EntityError`); an unreadable count or date
+    is kept as unknown and counted in ``repairs``.
+    """
+    repairs = repairs or Repairs()
     if not isinstance(status, dict):
         raise EntityError("status is not an object")
-    uri = str(_require(status, "uri") if status.get("uri") else _require(status, "id"))
     _require(status, "id")
-    try:
-        created_at = parse_datetime(_require(status, "created_at"))
-    except ValueError as exc:
-        raise EntityError(f"bad created_at: {exc}") from exc
+    uri = str(status.get("uri") or status["id"])
+    created_at = repairs.date(status.get("created_at"))
     text: str | None = None
     if keep_text:
         body = html_to_text(status.get("content"))
@@ -172,10 +205,10 @@ def parse_status(
         created_at=created_at,
         text=text,
         language=status.get("language") or None,
-        likes=status.get("favourites_count"),
-        replies=status.get("replies_count"),
-        reposts=status.get("reblogs_count"),
-        quotes=status.get("quotes_count"),
+        likes=repairs.count_value(status.get("favourites_count")),
+        replies=repairs.count_value(status.get("replies_count")),
+        reposts=repairs.count_value(status.get("reblogs_count")),
+        quotes=repairs.count_value(status.get("quotes_count")),
         hashtags=tags,
         mentions=mentions,
         links=links,

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.mastodon.entities import (
     EntityError,
+    Repairs,
     mention_ref,
     parse_account,
     parse_status,
@@ -247,9 +248,10 @@ class Mastodon(Platform):
         kind: str, via: str, depth: int,
     ) -> None:
         seen: set[str] = set()
+        repairs = Repairs()
         for raw in accounts:
             try:
-                creator = parse_account(raw, instance, provenance)
+                creator = parse_account(raw, instance, provenance, repairs)
             except (EntityError, ValidationError):
                 result.malformed += 1
                 continue
@@ -274,6 +276,7 @@ class Mastodon(Platform):
                 creator=None if (is_remote and self.options.home_lookup) else creator,
             )
             result.candidates.append(candidate)
+        result.repaired += repairs.count
 
     def _mentions(self, statuses: Any, instance: str, result: ParseResult, depth: int) -> None:
         for status in statuses if isinstance(statuses, list) else []:
@@ -324,11 +327,14 @@ class Mastodon(Platform):
                 creator_id = "mastodon:unknown"
         keep_text = bool(context.get("keep_text", True))
         seen = int(context.get("seen", 0))
+        repairs = Repairs()
         for raw in data:
             if seen >= self.settings.max_posts:
                 break
+            if isinstance(raw, dict) and raw.get("reblog") is not None:
+                continue  # a boost is someone else's post, not this creator's
             try:
-                post = parse_status(raw, instance, creator_id, provenance, keep_text)
+                post = parse_status(raw, instance, creator_id, provenance, keep_text, repairs)
             except (EntityError, ValidationError):
                 result.malformed += 1
                 continue
@@ -339,11 +345,20 @@ class Mastodon(Platform):
                     result.candidates.append(
                         Candidate(ref=ref, depth=request.depth + 1, via="mention")
                     )
+        result.repaired += repairs.count
         next_url = parse_link_header(response.header("link")).get("next")
         if next_url and data and seen < self.settings.max_posts:
             result.requests.append(
                 request.model_copy(update={"url": next_url, "context": {**context, "seen": seen}})
             )
+
+    def refusal(self, response: FetchResponse) -> Refusal | None:
+        """Mastodon 4.5 answers 422 "This method requires an authenticated user" where
+        older servers answered 401: both mean a login is required."""
+        refusal = super().refusal(response)
+        if refusal and response.status == 422 and b"authenticated" in response.body:
+            return refusal.model_copy(update={"kind": "login_required"})
+        return refusal
 
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """When a home server will not answer a lookup, read the account where we saw it."""

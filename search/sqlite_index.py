@@ -1,0 +1,593 @@
+"""The embedded index: one SQLite file, WAL, FTS5. Zero set-up; the default backend.
+
+Schema: :mod:`creatorscout.search.sqlite_schema`. Text matching and the tokenizers:
+:mod:`creatorscout.search.fts`. Query semantics: :class:`SearchQuery`.
+
+WAL lets searches run while a crawl writes. Writers wait up to ``busy_timeout`` seconds
+for each other. A connection is shared by threads behind a lock, so one :class:`SqliteIndex`
+can serve a threaded HTTP server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from creatorscout.search.backend import (
+    Index,
+    IncompatibleIndex,
+    IndexNotFound,
+    IndexOpenError,
+)
+from creatorscout.search.fts import fold, parse_text, trigram_body
+from creatorscout.search.query import (
+    FACETS,
+    UNKNOWN,
+    Hit,
+    IndexStats,
+    SearchQuery,
+    SearchResults,
+)
+from creatorscout.search.records import ScoredCreator
+from creatorscout.search.sqlite_schema import SCHEMA_VERSION, SchemaTooNew, migrate
+
+log = logging.getLogger(__name__)
+
+BM25_WEIGHTS = (2.0, 2.0, 3.0, 1.0)
+"""bm25 column weights of ``fts_words``: handle, display name, bio, posts."""
+
+_READ_BATCH = 500
+ZLIB_LEVEL = 1
+"""Records are a few KB of JSON; level 1 shrinks them ~6x for ~40 us each."""
+CACHE_KIB = 32 * 1024
+"""Page cache per connection; big upserts spill less."""
+WAL_LIMIT_BYTES = 8 * 1024 * 1024
+"""The WAL file is truncated to this size after a checkpoint (a big upsert grows it)."""
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.isoformat()
+
+
+def handle_key(handle: str) -> str:
+    """How handles are compared: without leading ``@``, case-folded."""
+    return handle.strip().lstrip("@").casefold()
+
+
+def url_key(url: str) -> str | None:
+    """How profile URLs are compared: host without ``www.`` + path, lower case, no slash."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if not parts.netloc:
+        return None
+    host = parts.netloc.lower().removeprefix("www.")
+    return (host + parts.path.rstrip("/")).lower()
+
+
+def scrub(record: ScoredCreator) -> ScoredCreator:
+    """Drop what a creator's flags say we must not store (post text for ``no_post_text``)."""
+    creator = record.creator
+    if not creator.flags.no_post_text:
+        return record
+    posts = [p.model_copy(update={"text": None, "hashtags": []}) for p in record.posts]
+    relevance = record.score.relevance
+    snippet = relevance.snippet
+    bio = creator.bio or ""
+    if snippet is not None and (not bio or snippet.strip(" .\u2026") not in bio):
+        relevance = relevance.model_copy(update={"snippet": None})
+    score = record.score.model_copy(update={"relevance": relevance})
+    return record.model_copy(update={"posts": posts, "score": score})
+
+
+def encode_record(record: ScoredCreator) -> bytes:
+    """The stored form of a record: its JSON, zlib-compressed."""
+    data = record.model_dump_json(exclude_computed_fields=True)
+    return zlib.compress(data.encode(), ZLIB_LEVEL)
+
+
+def decode_record(blob: bytes) -> ScoredCreator:
+    """The inverse of :func:`encode_record`."""
+    return ScoredCreator.model_validate_json(zlib.decompress(blob))
+
+
+def _languages(codes: Iterable[str]) -> str:
+    return json.dumps(sorted({c.strip().lower() for c in codes if c.strip()}))
+
+
+def _posts_text(record: ScoredCreator) -> str:
+    if record.creator.flags.no_post_text:
+        return ""
+    texts = [p.text for p in record.posts if p.text]
+    tags = [f"#{t.lstrip('#')}" for p in record.posts for t in p.hashtags]
+    if tags:
+        texts.append(" ".join(tags))
+    return "\n".join(texts)
+
+
+class SqliteIndex(Index):
+    """The embedded index in one SQLite file (``:memory:`` for a throw-away one)."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, busy_timeout: float = 5.0):
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if memory:
+            self.url = "sqlite:///:memory:"
+        else:
+            file = Path(self.path)
+            if not file.exists():
+                if not create:
+                    raise IndexNotFound(
+                        f"no index at {file}: run 'scout crawl NICHE --index {file}' first, "
+                        "or pass --index with the right path"
+                    )
+                file.parent.mkdir(parents=True, exist_ok=True)
+            self.url = "sqlite:///" + str(file.resolve())
+        self._lock = threading.RLock()
+        self._opted_out = 0
+        self._closed = False
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise IndexOpenError(f"cannot open index {self.path}: {exc}") from None
+        try:
+            self._setup()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- connection set-up -------------------------------------------------------------
+
+    def _setup(self) -> None:
+        conn = self._conn
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            foreign = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+            has_version = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+            if foreign and not has_version:
+                raise IncompatibleIndex(
+                    f"{self.path} is an SQLite file but not a creatorscout index; "
+                    "pass another --index path"
+                )
+            migrate(conn)
+            self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS matches ("
+                " pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL, text_rank REAL)"
+            )
+        except SchemaTooNew as exc:
+            raise IncompatibleIndex(
+                f"{self.path} has index schema version {exc.found} but this creatorscout "
+                f"knows up to {SCHEMA_VERSION}; upgrade creatorscout"
+            ) from None
+        except sqlite3.DatabaseError as exc:
+            raise IncompatibleIndex(
+                f"{self.path} is not a creatorscout index ({exc}); pass another --index path"
+            ) from None
+
+    # -- writing -------------------------------------------------------------------------
+
+    def upsert(self, records: Iterable[ScoredCreator]) -> int:
+        stored = 0
+        refused = 0
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for record in records:
+                    if record.creator.flags.opted_out:
+                        self._delete(record.creator.id)
+                        refused += 1
+                        continue
+                    self._write(scrub(record))
+                    stored += 1
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._opted_out += refused
+        if refused:
+            log.info("index: skipped %d record(s) of opted-out creators", refused)
+        return stored
+
+    def _write(self, record: ScoredCreator) -> None:
+        conn = self._conn
+        creator = record.creator
+        languages = _languages(creator.languages)
+        key = handle_key(creator.handle)
+        conn.execute(
+            """
+            INSERT INTO creators (id, platform, handle, handle_key, handle_local, display_name,
+                                  profile_url, url_key, followers, languages, observed_at,
+                                  creator_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                platform = excluded.platform, handle = excluded.handle,
+                handle_key = excluded.handle_key, handle_local = excluded.handle_local,
+                display_name = excluded.display_name, profile_url = excluded.profile_url,
+                url_key = excluded.url_key, followers = excluded.followers,
+                languages = excluded.languages, observed_at = excluded.observed_at,
+                creator_json = excluded.creator_json
+            WHERE excluded.observed_at >= creators.observed_at
+            """,
+            (
+                creator.id,
+                creator.platform,
+                creator.handle,
+                key,
+                key.split("@", 1)[0],
+                creator.display_name,
+                creator.profile_url,
+                url_key(creator.profile_url) if creator.profile_url else None,
+                creator.followers,
+                languages,
+                _iso(creator.provenance.observed_at),
+                creator.model_dump_json(exclude_computed_fields=True),
+            ),
+        )
+        score = record.score
+        values = (
+            record.niche,
+            creator.platform,
+            score.score,
+            score.tier.tier,
+            score.engagement.rate,
+            score.relevance.score,
+            score.role,
+            creator.followers,
+            languages,
+            _iso(record.crawl.crawled_at),
+            json.dumps([p.id for p in record.posts]),
+            encode_record(record),
+        )
+        # look first instead of ON CONFLICT ... RETURNING: RETURNING costs ~30 us a row, and
+        # a new record has no full-text rows to delete
+        found = conn.execute(
+            "SELECT id FROM records WHERE creator_id = ? AND niche = ?",
+            (creator.id, record.niche),
+        ).fetchone()
+        if found is None:
+            cursor = conn.execute(
+                "INSERT INTO records (niche, platform, score, tier, er, relevance, role,"
+                " followers, languages, crawled_at, post_ids, record_json, creator_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, creator.id),
+            )
+            rid = int(cursor.lastrowid or 0)
+        else:
+            rid = int(found[0])
+            conn.execute(
+                "UPDATE records SET niche = ?, platform = ?, score = ?, tier = ?, er = ?,"
+                " relevance = ?, role = ?, followers = ?, languages = ?, crawled_at = ?,"
+                " post_ids = ?, record_json = ? WHERE id = ?",
+                (*values, rid),
+            )
+            conn.execute("DELETE FROM fts_words WHERE rowid = ?", (rid,))
+            conn.execute("DELETE FROM fts_trigram WHERE rowid = ?", (rid,))
+        texts = (
+            fold(creator.handle),
+            fold(creator.display_name or ""),
+            fold(creator.bio or ""),
+            fold(_posts_text(record)),
+        )
+        conn.execute(
+            "INSERT INTO fts_words (rowid, handle, display_name, bio, posts)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (rid, *texts),
+        )
+        body = trigram_body(texts)
+        if body is not None:
+            conn.execute("INSERT INTO fts_trigram (rowid, body) VALUES (?, ?)", (rid, body))
+
+    def _delete(self, creator_id: str) -> bool:
+        # records cascade from creators; their full-text rows go by trigger
+        cursor = self._conn.execute("DELETE FROM creators WHERE id = ?", (creator_id,))
+        return cursor.rowcount > 0
+
+    def delete(self, creator_id: str) -> bool:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                deleted = self._delete(creator_id)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return deleted
+
+    @property
+    def opted_out_skipped(self) -> int:
+        return self._opted_out
+
+    # -- reading -------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        text = parse_text(query.text)
+        with_text = not text.empty
+        ctes: list[str] = []
+        params: list[Any] = []
+        if with_text:
+            parts: list[str] = []
+            if text.words_match:
+                weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+                ctes.append(
+                    f"w AS (SELECT rowid AS rid, -bm25(fts_words, {weights}) AS rank"
+                    " FROM fts_words WHERE fts_words MATCH ?)"
+                )
+                params.append(text.words_match)
+                parts.append("w")
+            if text.trigram_match or text.short_substrings:
+                conditions: list[str] = []
+                if text.trigram_match:
+                    conditions.append("fts_trigram MATCH ?")
+                    params.append(text.trigram_match)
+                for substring in text.short_substrings:
+                    conditions.append("instr(body, ?) > 0")
+                    params.append(substring)
+                rank = "-bm25(fts_trigram)" if text.trigram_match else "0.0"
+                ctes.append(
+                    f"t AS (SELECT rowid AS rid, {rank} AS rank FROM fts_trigram"
+                    f" WHERE {' AND '.join(conditions)})"
+                )
+                parts.append("t")
+            if len(parts) == 2:
+                ctes.append("h AS (SELECT w.rid, w.rank + t.rank AS rank FROM w JOIN t USING (rid))")
+            else:
+                ctes.append(f"h AS (SELECT rid, rank FROM {parts[0]})")
+            source = "records r JOIN h ON h.rid = r.id"
+            rank_expr = "h.rank"
+        else:
+            source = "records r"
+            rank_expr = "NULL"
+
+        where, where_params = _filters(query)
+        params.extend(where_params)
+        relevance_expr = rank_expr if with_text else "r.relevance"
+        inner_key = _sort_key(query.sort, "r.score", "r.followers", "r.er", relevance_expr)
+        outer_key = _sort_key(query.sort, "score", "followers", "er", "relevance_key")
+        ctes.append(
+            f"""m AS (
+                SELECT r.id AS rid, r.creator_id AS creator_id, r.score AS score,
+                       r.followers AS followers, r.er AS er, {relevance_expr} AS relevance_key,
+                       {rank_expr} AS text_rank,
+                       row_number() OVER (PARTITION BY r.creator_id
+                                          ORDER BY {inner_key}, r.niche) AS dup
+                FROM {source}
+                WHERE {" AND ".join(where) if where else "1"}
+            )"""
+        )
+        sql = (
+            "INSERT INTO temp.matches (pos, rid, text_rank) WITH "
+            + ", ".join(ctes)
+            + f" SELECT row_number() OVER (ORDER BY {outer_key}, creator_id), rid, text_rank"
+            " FROM m WHERE dup = 1"
+        )
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN")
+            try:
+                conn.execute("DELETE FROM temp.matches")
+                conn.execute(sql, params)
+                total = int(conn.execute("SELECT count(*) FROM temp.matches").fetchone()[0])
+                facets = self._facets()
+                rows = conn.execute(
+                    "SELECT r.record_json, m.text_rank FROM temp.matches m"
+                    " JOIN records r ON r.id = m.rid WHERE m.pos > ? ORDER BY m.pos LIMIT ?",
+                    (query.offset, query.limit),
+                ).fetchall()
+                conn.execute("DELETE FROM temp.matches")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        hits = [
+            Hit(
+                record=decode_record(record_json),
+                text_rank=float(rank) if with_text and rank is not None else None,
+            )
+            for record_json, rank in rows
+        ]
+        return SearchResults(total=total, hits=hits, facets=facets, offset=query.offset)
+
+    def _facets(self) -> dict[str, dict[str, int]]:
+        join = "FROM temp.matches m JOIN records r ON r.id = m.rid"
+        rows = self._conn.execute(
+            f"""
+            SELECT 'platform', lower(r.platform), count(*) {join} GROUP BY lower(r.platform)
+            UNION ALL
+            SELECT 'tier', lower(r.tier), count(*) {join} GROUP BY lower(r.tier)
+            UNION ALL
+            SELECT 'role', coalesce(lower(r.role), '{UNKNOWN}'), count(*) {join}
+                GROUP BY coalesce(lower(r.role), '{UNKNOWN}')
+            UNION ALL
+            SELECT 'language', l.value, count(*) {join}, json_each(r.languages) l
+                GROUP BY l.value
+            UNION ALL
+            SELECT 'language', '{UNKNOWN}', count(*) {join} WHERE r.languages = '[]'
+                HAVING count(*) > 0
+            """
+        ).fetchall()
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for name, value, count in sorted(rows, key=lambda r: (r[0], -r[2], r[1])):
+            facets[name][value] = int(count)
+        return facets
+
+    def get(self, creator_id: str) -> list[ScoredCreator]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT record_json FROM records WHERE creator_id = ? ORDER BY niche",
+                (creator_id,),
+            ).fetchall()
+        return [decode_record(r[0]) for r in rows]
+
+    def candidates(self, ref: str) -> list[str]:
+        ref = ref.strip()
+        if not ref:
+            return []
+        lookups: list[tuple[str, tuple[Any, ...]]] = [
+            ("SELECT id FROM creators WHERE id = ?", (ref,))
+        ]
+        if "://" in ref:
+            key = url_key(ref)
+            if key:
+                lookups.append(("SELECT id FROM creators WHERE url_key = ? ORDER BY id", (key,)))
+        else:
+            key = handle_key(ref)
+            lookups.append(("SELECT id FROM creators WHERE handle_key = ? ORDER BY id", (key,)))
+            if ":" in ref:
+                platform, rest = ref.split(":", 1)
+                lookups.append(
+                    (
+                        "SELECT id FROM creators WHERE platform = ? AND handle_key = ?"
+                        " ORDER BY id",
+                        (platform, handle_key(rest)),
+                    )
+                )
+            elif "@" not in key:
+                lookups.append(
+                    ("SELECT id FROM creators WHERE handle_local = ? ORDER BY id", (key,))
+                )
+        with self._lock:
+            for sql, params in lookups:
+                found = [r[0] for r in self._conn.execute(sql, params).fetchall()]
+                if found:
+                    return found
+        return []
+
+    def stats(self) -> IndexStats:
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN")
+            try:
+                creators = conn.execute("SELECT count(*) FROM creators").fetchone()[0]
+                records = conn.execute("SELECT count(*) FROM records").fetchone()[0]
+                posts = conn.execute(
+                    "SELECT count(DISTINCT p.value) FROM records, json_each(records.post_ids) p"
+                ).fetchone()[0]
+                niches = conn.execute(
+                    "SELECT niche, count(*) FROM records GROUP BY niche ORDER BY niche"
+                ).fetchall()
+                platforms = conn.execute(
+                    "SELECT lower(platform), count(*) FROM creators GROUP BY lower(platform)"
+                    " ORDER BY 1"
+                ).fetchall()
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return IndexStats(
+            url=self.url,
+            creators=int(creators),
+            records=int(records),
+            posts=int(posts),
+            niches={str(n): int(c) for n, c in niches},
+            platforms={str(p): int(c) for p, c in platforms},
+            size_bytes=self._size(),
+        )
+
+    def _size(self) -> int | None:
+        if self.path == ":memory:":
+            return None
+        total = 0
+        for suffix in ("", "-wal"):
+            file = Path(self.path + suffix)
+            if file.exists():
+                total += file.stat().st_size
+        return total
+
+    def iter_records(self) -> Iterator[ScoredCreator]:
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT id, record_json FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, _READ_BATCH),
+                ).fetchall()
+            if not rows:
+                return
+            for rid, record_json in rows:
+                yield decode_record(record_json)
+            last = rows[-1][0]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteIndex({self.url!r})"
+
+
+def _sort_key(sort: str, score: str, followers: str, er: str, relevance: str) -> str:
+    if sort == "followers":
+        return f"{followers} DESC NULLS LAST"
+    if sort == "er":
+        return f"{er} DESC NULLS LAST"
+    if sort == "relevance":
+        return f"{relevance} DESC NULLS LAST"
+    return f"{score} DESC"
+
+
+def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+
+    def any_of(column: str, values: list[str]) -> None:
+        where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+
+    if query.niche:
+        where.append("r.niche = ?")
+        params.append(query.niche)
+    if query.platforms:
+        any_of("r.platform", query.platforms)
+    if query.tiers:
+        any_of("r.tier", query.tiers)
+    if query.min_followers is not None:
+        where.append("r.followers >= ?")
+        params.append(query.min_followers)
+    if query.max_followers is not None:
+        where.append("r.followers <= ?")
+        params.append(query.max_followers)
+    if query.min_er is not None:
+        where.append("r.er >= ?")
+        params.append(query.min_er)
+    if query.languages:
+        tests: list[str] = []
+        for code in query.languages:
+            code = code.strip().lower()
+            tests.append("(l.value = ? OR substr(l.value, 1, ?) = ?)")
+            params.extend([code, len(code) + 1, code + "-"])
+        where.append(
+            f"EXISTS (SELECT 1 FROM json_each(r.languages) l WHERE {' OR '.join(tests)})"
+        )
+    if query.role:
+        any_of("r.role", list(query.role_values()))
+    return where, params

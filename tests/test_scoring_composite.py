@@ -1,0 +1,190 @@
+"""Composite score with explanation (creatorscout.scoring.composite)."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import pytest
+from creatorscout.config import (
+    Niche,
+    ScoringConfig,
+    TierConfig,
+    load_niche,
+    load_scoring,
+    load_tiers,
+)
+from creatorscout.plugins.models import Creator, Post
+from creatorscout.scoring import CreatorScore, engagement_value, reach_value, score_creator
+
+from tests.factories import make_creator, make_post
+
+NOW = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def niche() -> Niche:
+    return load_niche("vegan-cooking")
+
+
+@pytest.fixture(scope="module")
+def tiers() -> TierConfig:
+    return load_tiers()
+
+
+@pytest.fixture(scope="module")
+def scoring() -> ScoringConfig:
+    return load_scoring()
+
+
+def _creator_and_posts(
+    followers: int | None, likes: int | None = 147
+) -> tuple[Creator, list[Post]]:
+    creator = make_creator(followers=followers, bio="Vegan cook")
+    texts = ["vegan tofu bowl", "lentil soup", "tempeh tacos", "rainy day", "vegan cake", "cat"]
+    posts = [make_post(creator, n, text, likes=likes) for n, text in enumerate(texts)]
+    return creator, posts
+
+
+def _by_name(score: CreatorScore) -> dict[str, float | None]:
+    return {c.name: c.value for c in score.components}
+
+
+def test_components_follow_the_weights(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    creator, posts = _creator_and_posts(followers=10_000)  # micro, benchmark 2.0%
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    assert [c.name for c in result.components] == list(scoring.weights)
+    values = _by_name(result)
+    assert values["relevance"] == pytest.approx(result.relevance.score)
+    # 147 likes + 1 reply + 2 reposts = 150 per post, 1.5% of 10,000; 0.75x the micro benchmark
+    assert result.engagement.rate == pytest.approx(1.5)
+    assert values["engagement"] == pytest.approx(0.75 / 1.75)
+    assert values["reach"] == pytest.approx(math.log10(10_001) / 7)
+    total = sum(scoring.weights.values())
+    expected = sum(scoring.weights[c.name] * (c.value or 0) for c in result.components) / total
+    assert result.score == pytest.approx(100 * expected)
+    assert result.score == pytest.approx(100 * sum(c.contribution for c in result.components))
+    assert result.tier.tier == "micro"
+    assert result.niche == "vegan-cooking" and result.platform == "mastodon"
+    assert result.computed_at == NOW
+
+
+def test_component_details_say_what_went_in(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    creator, posts = _creator_and_posts(followers=10_000)
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    details = {c.name: c.detail for c in result.components}
+    assert details["engagement"] == (
+        "median ER 1.50% over 6 posts vs 2.00% typical for micro -> 0.75x"
+    )
+    assert details["reach"].startswith("10,000 followers (micro)")
+    assert "4 of 6 posts match the niche" in details["relevance"]
+    assert "bio matches" in details["relevance"]
+    assert "vegan (3)" in details["relevance"]
+
+
+def test_unknown_engagement_is_left_out_and_weights_renormalised(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    creator, posts = _creator_and_posts(followers=10_000, likes=None)
+    for post in posts:
+        post.replies = post.reposts = post.quotes = None
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    engagement = next(c for c in result.components if c.name == "engagement")
+    assert engagement.value is None
+    assert engagement.contribution == 0
+    assert "left out" in engagement.detail and "renormalised" in engagement.detail
+    values = _by_name(result)
+    w = scoring.weights
+    relevance, reach = values["relevance"], values["reach"]
+    assert relevance is not None and reach is not None
+    expected = (w["relevance"] * relevance + w["reach"] * reach) / (w["relevance"] + w["reach"])
+    assert result.score == pytest.approx(100 * expected)
+    # Unknown is not zero: a zero engagement would give a lower score.
+    assert result.score > 100 * (w["relevance"] * relevance + w["reach"] * reach) / sum(w.values())
+
+
+def test_unknown_followers_leave_out_reach_and_engagement(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    creator, posts = _creator_and_posts(followers=None)
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    assert _by_name(result) == {
+        "relevance": pytest.approx(result.relevance.score),
+        "engagement": None,
+        "reach": None,
+    }
+    assert result.tier.tier == "unknown"
+    assert result.score == pytest.approx(100 * result.relevance.score)
+    lines = result.explanation()
+    assert len(lines) == 1 + len(scoring.weights)
+    for name in scoring.weights:
+        assert any(line.strip().startswith(f"{name}:") for line in lines[1:])
+    assert "engagement: unknown" in lines[2]
+    assert "follower count unknown" in lines[2]
+
+
+def test_zero_followers_are_a_known_reach_of_zero(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    creator, posts = _creator_and_posts(followers=0)
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    assert _by_name(result)["reach"] == 0.0
+    assert _by_name(result)["engagement"] is None
+    assert result.engagement.confidence == "none"
+
+
+def test_explanation_lists_every_component(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    creator, posts = _creator_and_posts(followers=50_000)
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    lines = result.explanation()
+    assert lines[0].startswith("score ")
+    assert [line.split(":")[0].strip() for line in lines[1:]] == list(scoring.weights)
+
+
+def test_unknown_weight_names_are_a_clear_error(niche: Niche, tiers: TierConfig) -> None:
+    scoring = ScoringConfig(weights={"relevance": 0.5, "authenticty": 0.5})
+    creator, posts = _creator_and_posts(followers=100)
+    with pytest.raises(ValueError, match="'authenticty'"):
+        score_creator(creator, posts, niche, tiers=tiers, scoring=scoring)
+
+
+def test_only_the_weighted_components_are_computed(niche: Niche, tiers: TierConfig) -> None:
+    scoring = ScoringConfig(weights={"reach": 1.0})
+    creator, posts = _creator_and_posts(followers=999_999)
+    result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    assert [c.name for c in result.components] == ["reach"]
+    assert result.score == pytest.approx(100 * math.log10(1_000_000) / 7)
+
+
+def test_more_relevant_creators_score_higher(
+    niche: Niche, tiers: TierConfig, scoring: ScoringConfig
+) -> None:
+    on_topic, posts = _creator_and_posts(followers=10_000)
+    off_topic = make_creator("2", followers=10_000)
+    off_posts = [make_post(off_topic, n, "rainy day", likes=147) for n in range(6)]
+    a = score_creator(on_topic, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    b = score_creator(off_topic, off_posts, niche, tiers=tiers, scoring=scoring, now=NOW)
+    assert a.score > b.score
+    assert a.engagement.rate == b.engagement.rate
+
+
+@pytest.mark.parametrize(
+    ("relative", "value"),
+    [(None, None), (0.0, 0.0), (0.5, 1 / 3), (1.0, 0.5), (3.0, 0.75)],
+)
+def test_engagement_value_is_a_monotone_map(relative: float | None, value: float | None) -> None:
+    assert engagement_value(relative) == (None if value is None else pytest.approx(value))
+
+
+@pytest.mark.parametrize(
+    ("followers", "value"),
+    [(None, None), (0, 0.0), (9, 1 / 7), (9_999_999, 1.0), (10**9, 1.0)],
+)
+def test_reach_value(followers: int | None, value: float | None) -> None:
+    assert reach_value(followers) == (None if value is None else pytest.approx(value))

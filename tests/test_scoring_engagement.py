@@ -1,0 +1,145 @@
+"""Engagement rate (creatorscout.scoring.engagement)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from creatorscout.config import ScoringConfig, load_scoring
+from creatorscout.plugins.models import Post
+from creatorscout.scoring import engagement_rate
+
+from tests.factories import OBSERVED, make_creator, make_post
+
+CREATOR = make_creator(followers=1000)
+
+
+def _post(n: int, interactions: int | None, **fields: object) -> Post:
+    """A post whose likes + replies + reposts + quotes == interactions (None: all unknown)."""
+    if interactions is None:
+        return make_post(CREATOR, n, likes=None, replies=None, reposts=None, quotes=None, **fields)
+    return make_post(CREATOR, n, likes=interactions, replies=0, reposts=0, quotes=0, **fields)
+
+
+@pytest.fixture(scope="module")
+def config() -> ScoringConfig:
+    return load_scoring()
+
+
+def test_rate_is_the_median_of_per_post_rates(config: ScoringConfig) -> None:
+    posts = [_post(n, i) for n, i in enumerate([10, 20, 30, 40, 1000])]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == pytest.approx(3.0)  # 30 / 1000 * 100; the viral post does not skew it
+    assert result.posts_used == 5
+    assert result.confidence == "ok"
+    assert result.note is None
+
+
+def test_even_number_of_posts_averages_the_middle_two(config: ScoringConfig) -> None:
+    posts = [_post(n, i) for n, i in enumerate([10, 20, 30, 40, 50, 60])]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == pytest.approx(3.5)
+
+
+def test_all_interaction_kinds_count(config: ScoringConfig) -> None:
+    post = make_post(CREATOR, 0, likes=10, replies=5, reposts=3, quotes=2)
+    result = engagement_rate([post], 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == pytest.approx(2.0)
+
+
+def test_replies_reposts_and_unknown_counts_are_left_out(config: ScoringConfig) -> None:
+    posts = [
+        _post(0, 20),
+        _post(1, 900, is_reply=True),
+        _post(2, 900, is_repost=True),
+        _post(3, None),
+        _post(4, 40),
+    ]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == pytest.approx(3.0)
+    assert result.posts_used == 2
+    assert "not replies, not reposts" in result.definition
+    assert "median" in result.definition
+
+
+def test_duplicate_posts_count_once(config: ScoringConfig) -> None:
+    posts = [_post(0, 10), _post(0, 10), _post(0, 10), _post(1, 50)]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.posts_used == 2
+    assert result.rate == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("followers", [None, 0])
+def test_unknown_or_zero_followers_give_no_rate(
+    config: ScoringConfig, followers: int | None
+) -> None:
+    posts = [_post(n, 10) for n in range(10)]
+    result = engagement_rate(posts, followers, platform="mastodon", tier="unknown", config=config)
+    assert result.rate is None
+    assert result.relative is None
+    assert result.confidence == "none"
+    assert result.posts_used == 0
+    assert result.note
+
+
+@pytest.mark.parametrize(
+    "posts",
+    [
+        [],
+        [_post(0, 10, is_reply=True), _post(1, 10, is_repost=True)],
+        [_post(0, None), _post(1, None)],
+    ],
+)
+def test_no_usable_post_gives_no_rate_never_zero(config: ScoringConfig, posts: list[Post]) -> None:
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate is None
+    assert result.confidence == "none"
+    assert result.window_start is None and result.window_end is None
+
+
+def test_a_real_zero_is_reported_as_zero(config: ScoringConfig) -> None:
+    posts = [_post(n, 0) for n in range(5)]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == 0.0
+    assert result.confidence == "ok"
+
+
+def test_fewer_posts_than_the_minimum_give_low_confidence(config: ScoringConfig) -> None:
+    assert config.min_posts_for_confidence == 5
+    posts = [_post(n, 10) for n in range(4)]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.confidence == "low"
+    assert result.rate == pytest.approx(1.0)
+    assert result.note is not None and "4 usable posts" in result.note
+    posts.append(_post(4, 10))
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.confidence == "ok"
+
+
+def test_window_spans_the_posts_used(config: ScoringConfig) -> None:
+    posts = [_post(n, 10) for n in (1, 5, 3)] + [_post(40, 10, is_reply=True)]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.window_start == OBSERVED - timedelta(days=5)
+    assert result.window_end == OBSERVED - timedelta(days=1)
+
+
+def test_benchmark_and_relative_rate(config: ScoringConfig) -> None:
+    posts = [_post(n, 30) for n in range(5)]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="mid", config=config)
+    assert result.benchmark == pytest.approx(1.5)  # default table, tier mid
+    assert result.relative == pytest.approx(2.0)
+
+
+def test_platform_benchmarks_win_over_the_default_table() -> None:
+    config = ScoringConfig(
+        weights={"relevance": 1},
+        engagement_benchmarks={"youtube": {"micro": 4.0}, "default": {"micro": 2.0, "mid": 1.0}},
+    )
+    posts = [_post(n, 20) for n in range(5)]
+    youtube = engagement_rate(posts, 1000, platform="youtube", tier="micro", config=config)
+    assert (youtube.benchmark, youtube.relative) == (4.0, pytest.approx(0.5))
+    fallback = engagement_rate(posts, 1000, platform="youtube", tier="mid", config=config)
+    assert fallback.benchmark == 1.0
+    missing = engagement_rate(posts, 1000, platform="youtube", tier="giga", config=config)
+    assert missing.benchmark is None and missing.relative is None
+    assert missing.rate == pytest.approx(2.0)

@@ -1,0 +1,219 @@
+"""Niche relevance (creatorscout.scoring.relevance)."""
+
+from __future__ import annotations
+
+import pytest
+from creatorscout.config import Niche, load_niche
+from creatorscout.scoring import RelevanceResult, niche_relevance
+
+from tests.factories import make_creator, make_post
+
+OFF_TOPIC = [
+    "Rainy day again, staying in",
+    "Finished a great novel last night",
+    "Our cat knocked the plant off the shelf",
+    "Traffic was terrible this morning",
+    "Watching the football with friends",
+    "New running shoes, first 5k done",
+    "Birthday party for my niece",
+    "Reading about old maps",
+]
+
+
+@pytest.fixture(scope="module")
+def vegan() -> Niche:
+    return load_niche("vegan-cooking")
+
+
+@pytest.fixture(scope="module")
+def wine() -> Niche:
+    return load_niche("georgian-wine")
+
+
+@pytest.fixture(scope="module")
+def martech() -> Niche:
+    return load_niche("b2b-martech")
+
+
+def _score(
+    niche: Niche, texts: list[str | None], bio: str = "", **post_fields: object
+) -> RelevanceResult:
+    creator = make_creator(bio=bio)
+    posts = [make_post(creator, n, text, **post_fields) for n, text in enumerate(texts)]
+    return niche_relevance(creator, posts, niche)
+
+
+# --- languages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("niche_name", "text", "term"),
+    [
+        ("vegan-cooking", "Tonight: a vegan chili with lentils", "vegan"),
+        ("vegan-cooking", "Unsere Veganküche heute: Linsensuppe", "vegan"),
+        ("vegan-cooking", "Das beste Rezept für Tofu", "rezept"),
+        ("vegan-cooking", "הַמַּתְכּוֹן הַטִּבְעוֹנִי שֶׁלִּי", "מתכון"),
+        ("vegan-cooking", "ארוחה לטבעונים עם טופו", "טבעוני"),
+        ("vegan-cooking", "وَالعَدَسُ مع الحمص", "عدس"),
+        ("vegan-cooking", "أفضل وصفة نباتيّة", "نباتية"),
+        ("vegan-cooking", "#veganfood #plantbased", "veganfood"),
+        ("georgian-wine", "ქვევრში დაყენებული საფერავი", "ქვევრი"),
+        ("georgian-wine", "Квеври и саперави из Кахетии", "квеври"),
+        ("georgian-wine", "Amber wine from a qvevri", "amber wine"),
+        ("b2b-martech", "Our CRM migration, part 2", "crm"),
+        ("b2b-martech", "Wie Marketing-Automatisierung hilft", "marketing-automatisierung"),
+    ],
+)
+def test_matches_in_every_language(niche_name: str, text: str, term: str) -> None:
+    result = _score(load_niche(niche_name), [text])
+    assert result.posts_matched == 1
+    assert term in result.matched_terms
+    assert result.score > 0
+
+
+def test_cjk_niche_terms_match_by_bigrams() -> None:
+    niche = Niche(name="vegan-cjk", keywords={"ja": ["ヴィーガン"], "zh": ["纯素"]})
+    result = _score(niche, ["今日はヴィーガン料理", "今天的纯素料理", "纯粹素质"])
+    assert result.matched_terms == {"ヴィーガン": 1, "纯素": 1}
+    assert result.posts_matched == 2
+
+
+def test_short_terms_do_not_match_inside_words(martech: Niche) -> None:
+    result = _score(martech, ["Wir haben eine Abmahnung bekommen", "ABM is back"])
+    assert result.matched_terms == {"abm": 1}
+    assert result.posts_matched == 1
+
+
+def test_spellings_of_the_same_term_are_one_term(vegan: Niche) -> None:
+    result = _score(vegan, ["plant based dinner", "Plant-based lunch", "#plantbased"])
+    # "plant-based", "plant based" and the hashtag "plantbased" are one term, named after
+    # its first spelling in the niche file.
+    assert result.matched_terms == {"plant-based": 3}
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+
+def test_consistent_posting_beats_one_lucky_keyword(vegan: Niche) -> None:
+    consistent = _score(
+        vegan,
+        [
+            "Lentil soup tonight, fully vegan",
+            "Tofu scramble for breakfast",
+            "Meal prep: chickpeas and rice",
+            "Trying a new tempeh marinade",
+            *OFF_TOPIC[:2],
+        ],
+    )
+    # Many vegan words, but in one post only.
+    lucky = _score(
+        vegan,
+        ["Vegan tofu tempeh lentils chickpeas recipe, plant-based meal prep, vegan vegan vegan"]
+        + OFF_TOPIC[:5],
+    )
+    assert consistent.posts_matched == 4 and lucky.posts_matched == 1
+    assert consistent.score > 2 * lucky.score
+
+
+def test_repeating_a_word_saturates(vegan: Niche) -> None:
+    once = _score(vegan, ["vegan dinner"])
+    many = _score(vegan, ["vegan vegan vegan vegan vegan vegan vegan vegan dinner"])
+    assert many.score > once.score
+    assert many.score < once.score * 1.5
+
+
+def test_more_matching_posts_score_higher(vegan: Niche) -> None:
+    scores = [
+        _score(vegan, ["vegan dinner"] * k + OFF_TOPIC[: 8 - k]).score for k in range(0, 9, 2)
+    ]
+    assert scores == sorted(scores)
+    assert len(set(scores)) == len(scores)
+
+
+def test_a_bio_match_counts_but_cannot_alone_give_a_top_score(vegan: Niche) -> None:
+    bio = "Vegan recipes, plant-based meal prep, tofu and tempeh"
+    bio_only = _score(vegan, OFF_TOPIC, bio=bio)
+    nothing = _score(vegan, OFF_TOPIC)
+    assert bio_only.bio_matched and not nothing.bio_matched
+    assert 0 == nothing.score < bio_only.score <= 0.2
+    posts_only = _score(vegan, ["vegan tofu bowl", "lentil soup, vegan"] * 3)
+    both = _score(vegan, ["vegan tofu bowl", "lentil soup, vegan"] * 3, bio=bio)
+    assert both.score > posts_only.score > bio_only.score
+
+
+def test_excluded_terms_lower_the_score_and_are_listed(vegan: Niche) -> None:
+    texts = ["vegan tofu bowl", "lentil soup, vegan", "tempeh tacos", *OFF_TOPIC[:3]]
+    clean = _score(vegan, texts)
+    with_steak = _score(vegan, [*texts[:-1], "Best steak in town and bbq ribs"])
+    assert with_steak.score < clean.score
+    assert with_steak.excluded_terms == ["steak", "bbq ribs"]
+    assert clean.excluded_terms == []
+    troll = _score(vegan, ["vegan? no thanks, #carnivore steak for me"] * 6)
+    fan = _score(vegan, ["vegan tofu for me"] * 6)
+    assert troll.score < fan.score / 2
+
+
+def test_score_is_between_0_and_1(vegan: Niche) -> None:
+    heavy = " ".join(["vegan tofu tempeh lentils chickpeas recipe plant-based"] * 5)
+    result = _score(vegan, [heavy] * 40, bio=heavy)
+    assert 0.8 < result.score <= 1.0
+
+
+def test_no_content_scores_zero(vegan: Niche) -> None:
+    result = _score(vegan, [])
+    assert result.score == 0
+    assert result.posts_considered == 0 and result.snippet is None
+
+
+# --- what counts as a document ------------------------------------------------------------
+
+
+def test_posts_without_text_still_contribute_hashtags(vegan: Niche) -> None:
+    result = _score(vegan, [None, None], hashtags=["VeganFood"])
+    assert result.posts_considered == 2
+    assert result.posts_matched == 2
+    assert result.matched_terms["veganfood"] == 2
+    assert result.snippet == "#VeganFood"
+
+
+def test_hashtags_in_text_and_in_the_list_count_once(vegan: Niche) -> None:
+    both = _score(vegan, ["Dinner #veganfood"], hashtags=["veganfood"])
+    text_only = _score(vegan, ["Dinner #veganfood"])
+    assert both.score == text_only.score
+
+
+def test_reposts_and_empty_posts_are_not_considered(vegan: Niche) -> None:
+    creator = make_creator()
+    posts = [
+        make_post(creator, 0, "vegan tofu"),
+        make_post(creator, 1, "vegan tempeh from a friend", is_repost=True),
+        make_post(creator, 2, ""),
+        make_post(creator, 3, None),
+        make_post(creator, 0, "vegan tofu"),  # duplicate
+    ]
+    result = niche_relevance(creator, posts, vegan)
+    assert result.posts_considered == 1
+    assert result.posts_matched == 1
+
+
+def test_result_explains_itself(vegan: Niche) -> None:
+    result = _score(
+        vegan,
+        ["Lentil soup, vegan", "Tofu and tempeh, vegan", OFF_TOPIC[0]],
+        bio="Vegan cook",
+    )
+    assert result.posts_considered == 3
+    assert result.posts_matched == 2
+    assert result.bio_matched
+    assert result.matched_terms == {"vegan": 3, "tofu": 1, "tempeh": 1, "lentils": 1}
+    assert list(result.matched_terms)[0] == "vegan"  # most documents first
+    assert result.snippet == "Tofu and tempeh, vegan"
+    assert "BM25" in result.definition
+
+
+def test_snippet_is_cut_around_the_match(vegan: Niche) -> None:
+    long_post = " ".join(OFF_TOPIC) + " and then a tofu curry. " + " ".join(OFF_TOPIC)
+    result = _score(vegan, [long_post])
+    assert result.snippet is not None
+    assert "tofu curry" in result.snippet
+    assert result.snippet.startswith("…") and result.snippet.endswith("…")

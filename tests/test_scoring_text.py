@@ -1,0 +1,267 @@
+"""Multilingual normalisation, tokenisation and term matching (creatorscout.scoring.text)."""
+
+from __future__ import annotations
+
+import pytest
+from creatorscout.scoring.text import TermSet, analyze, match_terms, normalize, snippet, tokenize
+
+# --- normalisation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Straße", "strasse"),  # casefold
+        ("ﬁne ＶＥＧＡＮ", "fine vegan"),  # NFKC: ligature, full-width
+        ("ｶﾞ", "ガ"),  # half-width katakana with its voiced mark
+        ("מָתְכּוֹן", "מתכונ"),  # niqqud removed, final nun -> nun
+        ("וַיֹּ֥אמֶר", "ויאמר"),  # cantillation removed
+        ("نَبَاتِيّ", "نباتي"),  # harakat and shadda removed
+        ("نبـــاتي", "نباتي"),  # tatweel removed
+        ("أحمد إبراهيم آمنة", "احمد ابراهيم امنه"),  # alef variants, taa marbuta
+        ("على", "علي"),  # alef maqsura
+        ("Ελληνική ΚΟΥΖΙΝΑ", "ελληνικη κουζινα"),  # Greek accents, case
+        ("Ёлка", "елка"),
+        ("ᲦᲕᲘᲜᲝ", "ღვინო"),  # Georgian Mtavruli capitals -> Mkhedruli
+        ("\u200fשלום\u200e", "שלומ"),  # bidi marks removed
+        ("٢٠٢٤", "2024"),  # Arabic-Indic digits
+        ("Küche", "küche"),  # Latin diacritics are kept
+    ],
+)
+def test_normalize(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+# --- tokenisation -------------------------------------------------------------------------
+
+
+def _texts(text: str, kind: str | None = None) -> list[str]:
+    return [t.text for t in tokenize(text) if kind is None or t.kind == kind]
+
+
+def test_tokenize_splits_on_spaces_punctuation_and_hyphens() -> None:
+    assert _texts("Plant-based, dairy-free: don't!") == [
+        "plant",
+        "based",
+        "dairy",
+        "free",
+        "don",
+        "t",
+    ]
+
+
+def test_tokenize_keeps_offsets_into_the_original_text() -> None:
+    text = "Hello  מָתְכּוֹן"
+    hebrew = tokenize(text)[1]
+    assert hebrew.text == "מתכונ"
+    assert text[hebrew.start : hebrew.end] == "מָתְכּוֹן"
+
+
+def test_hashtags_are_split_off_hash_and_into_parts() -> None:
+    tokens = tokenize("Dinner #VeganFood #crm_tips #ვეგანური")
+    assert [(t.text, t.kind) for t in tokens] == [
+        ("dinner", "word"),
+        ("veganfood", "hashtag"),
+        ("vegan", "hashtag-part"),
+        ("food", "hashtag-part"),
+        ("crmtips", "hashtag"),
+        ("crm", "hashtag-part"),
+        ("tips", "hashtag-part"),
+        ("ვეგანური", "hashtag"),
+    ]
+
+
+def test_a_hash_inside_a_word_is_not_a_hashtag() -> None:
+    assert _texts("C# and F#", "hashtag") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bigrams"),
+    [
+        ("纯素料理", ["纯素", "素料", "料理"]),
+        ("ヴィーガン", ["ヴィ", "ィー", "ーガ", "ガン"]),
+        ("비건 요리", ["비건", "요리"]),
+        ("茶", ["茶"]),
+    ],
+)
+def test_cjk_runs_become_character_bigrams(text: str, bigrams: list[str]) -> None:
+    assert _texts(text, "cjk") == bigrams
+
+
+def test_mixed_script_text() -> None:
+    assert _texts("tofu料理 and ღვინო, вино, κρασί") == [
+        "tofu",
+        "料理",
+        "and",
+        "ღვინო",
+        "вино",
+        "κρασι",
+    ]
+
+
+def test_length_counts_words_hashtags_and_bigrams_not_parts() -> None:
+    assert analyze("a b #VeganFood 纯素料理").length == 2 + 1 + 3
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "count"),
+    [
+        # English: whole words, case, compounds and hashtags
+        ("Vegan dinner tonight", "vegan", 1),
+        ("#veganfood and #VeganRecipes", "vegan", 2),
+        ("veganrecipes for everyone", "vegan", 1),
+        ("I love #vegan and #Vegan", "vegan", 2),
+        ("Lentil soup", "lentils", 1),
+        ("One chickpea, two chickpeas", "chickpeas", 2),
+        # German compounds and inflection
+        ("Heute gibt es Veganküche", "vegan", 1),
+        ("Vegane Rezepte", "rezept", 1),
+        ("Mein liebstes Kochrezept", "rezept", 1),
+        ("#Veganküche", "veganküche", 1),
+        # Hebrew: attached prefixes, niqqud, final letters
+        ("והמתכון הזה מעולה", "מתכון", 1),
+        ("מָתְכּוֹנִים טְבְעוֹנִיִּים", "מתכון", 1),
+        ("אוכל לטבעונים", "טבעוני", 1),
+        ("קציצות בטופו", "טופו", 1),
+        # Arabic: ال and conjunction/preposition prefixes, diacritics, tatweel
+        ("شوربة العَدَس", "عدس", 1),
+        ("والعدس بالحمص", "حمص", 1),
+        ("وصفة للعدس", "عدس", 1),
+        ("طعام نبـــاتيّ", "نباتي", 1),
+        ("أفضل الوصفات", "وصفة", 1),
+        ("طبخ نباتي سهل", "طبخ نباتي", 1),
+        # Georgian (no case; Mtavruli capitals fold to Mkhedruli), light stems
+        ("ქვევრში დავაყენეთ", "ქვევრი", 1),
+        ("ᲦᲕᲘᲜᲝ და ღვინის ქარხანა", "ღვინო", 2),
+        ("საფერავის მოსავალი", "საფერავი", 1),
+        # Russian: case, ё, light stems
+        ("Грузинского вина бокал", "грузинское", 1),
+        ("КВЕВРИ!", "квеври", 1),
+        ("Зелёный чай", "зеленый", 1),
+        # Japanese and Chinese: consecutive bigrams
+        ("今日はヴィーガン料理を作りました", "ヴィーガン", 1),
+        ("今天的纯素料理", "纯素", 1),
+        ("纯粹素质很重要", "纯素", 0),
+        ("#ヴィーガン料理", "料理", 1),
+        ("비건요리 레시피", "비건", 1),
+    ],
+)
+def test_match_terms_multilingual(text: str, term: str, count: int) -> None:
+    assert match_terms(text, [term]).get(term, 0) == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plant based dinner",
+        "Plant-Based dinner",
+        "plant\u2010based",  # Unicode hyphen
+        "plantbased dinner",
+        "#PlantBased",
+        "#plantbased",
+        "#plant_based",
+        "#plantbasedrecipes",
+    ],
+)
+def test_phrases_match_across_space_hyphen_and_concatenation(text: str) -> None:
+    assert match_terms(text, ["plant based", "plant-based"]) == {
+        "plant based": 1,
+        "plant-based": 1,
+    }
+
+
+def test_a_phrase_does_not_match_across_punctuation_or_other_words() -> None:
+    assert match_terms("I planted a plant. Based on that...", ["plant based"]) == {}
+    assert match_terms("plant food based on rice", ["plant based"]) == {}
+
+
+def test_a_one_word_term_matches_its_words_written_apart() -> None:
+    text = "Marketing automation and natural wines"
+    assert match_terms(text, ["marketingautomation", "naturalwine", "natural wine"]) == {
+        "marketingautomation": 1,
+        "naturalwine": 1,
+        "natural wine": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Wir haben eine Abmahnung bekommen", "abm"),  # German "legal warning letter"
+        ("Bekijk de scrm-module", "crm"),
+        ("Crmsystem", "crm"),
+        ("#abmstrategy", "abm"),  # lower-case hashtag: no part boundary to trust
+        ("the b2bs", "b2b"),
+    ],
+)
+def test_short_terms_never_match_inside_words(text: str, term: str) -> None:
+    assert match_terms(text, [term]) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ABM works", "Our #ABM playbook", "#ABMstrategy", "#abm_strategy", "ABM-Kampagne", "(abm)"],
+)
+def test_short_terms_match_whole_words_and_hashtag_parts(text: str) -> None:
+    assert match_terms(text, ["abm"]) == {"abm": 1}
+
+
+def test_four_letter_terms_may_match_in_compounds() -> None:
+    assert match_terms("tofurky and smoked-tofu", ["tofu"]) == {"tofu": 2}
+
+
+def test_a_hashtag_counts_once_per_term() -> None:
+    assert match_terms("#VeganFood", ["vegan", "food", "veganfood"]) == {
+        "vegan": 1,
+        "food": 1,
+        "veganfood": 1,
+    }
+
+
+def test_terms_given_with_hash_or_underscores() -> None:
+    assert match_terms("vegan recipes", ["#veganrecipes", "vegan_recipes"]) == {
+        "#veganrecipes": 1,
+        "vegan_recipes": 1,
+    }
+
+
+def test_match_terms_leaves_out_unmatched_and_empty_terms() -> None:
+    assert match_terms("tofu", ["tofu", "tempeh", "!!!", ""]) == {"tofu": 1}
+
+
+def test_termset_find_reports_original_offsets() -> None:
+    text = "Try the לְטֹפוּ today"  # hypothetical spelling with niqqud and a prefix
+    found = TermSet(["טפו"]).find(text)
+    assert [(m.term, text[m.start : m.end]) for m in found] == [("טפו", "לְטֹפוּ")]
+
+
+# --- snippets -----------------------------------------------------------------------------
+
+
+def test_snippet_is_the_passage_around_the_first_match() -> None:
+    text = (
+        ("Morning walk in the park. " * 6)
+        + "Then a vegan lasagne for lunch. "
+        + ("Evening reading and tea. " * 6)
+    )
+    result = snippet(text, ["lasagne", "vegan"], width=60)
+    assert result is not None
+    assert "vegan lasagne" in result
+    assert result.startswith("…") and result.endswith("…")
+    assert len(result) <= 62
+
+
+def test_snippet_of_a_short_text_is_the_text() -> None:
+    assert snippet("Tofu   tacos\ntonight", ["tofu"]) == "Tofu tacos tonight"
+
+
+def test_snippet_is_none_without_a_match() -> None:
+    assert snippet("Nothing to see", ["vegan"]) is None
+
+
+def test_snippet_keeps_hebrew_and_arabic_as_written() -> None:
+    assert snippet("מָתְכּוֹן טבעוני", ["מתכון"]) == "מָתְכּוֹן טבעוני"
+    assert snippet("وصفة نباتيّة", ["نباتية"]) == "وصفة نباتيّة"
