@@ -2,6 +2,7 @@
 
 from creatorscout.config.loader import (
     ConfigError,
+    UnknownNiche,
     list_niches,
     load_niche,
     load_scoring,
@@ -15,6 +16,7 @@ __all__ = [
     "ScoringConfig",
     "TierConfig",
     "TierScheme",
+    "UnknownNiche",
     "list_niches",
     "load_niche",
     "load_scoring",

@@ -26,6 +26,10 @@ class ConfigError(ValueError):
     """A configuration mistake, with a one-line message that says what to fix."""
 
 
+class UnknownNiche(ConfigError):
+    """The user named a niche that does not exist (a usage error, not a broken file)."""
+
+
 def _shipped_dir() -> Path:
     return Path(str(resources.files("creatorscout.config")))
 
@@ -104,13 +108,13 @@ def load_niche(name_or_path: str) -> Niche:
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or os.sep in name_or_path:
         if not candidate.is_file():
-            raise ConfigError(f"{name_or_path}: no such niche file")
+            raise UnknownNiche(f"{name_or_path}: no such niche file")
         niche = validate_file(candidate, Niche)
         return niche
     files = _niche_files()
     if name_or_path not in files:
         known = ", ".join(sorted(files)) or "none"
-        raise ConfigError(
+        raise UnknownNiche(
             f"unknown niche '{name_or_path}'; known niches: {known} "
             f"(or pass a path to a niche YAML file)"
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from creatorscout.config import ConfigError, list_niches, load_niche
+from creatorscout.config import ConfigError, UnknownNiche, list_niches, load_niche
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
 from creatorscout.crawler.summary import format_summary
 from pydantic import ValidationError
@@ -67,7 +67,7 @@ def crawl(
 ) -> None:
     """Discover, fetch, score and index the creators of NICHE."""
     from creatorscout.crawler.run import CrawlError, run_crawl
-    from creatorscout.search.backend import IndexUnavailable, open_index
+    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
 
     try:
         args = CrawlArgs(
@@ -80,8 +80,12 @@ def crawl(
         open_index(index_url).close()  # fail before crawling, not after
     except ValidationError as exc:
         fail(_validation_message(exc), 2)
+    except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
+        fail(str(exc), 2)
+    except ConfigError as exc:
+        fail(str(exc), 1)
     except ValueError as exc:
-        fail(str(exc), 2 if not isinstance(exc, (ConfigError, IndexUnavailable)) else 1)
+        fail(str(exc), 2)
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
     try:
         stats = run_crawl(
@@ -90,6 +94,8 @@ def crawl(
         )
     except CrawlError as exc:
         fail(str(exc), 2)
+    except ConfigError as exc:
+        fail(str(exc), 1)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche))
@@ -124,7 +130,7 @@ def search(
     index_url: str | None,
 ) -> None:
     """Search the index: free text plus filters."""
-    from creatorscout.search.backend import open_index
+    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
     from creatorscout.search.query import SearchQuery
     from creatorscout.search.render import render_results
 
@@ -138,8 +144,10 @@ def search(
     except ValidationError as exc:
         fail(_validation_message(exc), 2)
     try:
-        with open_index(index_url) as index:
+        with open_index(index_url, create=False) as index:
             results = index.search(search_query)
+    except (InvalidIndexURL, IndexUnavailable) as exc:
+        fail(str(exc), 2)
     except ValueError as exc:
         fail(str(exc))
     click.echo(render_results(results, fmt), nl=fmt != "csv")
@@ -151,15 +159,20 @@ def search(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show(creator: str, index_url: str | None, fmt: str) -> None:
     """Show one creator (stable id like mastodon:alice@example.social, or a handle)."""
-    from creatorscout.search.backend import open_index
+    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
     from creatorscout.search.render import render_show
 
     try:
-        with open_index(index_url) as index:
-            creator_id = index.resolve(creator)
-            records = index.get(creator_id) if creator_id else []
+        with open_index(index_url, create=False) as index:
+            matches = index.candidates(creator)
+            records = index.get(matches[0]) if len(matches) == 1 else []
+    except (InvalidIndexURL, IndexUnavailable) as exc:
+        fail(str(exc), 2)
     except ValueError as exc:
         fail(str(exc))
+    if len(matches) > 1:
+        shown = ", ".join(matches[:5]) + (" ..." if len(matches) > 5 else "")
+        fail(f"'{creator}' could be {len(matches)} creators: {shown}; give the full id", 2)
     if not records:
         fail(f"no creator '{creator}' in the index; try `scout search {creator.split(':')[-1]}`")
     if fmt == "json":
@@ -264,11 +277,14 @@ def index() -> None:
 @index.command("stats")
 @click.option("--index", "index_url", default=None, help=INDEX_HELP)
 def index_stats(index_url: str | None) -> None:
-    from creatorscout.search.backend import open_index
+    """Creators, records, niches and platforms in the index."""
+    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
 
     try:
-        with open_index(index_url) as opened:
+        with open_index(index_url, create=False) as opened:
             stats = opened.stats()
+    except (InvalidIndexURL, IndexUnavailable) as exc:
+        fail(str(exc), 2)
     except ValueError as exc:
         fail(str(exc))
     click.echo(json.dumps(stats.model_dump(), indent=2, ensure_ascii=False))

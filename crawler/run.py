@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from creatorscout.config import load_niche
+from creatorscout.config import ConfigError, load_niche, load_scoring, load_tiers
 from creatorscout.config.schema import Niche
 from creatorscout.crawler.addon import CreatorScoutAddon
 from creatorscout.crawler.args import CrawlArgs
 from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.manager import PluginError, PluginHost, get_plugin_manager
 from creatorscout.plugins.platform import Platform, PlatformSettings
+from creatorscout.scoring import COMPONENTS
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -20,6 +21,19 @@ from scrapy.settings import Settings
 
 class CrawlError(ValueError):
     """A crawl that cannot start; the message says what to fix."""
+
+
+def check_config() -> None:
+    """Load every config file the pipelines need, so mistakes stop the crawl before it
+    starts (as one-line ConfigErrors), not on every item."""
+    load_tiers()
+    scoring = load_scoring()
+    unknown = sorted(set(scoring.weights) - set(COMPONENTS))
+    if unknown:
+        raise ConfigError(
+            f"scoring.yaml: weights.{unknown[0]}: unknown component; "
+            f"known components: {', '.join(COMPONENTS)}"
+        )
 
 
 def build_platforms(args: CrawlArgs, niche: Niche, host: PluginHost) -> dict[str, Platform]:
@@ -73,6 +87,7 @@ def run_crawl(
     run crawls in their own process.
     """
     niche = load_niche(args.niche)
+    check_config()
     host = host or get_plugin_manager()
     for problem in host.errors:
         logging.getLogger("creatorscout").warning("%s", problem)

@@ -28,7 +28,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     host_of,
 )
-from creatorscout.scoring.text import match_terms
+from creatorscout.scoring.text import TermSet
 from pydantic import ValidationError
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -76,7 +76,7 @@ class NicheSpider(scrapy.Spider):
         self.pending: dict[str, Pending] = {}
         self.backlog: dict[str, deque[Candidate]] = {name: deque() for name in platforms}
         self.awaiting_profile: set[str] = set()
-        self._niche_terms = niche.all_keywords() + niche.hashtags
+        self._niche_terms = TermSet(niche.all_keywords() + niche.hashtags)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NicheSpider:
@@ -235,7 +235,7 @@ class NicheSpider(scrapy.Spider):
 
     def _matches_niche(self, creator: Creator) -> bool:
         text = " ".join(filter(None, [creator.display_name, creator.bio, creator.handle]))
-        return bool(match_terms(text, self._niche_terms))
+        return bool(self._niche_terms.find(text))
 
     def _accept(
         self, platform: Platform, creator: Creator, via: str, depth: int, needs_match: bool

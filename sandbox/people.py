@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from bisect import bisect
 from random import Random
+from statistics import NormalDist
 from typing import Any, Final
 
 from creatorscout.sandbox.names import FIRST_NAMES, LAST_NAMES
@@ -38,8 +39,8 @@ class Person:
     """One creator (or bystander) of the world. Treat as read-only after the world is built.
 
     ``followers`` is what the platform displays; ``real_followers`` is the audience that
-    actually engages (they differ only for fake-engagement accounts). ``n_posts`` and
-    ``last_sec`` are filled in when the world indexes the person's posts.
+    actually engages (they differ only for fake-engagement accounts). ``last_sec`` (when
+    the newest status was published, or ``None``) is filled in when the world is built.
     """
 
     index: int
@@ -74,7 +75,6 @@ class Person:
     reblog_rate: float
     media_rate: float
     has_avatar: bool
-    n_posts: int = 0
     last_sec: int | None = None
 
     @property
@@ -146,6 +146,12 @@ _INSTANCE_TABLES: Final = tuple(
     _Table({INSTANCES.index(name): w for name, w in c.instances.items()}) for c in COMMUNITIES
 )
 _NICHE_IDS: Final = tuple(i for i, c in enumerate(COMMUNITIES) if c.name in NICHES)
+_NORMAL: Final = tuple(NormalDist().inv_cdf((i + 0.5) / 4096) for i in range(4096))
+"""Standard normal quantiles: ``_NORMAL[int(random() * 4096)]`` is a fast normal draw."""
+
+
+def _gauss(rng: Random) -> float:
+    return _NORMAL[int(rng.random() * 4096)]
 
 
 def _choice(rng: Random, options: tuple[Any, ...] | list[Any]) -> Any:
@@ -165,7 +171,7 @@ def _followers(rng: Random) -> int:
         return int(math.exp(rng.uniform(math.log(500_000), math.log(2_200_000))))
     if u < 0.014:  # mid
         return int(math.exp(rng.uniform(math.log(100_000), math.log(500_000))))
-    return min(99_000, int(math.exp(5.193 + 1.6 * rng.gauss())))  # median ~180
+    return min(99_000, int(math.exp(5.193 + 1.6 * _gauss(rng))))  # median ~180
 
 
 def _created_sec(rng: Random) -> int:
@@ -193,13 +199,19 @@ def _username(rng: Random, community: Community, first: str, last: str) -> str:
     return name[:30] or "user"
 
 
-def _unique(name: str, taken: set[str], rng: Random) -> str:
-    candidate = name
-    while candidate.lower() in taken:
-        suffix = ("_" if rng.random() < 0.5 else "") + str(2 + int(rng.random() * 997))
+def _unique(name: str, taken: dict[str, int], rng: Random) -> str:
+    """``name``, or ``name`` plus a number when the server already has it."""
+    lower = name.lower()
+    if lower not in taken:
+        taken[lower] = 1
+        return name
+    while True:
+        taken[lower] += 1 + int(rng.random() * 3)
+        suffix = ("_" if rng.random() < 0.3 else "") + str(taken[lower])
         candidate = name[: 30 - len(suffix)] + suffix
-    taken.add(candidate.lower())
-    return candidate
+        if candidate.lower() not in taken:
+            taken[candidate.lower()] = 1
+            return candidate
 
 
 def _display_name(rng: Random, community: Community, first: str, last: str, lang: str) -> str:
@@ -222,7 +234,7 @@ def _display_name(rng: Random, community: Community, first: str, last: str, lang
 def generate_people(seed: int, count: int) -> list[Person]:
     """Draw ``count`` people from the world generator of ``seed`` (deterministic)."""
     rng = Random(seed)
-    taken: list[set[str]] = [set() for _ in INSTANCES]
+    taken: list[dict[str, int]] = [{} for _ in INSTANCES]
     people = [_person(rng, index, taken) for index in range(count)]
     _assign_moves(rng, people)
     return people
@@ -260,7 +272,7 @@ def _audience(rng: Random) -> tuple[int, int, int, str | None]:
     roll = rng.random()
     if roll < 0.015:
         fake_kind = "bought_followers"
-        followers = max(5_000, int(real * (15 + 45 * rng.random())))
+        followers = min(2_400_000, max(5_000, int(real * (15 + 45 * rng.random()))))
     elif roll < 0.023:
         fake_kind = "engagement_pod"
     elif roll < 0.030:
@@ -270,13 +282,13 @@ def _audience(rng: Random) -> tuple[int, int, int, str | None]:
     if fake_kind == "follow_farm":
         following = int(followers * (0.92 + 0.16 * rng.random()))
     elif followers > 50_000:
-        following = int(math.exp(5.70 + 0.9 * rng.gauss()))
+        following = int(math.exp(5.70 + 0.9 * _gauss(rng)))
     else:
-        following = min(7_500, int(math.exp(5.39 + 1.0 * rng.gauss())))
+        following = min(7_500, int(math.exp(5.39 + 1.0 * _gauss(rng))))
     return followers, real, following, fake_kind
 
 
-def _person(rng: Random, index: int, taken: list[set[str]]) -> Person:
+def _person(rng: Random, index: int, taken: list[dict[str, int]]) -> Person:
     communities, is_bridge = _communities(rng)
     primary = communities[0]
     community = COMMUNITIES[primary]
@@ -291,7 +303,7 @@ def _person(rng: Random, index: int, taken: list[set[str]]) -> Person:
     followers, real, following, fake_kind = _audience(rng)
     created = _created_sec(rng)
     age_days = (ANCHOR_SEC - created) / DAY
-    older = 0 if age_days < 365 else int(age_days * math.exp(rng.gauss()))
+    older = 0 if age_days < 365 else int(age_days * math.exp(_gauss(rng)))
     bot = rng.random() < 0.04
     roll = rng.random()
     if bot or roll < 0.70:
@@ -354,6 +366,8 @@ def _assign_moves(rng: Random, people: list[Person]) -> None:
             and other.primary == person.primary
         ]
         person.moved_to = candidates[0] if candidates else None
+        if person.moved_to is not None:  # the old account went quiet when its owner moved
+            person.recency_days = max(person.recency_days, 30 + person.recency_days * 4)
 
 
 def profile(seed: int, person: Person) -> Profile:
@@ -371,6 +385,9 @@ def profile(seed: int, person: Person) -> Profile:
     if not bio:
         first_lang = next(iter(community.text))
         bio.append(("text", rng.choice(community.text[first_lang].bios)))
+    if person.bot:
+        bio.append(("br", ""))
+        bio.append(("text", "🤖 Automated account."))
     if person.is_bridge:
         names = " · ".join(COMMUNITIES[c].name.replace("-", " ") for c in person.communities)
         bio.append(("br", ""))

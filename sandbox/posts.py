@@ -1,11 +1,11 @@
-"""Posts of the synthetic world: cheap skeletons up front, full posts on demand.
+"""Posts of the synthetic world: cheap skeletons, full posts on demand.
 
 A person's posts come from two seeded generators of their own:
 
-* the *skeleton* generator (a SHAKE-128 byte stream keyed by ``seed:index``) decides, for every recent post,
-  its time, kind (post / reply / reblog), community, language, hashtags and flags
-  (sponsored, malformed, media, pinned...). It is cheap (one byte per decision), so
-  the world can run it for every person at build time to index hashtags;
+* the *skeleton* generator (a SHAKE-128 byte stream keyed by ``seed:index``) decides,
+  for every recent post, its time, kind (post / reply / reblog), community, language,
+  hashtags and flags (sponsored, malformed, media, pinned...). It is cheap (one byte per
+  decision), so the world can run it for thousands of people to index a hashtag;
 * the *text* generator (``Random(f"{seed}:{index}:text")``) turns a skeleton into a full
   :class:`Post` (sentences, mentions, reply and reblog targets, engagement) when a
   dialect asks for it.
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import shake_128
 from random import Random
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from creatorscout.sandbox.people import ANCHOR_SEC, DAY, Person
 from creatorscout.sandbox.tags import TAGS
@@ -32,7 +32,6 @@ from creatorscout.sandbox.vocab import (
     COMMUNITIES,
     MEDIA_DESCRIPTIONS,
     REPLY_OPENERS,
-    SPONSOR_MARKERS,
     Language,
 )
 
@@ -64,23 +63,23 @@ Segment = tuple[str, str]
 # Post keys: time-sortable, unique, decodable integers (they happen to be valid Mastodon
 # snowflakes: (milliseconds << 16) | sequence, with the milliseconds below one second
 # and the sequence together encoding the author and post number).
-_SPACE: Final = 65_536_000  # 1000 ms * 65536 sequence values per second
-_MUL: Final = 40_503_791
-_ADD: Final = 12_345_678
-_MUL_INV: Final = pow(_MUL, -1, _SPACE)
+POST_KEY_SPACE: Final = 65_536_000  # 1000 ms * 65536 sequence values per second
+POST_KEY_MUL: Final = 40_503_791
+POST_KEY_ADD: Final = 12_345_678
+_MUL_INV: Final = pow(POST_KEY_MUL, -1, POST_KEY_SPACE)
 MAX_POSTS_PER_PERSON: Final = 64
 
 
 def post_key(sec: int, person: int, number: int) -> int:
     """The world key of post ``number`` of ``person`` published at ``sec`` (UNIX seconds)."""
-    slot = ((person * MAX_POSTS_PER_PERSON + number) * _MUL + _ADD) % _SPACE
-    return sec * _SPACE + slot
+    slot = ((person * MAX_POSTS_PER_PERSON + number) * POST_KEY_MUL + POST_KEY_ADD) % POST_KEY_SPACE
+    return sec * POST_KEY_SPACE + slot
 
 
 def decode_post_key(key: int) -> tuple[int, int, int]:
     """``(sec, person, number)`` of a key made by :func:`post_key`."""
-    sec, slot = divmod(key, _SPACE)
-    value = ((slot - _ADD) * _MUL_INV) % _SPACE
+    sec, slot = divmod(key, POST_KEY_SPACE)
+    value = ((slot - POST_KEY_ADD) * _MUL_INV) % POST_KEY_SPACE
     person, number = divmod(value, MAX_POSTS_PER_PERSON)
     return sec, person, number
 
@@ -150,13 +149,14 @@ class Post:
 _TAG_COUNTS: Final = (0, 1, 1, 2, 2, 2, 3, 4)
 
 
-def _community_languages(person: Person, community: int) -> tuple[str, ...]:
+def language_plan(person: Person, community: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """(language, hashtag pool) options of a person posting in a community, preferred first."""
     text = COMMUNITIES[community].text
     spoken = tuple(lang for lang in person.languages if lang in text)
-    if spoken:
-        return spoken
-    weights = COMMUNITIES[community].languages
-    return (max((lang for lang in weights if lang in text), key=weights.__getitem__),)
+    if not spoken:
+        weights = COMMUNITIES[community].languages
+        spoken = (max((lang for lang in weights if lang in text), key=weights.__getitem__),)
+    return tuple((lang, TAGS.community_tags(community, lang)) for lang in spoken)
 
 
 _POST_BYTES: Final = 18
@@ -165,29 +165,60 @@ _NEG_LOG: Final = tuple(math.log(65536) - math.log(v + 0.5) for v in range(65536
 """-ln(u) for u = (v + 0.5) / 65536: exponential gaps from two random bytes."""
 
 
+def _head(seed: int, person: Person) -> tuple[Any, bytes, int, int]:
+    """(stream, header bytes, planned post count, newest post sec); count 0 = no posts."""
+    floor = person.created_sec + 3600
+    latest = ANCHOR_SEC - 60
+    stream = shake_128(b"%d:%d" % (seed, person.index))
+    head = stream.digest(_HEAD_BYTES)
+    if floor >= latest:
+        return stream, head, 0, -1
+    if person.bot:
+        count = 40 + head[0] % 21
+    elif person.real_followers >= 100_000:  # big audiences are built by posting often
+        count = 15 + head[0] % 46
+    else:
+        roll = ((head[0] << 8) | head[1]) / 65536
+        if roll < 0.08:
+            return stream, head, 0, -1
+        count = 1 + int(59 * ((roll - 0.08) / 0.92) ** 2.4)
+    sec = latest - int(person.recency_days * DAY * (0.8 + 0.4 * head[2] / 255))
+    if sec <= floor:
+        sec = floor + 1 + (((head[5] << 16) | (head[6] << 8) | head[7]) % (latest - floor))
+    return stream, head, count, sec
+
+
+def newest_post_sec(seed: int, person: Person) -> int | None:
+    """When the person's newest recent post was published (cheap: no post is generated)."""
+    _, _, count, sec = _head(seed, person)
+    return sec if count else None
+
+
 def skeleton(seed: int, person: Person) -> tuple[Row, ...]:
     """The person's recent posts as skeleton rows, newest first (deterministic).
 
     The randomness is a SHAKE-128 stream keyed by ``seed:index`` (fast to set up, unlike a
     Mersenne Twister): 8 header bytes, then 18 bytes per post, one byte per decision.
     """
+    rows: list[Row] = []
+    _generate(seed, person, rows, None)
+    return tuple(rows)
+
+
+def index_posts(seed: int, person: Person, buckets: Sequence[Any]) -> int:
+    """Append the keys of the person's tagged posts to ``buckets[tag_id]`` (anything with
+    ``append``), without building rows. Returns the number of posts."""
+    return _generate(seed, person, None, buckets)
+
+
+def _generate(seed: int, person: Person, rows: list[Row] | None,
+              buckets: Sequence[Any] | None) -> int:
+    """The one skeleton generator: fills ``rows``, or feeds ``buckets`` when rows is None."""
+    stream, head, count, sec = _head(seed, person)
+    if not count:
+        return 0
     floor = person.created_sec + 3600
-    latest = ANCHOR_SEC - 60
-    if floor >= latest:
-        return ()
-    stream = shake_128(b"%d:%d" % (seed, person.index))
-    head = stream.digest(_HEAD_BYTES)
-    if person.bot:
-        count = 40 + head[0] % 21
-    else:
-        roll = ((head[0] << 8) | head[1]) / 65536
-        if roll < 0.08:
-            return ()
-        count = 1 + int(59 * ((roll - 0.08) / 0.92) ** 1.8)
     h = stream.digest(_HEAD_BYTES + _POST_BYTES * count)
-    sec = latest - int(person.recency_days * DAY * (0.8 + 0.4 * head[2] / 255))
-    if sec <= floor:
-        sec = floor + 1 + (((head[5] << 16) | (head[6] << 8) | head[7]) % (latest - floor))
     mean_gap = (0.15 if person.bot else 0.3 + 5.7 * head[3] / 255) * DAY
     reblog_cut = int(person.reblog_rate * 256)
     reply_cut = reblog_cut + int(person.reply_rate * 256)
@@ -195,30 +226,35 @@ def skeleton(seed: int, person: Person) -> tuple[Row, ...]:
     media_cut = int(person.media_rate * 256)
     chatter_cut = 0 if person.bot else 26
     bridge = person.is_bridge
-    bot = person.bot
+    min_tags = 1 if person.bot else 0
     communities = person.communities
     n_communities = len(communities)
     primary = communities[0]
-    languages = {c: _community_languages(person, c) for c in communities}
-    languages[-1] = person.languages
-    pools: dict[tuple[int, str], tuple[int, ...]] = {}
+    plans = {c: language_plan(person, c) for c in communities}
+    plans[-1] = tuple((lang, ()) for lang in person.languages)
     markers = TAGS.sponsor_markers
     neg_log = _NEG_LOG
-    rows: list[Row] = []
-    append = rows.append
+    tag_counts = _TAG_COUNTS
+    append = rows.append if rows is not None else None
+    base = person.index * MAX_POSTS_PER_PERSON
+    space, mul, add = POST_KEY_SPACE, POST_KEY_MUL, POST_KEY_ADD
+    made = 0
+    o = _HEAD_BYTES - _POST_BYTES
     for number in range(count):
-        o = _HEAD_BYTES + _POST_BYTES * number
+        o += 18
         if number:
             sec -= 60 + int(mean_gap * neg_log[(h[o] << 8) | h[o + 1]])
             if sec <= floor:
                 break
         roll = h[o + 2]
         pick = h[o + 3]
+        made += 1
         if roll < reblog_cut:
-            append((sec, KIND_REBLOG, communities[pick % n_communities], "", (), 0))
+            if append is not None:
+                append((sec, 2, communities[pick % n_communities], "", (), 0))
             continue
-        kind = KIND_REPLY if roll < reply_cut else KIND_POST
-        if pick < chatter_cut and kind == KIND_POST:
+        kind = 1 if roll < reply_cut else 0
+        if kind == 0 and pick < chatter_cut:
             community = -1
         elif n_communities == 1 or (not bridge and pick < 166):
             community = primary
@@ -226,46 +262,52 @@ def skeleton(seed: int, person: Person) -> tuple[Row, ...]:
             community = communities[pick % n_communities]
         else:
             community = communities[1 + pick % (n_communities - 1)]
-        options = languages[community]
-        lang = options[0] if len(options) == 1 or h[o + 4] < 205 else options[1]
+        plan = plans[community]
+        lang, pool = plan[0] if len(plan) == 1 or h[o + 4] < 205 else plan[1]
         flags = 0
         tags: tuple[int, ...] = ()
-        if community >= 0:
-            pool = pools.get((community, lang))
-            if pool is None:
-                pool = pools[(community, lang)] = TAGS.community_tags(community, lang)
-            wanted = _TAG_COUNTS[h[o + 5] & 7]
-            if kind == KIND_REPLY and wanted > 1:
+        if pool:
+            wanted = tag_counts[h[o + 5] & 7]
+            if kind and wanted > 1:
                 wanted = 1
-            if bot and wanted == 0:
-                wanted = 1
-            if pool and wanted:
+            elif wanted < min_tags:
+                wanted = min_tags
+            if wanted:
                 size = len(pool)
-                picked: list[int] = []
-                for slot in range(o + 6, o + 6 + wanted):
-                    r = h[slot]
-                    tag = pool[(r * r * size) >> 16]
-                    if tag not in picked:
-                        picked.append(tag)
-                tags = tuple(picked)
-            if kind == KIND_POST and h[o + 10] < sponsor_cut:
-                options_ = markers[lang]
-                marker = h[o + 11] % len(options_)
-                flags = F_SPONSORED | (marker << MARKER_SHIFT)
-                marker_tag = options_[marker][1]
+                r = h[o + 6]
+                first = pool[(r * r * size) >> 16]
+                if wanted == 1:
+                    tags = (first,)
+                else:
+                    picked = [first]
+                    for slot in range(o + 7, o + 6 + wanted):
+                        r = h[slot]
+                        tag = pool[(r * r * size) >> 16]
+                        if tag not in picked:
+                            picked.append(tag)
+                    tags = tuple(picked)
+            if kind == 0 and h[o + 10] < sponsor_cut:
+                options = markers[lang]
+                marker = h[o + 11] % len(options)
+                flags = 1 | (marker << 8)  # F_SPONSORED | marker index
+                marker_tag = options[marker][1]
                 if marker_tag is not None and marker_tag not in tags:
                     tags = (*tags, marker_tag)
+        if append is None:
+            if tags and buckets is not None:
+                key = sec * space + ((base + number) * mul + add) % space
+                for tag in tags:
+                    buckets[tag].append(key)
+            continue
         bad = (h[o + 12] << 8) | h[o + 13]
         if bad < 328:
-            flags |= F_BAD_ID if bad & 1 else F_BAD_COUNT
+            flags |= 2 if bad & 1 else 4  # F_BAD_ID / F_BAD_COUNT
         if h[o + 14] < media_cut:
-            flags |= F_MEDIA
-            if h[o + 15] < 8:
-                flags |= F_SENSITIVE
+            flags |= 24 if h[o + 15] < 8 else 8  # F_MEDIA (+ F_SENSITIVE)
         if h[o + 16] < 16:
-            flags |= F_EDITED
+            flags |= 64  # F_EDITED
         if h[o + 17] < 8:
-            flags |= F_NO_LANG
+            flags |= 128  # F_NO_LANG
         append((sec, kind, community, lang, tags, flags))
     if rows and head[4] < 77:
         originals = [i for i, row in enumerate(rows) if row[1] == KIND_POST]
@@ -276,7 +318,7 @@ def skeleton(seed: int, person: Person) -> tuple[Row, ...]:
             for i in chosen:
                 sec_, kind_, community_, lang_, tags_, flags_ = rows[i]
                 rows[i] = (sec_, kind_, community_, lang_, tags_, flags_ | F_PINNED)
-    return tuple(rows)
+    return made
 
 
 # -- engagement ----------------------------------------------------------------------------
@@ -451,7 +493,7 @@ def _segments(world: World, person: Person, community: int, lang: str, tag_ids: 
     elif person.bot:
         en = _language_text(community, "en")
         body = _fill(rng, rng.choice(COMMUNITIES[community].bot_lines), en.fillers,
-                     1000 + person.n_posts - number)
+                     1000 + person.index * 37 % 4000 - number)
     else:
         text = _language_text(community, lang)
         body = _fill(rng, rng.choice(text.sentences), text.fillers, number)
@@ -464,18 +506,19 @@ def _segments(world: World, person: Person, community: int, lang: str, tag_ids: 
     for mention in lead:
         segs += [("mention", str(mention)), ("text", " ")]
     marker_text: str | None = None
+    brand = rng.choice(BRANDS)
     if flags & F_SPONSORED:
         marker, marker_tag = TAGS.sponsor_markers[lang][(flags >> MARKER_SHIFT) & 0xF]
         if marker_tag is None:
-            marker_text = marker.format(brand=rng.choice(BRANDS))
+            marker_text = marker.format(brand=brand)
     marker_first = marker_text is not None and rng.random() < 0.5
     if marker_first:
         segs.append(("text", f"{marker_text} | "))
     segs.append(("text", body))
     if flags & F_SPONSORED:
-        brand = rng.choice(BRANDS).lower().replace(" ", "-")
+        domain = brand.lower().replace(" ", "-")
         segs += [("text", " "),
-                 ("link", f"https://{brand}.example/?ref={person.username}&utm_source=fedi")]
+                 ("link", f"https://{domain}.example/?ref={person.username}&utm_source=fedi")]
     if trail:
         segs.append(("text", " cc "))
         for n, mention in enumerate(trail):

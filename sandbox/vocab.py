@@ -231,7 +231,7 @@ _WINE = Community(
                 "ქართული ღვინო რვა ათასი წლის ტრადიციაა.",
                 "ქვევრის ღვინო ჩვენი კულტურის ნაწილია.",
                 "ამაღამ {grape} და ხაჭაპური.",
-                "ქარვისფერი ღვინო {grape}-ისგან – ექვსი თვე ჭაჭაზე.",
+                "ქარვისფერი ღვინო: ექვსი თვე ჭაჭაზე, ქვევრში.",
             ),
             fillers={
                 "grape": ("საფერავი", "რქაწითელი", "მწვანე", "ქისი", "ალექსანდროული",
@@ -483,7 +483,8 @@ _PHOTO = Community(
             fillers={"place": ("Lisbon", "Tbilisi", "Haifa", "Hamburg")},
             hashtags=("photography", "streetphotography", "filmphotography", "landscape",
                       "blackandwhite"),
-            bios=("Photographer. Mostly streets, sometimes mountains.", "Shooting film since 2009."),
+            bios=("Photographer. Mostly streets, sometimes mountains.",
+                  "Shooting film since 2009."),
         ),
         "de": Language(
             sentences=("Blaue Stunde am Hafen.", "Analog fotografiert: Ilford HP5."),

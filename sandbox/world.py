@@ -60,8 +60,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from random import Random
+from threading import Lock
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from creatorscout.sandbox.people import (
     ANCHOR,
@@ -80,11 +81,14 @@ from creatorscout.sandbox.posts import (
     F_SPONSORED,
     KIND_POST,
     KIND_REBLOG,
+    POST_KEY_SPACE,
     Post,
     Row,
     build_posts,
     decode_post_key,
-    post_key,
+    index_posts,
+    language_plan,
+    newest_post_sec,
     skeleton,
 )
 from creatorscout.sandbox.tags import TAGS
@@ -135,6 +139,32 @@ class Truth:
     """Post numbers of the person's statuses that are served malformed."""
 
 
+def _possible_tags(person: Person) -> frozenset[int]:
+    """Every hashtag id the person's posts can carry."""
+    tags: set[int] = set()
+    languages: set[str] = set()
+    for community in person.communities:
+        for lang, pool in language_plan(person, community):
+            tags.update(pool)
+            languages.add(lang)
+    if person.sponsor_rate:
+        for lang in languages:
+            tags.update(t for _, t in TAGS.sponsor_markers[lang] if t is not None)
+    return frozenset(tags)
+
+
+class _Discard:
+    """A bucket that forgets what is appended (tags not being indexed right now)."""
+
+    __slots__ = ()
+
+    def append(self, _key: int) -> None:
+        return None
+
+
+_DISCARD: Final = _Discard()
+
+
 class World:
     """A built world. Use :func:`build_world`; the constructor does not index."""
 
@@ -146,15 +176,19 @@ class World:
         }
         self._members: list[array[int]] = [array("l") for _ in COMMUNITIES]
         self._bridges: list[array[int]] = [array("l") for _ in COMMUNITIES]
+        # People grouped by which hashtags their posts can carry (community x language
+        # x sponsored): a tag's posts are searched for in the few groups that can have it.
+        self._groups: dict[frozenset[int], array[int]] = {}
         for p in people:
-            if not p.alive or p.moved_to is not None:
-                continue
-            for community in p.communities:
-                self._members[community].append(p.index)
-                if p.is_bridge:
-                    self._bridges[community].append(p.index)
+            if p.alive and p.moved_to is None:
+                for community in p.communities:
+                    self._members[community].append(p.index)
+                    if p.is_bridge:
+                        self._bridges[community].append(p.index)
+            if p.alive and not p.limited:
+                self._groups.setdefault(_possible_tags(p), array("l")).append(p.index)
         self._tag_keys: dict[int, array[int]] = {}
-        self.malformed_total = 0
+        self._tag_lock = Lock()
         self._skeleton = lru_cache(maxsize=32_768)(self._make_skeleton)
         self._posts = lru_cache(maxsize=4_096)(self._make_posts)
         self._profile = lru_cache(maxsize=4_096)(self._make_profile)
@@ -170,27 +204,11 @@ class World:
     def _make_profile(self, index: int) -> Profile:
         return profile(self.seed, self.people[index])
 
-    def _index(self) -> None:
-        """Run every skeleton once: post counts, last post times and the hashtag index."""
-        buckets: dict[int, array[int]] = {}
+    def _date_posts(self) -> None:
+        """Set every person's last post time (from the posts' headers only: cheap)."""
         for person in self.people:
-            rows = skeleton(self.seed, person)
-            person.n_posts = len(rows)
-            person.last_sec = rows[0][0] if rows else self._old_last_sec(person)
-            if not person.alive:
-                continue
-            listed = not person.limited
-            for number, (sec, _kind, _community, _lang, tags, flags) in enumerate(rows):
-                if flags & (F_BAD_ID | F_BAD_COUNT):
-                    self.malformed_total += 1
-                if tags and listed:
-                    key = post_key(sec, person.index, number)
-                    for tag in tags:
-                        bucket = buckets.get(tag)
-                        if bucket is None:
-                            bucket = buckets[tag] = array("q")
-                        bucket.append(key)
-        self._tag_keys = {tag: array("q", sorted(keys)) for tag, keys in buckets.items()}
+            newest = newest_post_sec(self.seed, person)
+            person.last_sec = newest if newest is not None else self._old_last_sec(person)
 
     @staticmethod
     def _old_last_sec(person: Person) -> int | None:
@@ -198,6 +216,16 @@ class World:
             return None
         last = ANCHOR_SEC - 366 * DAY - (person.index * 7919 % (200 * DAY))
         return max(last, person.created_sec + 3600)
+
+    def _build_tag(self, tag_id: int) -> array[int]:
+        buckets: list[Any] = [_DISCARD] * len(TAGS.names)
+        found: array[int] = array("q")
+        buckets[tag_id] = found
+        for possible, members in self._groups.items():
+            if tag_id in possible:
+                for index in members:
+                    index_posts(self.seed, self.people[index], buckets)
+        return array("q", sorted(found))
 
     # -- people ----------------------------------------------------------------------------
 
@@ -273,12 +301,17 @@ class World:
         """One post of a person."""
         return self.posts(index)[number]
 
+    def post_count(self, index: int) -> int:
+        """How many recent posts the person has (reblogs included)."""
+        return len(self.skeleton(index))
+
     def post_by_key(self, key: int) -> Post | None:
         """The post with this key, or ``None`` when no such post exists."""
         sec, index, number = decode_post_key(key)
-        if not 0 <= index < len(self.people) or number >= self.people[index].n_posts:
+        if not 0 <= index < len(self.people):
             return None
-        if self.skeleton(index)[number][0] != sec:
+        rows = self.skeleton(index)
+        if number >= len(rows) or rows[number][0] != sec:
             return None
         return self.post(index, number)
 
@@ -286,24 +319,31 @@ class World:
         """Keys of the listed posts carrying ``tag`` (any spelling), oldest first.
 
         Posts of deleted, suspended and limited accounts are not listed, as on Mastodon.
+        Each tag is indexed on first use (well under a second for 100,000 people).
         """
         tag_id = TAGS.id(tag)
         if tag_id is None:
             return array("q")
-        return self._tag_keys.get(tag_id, array("q"))
+        keys = self._tag_keys.get(tag_id)
+        if keys is None:
+            with self._tag_lock:
+                keys = self._tag_keys.get(tag_id)
+                if keys is None:
+                    keys = self._tag_keys[tag_id] = self._build_tag(tag_id)
+        return keys
 
     def tag_usage(self, tag: str, since_sec: int) -> Iterator[tuple[int, int]]:
         """``(sec, author)`` of listed posts with ``tag`` since ``since_sec``, newest first."""
         keys = self.tag_keys(tag)
-        start = bisect_left(keys, since_sec * 65_536_000)
+        start = bisect_left(keys, since_sec * POST_KEY_SPACE)
         for position in range(len(keys) - 1, start - 1, -1):
             sec, author, _ = decode_post_key(keys[position])
             yield sec, author
 
     @property
     def tags(self) -> tuple[str, ...]:
-        """Normalised names of all hashtags used in listed posts."""
-        return tuple(sorted(TAGS.name(t) for t in self._tag_keys))
+        """Normalised names of all hashtags the world's vocabularies produce."""
+        return tuple(sorted(TAGS.names))
 
     # -- ground truth ----------------------------------------------------------------------
 
@@ -357,7 +397,7 @@ class World:
             real_followers=person.real_followers,
             tier=tier_of(person.followers),
             languages=person.languages,
-            statuses=person.n_posts if person.alive else 0,
+            statuses=len(rows) if person.alive else 0,
             malformed=tuple(
                 n for n, row in enumerate(rows) if row[5] & (F_BAD_ID | F_BAD_COUNT)
             ) if person.alive else (),
@@ -372,7 +412,7 @@ def build_world(seed: int = 42, creators: int = 2000) -> World:
     if not 1 <= creators <= MAX_CREATORS:
         raise ValueError(f"creators must be between 1 and {MAX_CREATORS}, got {creators}")
     world = World(seed, generate_people(seed, creators))
-    world._index()
+    world._date_posts()
     return world
 
 

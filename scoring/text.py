@@ -63,7 +63,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 __all__ = [
@@ -146,12 +146,19 @@ _CJK = (
 )
 
 
+@cache
 def _is_cjk(ch: str) -> bool:
     return _in(ord(ch), _CJK)
 
 
+@cache
 def _is_word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LMN"
+
+
+@cache
+def _continues_cluster(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M" or ord(ch) in _CLUSTER_CONTINUATION
 
 
 @lru_cache(maxsize=65536)
@@ -181,12 +188,15 @@ def _normalize_cluster(cluster: str) -> str:
 
 def _clusters(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each base character and the marks that follow it."""
-    i, n = 0, len(text)
+    n = len(text)
+    if not any(map(_continues_cluster, text)):
+        for i in range(n):  # the common case: no combining marks at all
+            yield i, i + 1
+        return
+    i = 0
     while i < n:
         j = i + 1
-        while j < n and (
-            unicodedata.category(text[j])[0] == "M" or ord(text[j]) in _CLUSTER_CONTINUATION
-        ):
+        while j < n and _continues_cluster(text[j]):
             j += 1
         yield i, j
         i = j
@@ -195,19 +205,27 @@ def _clusters(text: str) -> Iterator[tuple[int, int]]:
 @dataclass(frozen=True, slots=True)
 class _Normalized:
     text: str
-    starts: tuple[int, ...]  # original start offset of the cluster of each normalised char
-    ends: tuple[int, ...]  # original end offset of that cluster
+    starts: Sequence[int]  # original start offset of the cluster of each normalised char
+    ends: Sequence[int]  # original end offset of that cluster
 
 
 def _normalized(text: str) -> _Normalized:
+    if not any(map(_continues_cluster, text)):
+        pieces = list(map(_normalize_cluster, text))
+        if all(len(piece) == 1 for piece in pieces):  # offsets are the identity
+            return _Normalized("".join(pieces), range(len(text)), range(1, len(text) + 1))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for start, end in _clusters(text):
         piece = _normalize_cluster(text[start:end])
         chars.append(piece)
-        starts.extend([start] * len(piece))
-        ends.extend([end] * len(piece))
+        if len(piece) == 1:
+            starts.append(start)
+            ends.append(end)
+        else:
+            starts.extend([start] * len(piece))
+            ends.extend([end] * len(piece))
     return _Normalized("".join(chars), tuple(starts), tuple(ends))
 
 
@@ -253,12 +271,13 @@ _ARABIC_PREFIXES: tuple[str, ...] = tuple(
             for article in ("", "ال")
         }
         | {conj + "لل" for conj in ("", "و", "ف")},
-        key=len,
+        key=lambda prefix: (len(prefix), prefix),
     )
 )[1:]  # without the empty prefix
 _MIN_STEM_REMAINDER = 2
 
 
+@lru_cache(maxsize=65536)
 def _forms(word: str) -> tuple[str, ...]:
     """The word, then the word without attached Hebrew or Arabic prefixes."""
     if not word:
@@ -290,6 +309,7 @@ class _Scanned:
     units: tuple[_Unit, ...]  # words, CJK runs and hashtag bodies, in order
     hashtag_parts: tuple[tuple[_Unit, ...], ...]  # the parts of each multi-part hashtag
     tokens: tuple[Token, ...]
+    compact: str  # the unit texts written together, for quick pre-checks
 
 
 def _camel_breaks(original: str, norm: _Normalized, lo: int, hi: int) -> list[set[int]]:
@@ -414,7 +434,8 @@ def _scan(original: str) -> _Scanned:
             i = j
         else:
             i += 1
-    return _Scanned(tuple(units), tuple(parts_all), tuple(tokens))
+    compact = "".join(u.text for u in units)
+    return _Scanned(tuple(units), tuple(parts_all), tuple(tokens), compact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +515,7 @@ class _Term:
     term: str
     words: tuple[_Word, ...]
     joined: _Word  # the words written together (same as words[0] for a one-word term)
+    probe: str  # occurs in the words of any text the term matches (a quick pre-check)
 
 
 def _compile(term: str) -> _Term | None:
@@ -509,7 +531,14 @@ def _compile(term: str) -> _Term | None:
         joined = words[0]
     else:
         joined = _Word(joined_text, all(w.cjk for w in words), None, None)
-    return _Term(term, words, joined)
+    # Every way to match starts with a unit form that contains a prefix of the first word
+    # (itself, its stem or its stem before a plural ending), or that spells a prefix of
+    # the joined words; unit forms are suffixes of the unit texts. So the shortest such
+    # prefix occurs in the concatenated unit texts of every text the term matches.
+    first = words[0]
+    variants = [first.text, first.stem or first.text, first.text[:-1] if first.plural else ""]
+    probe = min((v for v in variants if v), key=len)
+    return _Term(term, words, joined, probe)
 
 
 def _word_ok(unit: _Unit, word: _Word, pos: _Position) -> bool:
@@ -574,8 +603,11 @@ def _positions(n: int) -> list[_Position]:
 def _find_in(seq: Sequence[_Unit], term: _Term) -> Iterator[tuple[int, int]]:
     n = len(term.words)
     positions = _positions(n)
-    i = 0
-    while i < len(seq):
+    key = term.probe[:2]  # every match starts at a unit whose text contains this
+    next_free = 0
+    for i, unit in enumerate(seq):
+        if i < next_free or key not in unit.text:
+            continue
         last: int | None = None
         if n > 1 and i + n <= len(seq):
             if all(seq[i + k].joined for k in range(1, n)) and all(
@@ -586,11 +618,9 @@ def _find_in(seq: Sequence[_Unit], term: _Term) -> Iterator[tuple[int, int]]:
             last = i
         if last is None:
             last = _concat_end(seq, i, term.joined)
-        if last is None:
-            i += 1
-            continue
-        yield seq[i].start, seq[last].end
-        i = last + 1
+        if last is not None:
+            yield unit.start, seq[last].end
+            next_free = last + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,8 +649,11 @@ class TermSet:
         """Every occurrence of every term, ordered by position (then by term order)."""
         doc = text if isinstance(text, AnalyzedText) else analyze(text)
         sequences = (doc._scanned.units, *doc._scanned.hashtag_parts)
+        compact = doc._scanned.compact
         found: dict[tuple[str, int], int] = {}
         for term in self._compiled:
+            if term.probe not in compact:
+                continue
             for seq in sequences:
                 for start, end in _find_in(seq, term):
                     key = (term.term, start)

@@ -150,7 +150,6 @@ def parse_text(text: str | None) -> TextQuery:
         elif len(term) >= 3:
             # no case folding here: the unicode61 tokenizer folds case itself, and
             # casefold() would turn "Straße" into "strasse", which it does not
-
             word_terms.append(_quote(term) + "*")
         else:
             word_terms.append(_quote(term))

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from creatorscout.search.backend import (
-    Index,
     IncompatibleIndex,
+    Index,
     IndexNotFound,
     IndexOpenError,
 )
@@ -46,7 +46,9 @@ BM25_WEIGHTS = (2.0, 2.0, 3.0, 1.0)
 
 _READ_BATCH = 500
 ZLIB_LEVEL = 1
-"""Records are a few KB of JSON; level 1 shrinks them ~6x for ~40 us each."""
+"""Level 1 shrinks a record's JSON 3-6x."""
+COMPRESS_FROM = 4096
+"""Records with at least this many characters of JSON are stored compressed."""
 CACHE_KIB = 32 * 1024
 """Page cache per connection; big upserts spill less."""
 WAL_LIMIT_BYTES = 8 * 1024 * 1024
@@ -93,15 +95,23 @@ def scrub(record: ScoredCreator) -> ScoredCreator:
     return record.model_copy(update={"posts": posts, "score": score})
 
 
-def encode_record(record: ScoredCreator) -> bytes:
-    """The stored form of a record: its JSON, zlib-compressed."""
+def encode_record(record: ScoredCreator) -> str | bytes:
+    """The stored form of a record: its JSON as text, or zlib-compressed when it is large.
+
+    Small records stay readable in ``sqlite3`` / Datasette; compressing them would cost more
+    time than the bytes it saves.
+    """
     data = record.model_dump_json(exclude_computed_fields=True)
+    if len(data) < COMPRESS_FROM:
+        return data
     return zlib.compress(data.encode(), ZLIB_LEVEL)
 
 
-def decode_record(blob: bytes) -> ScoredCreator:
+def decode_record(stored: str | bytes) -> ScoredCreator:
     """The inverse of :func:`encode_record`."""
-    return ScoredCreator.model_validate_json(zlib.decompress(blob))
+    if isinstance(stored, bytes):
+        stored = zlib.decompress(stored)
+    return ScoredCreator.model_validate_json(stored)
 
 
 def _languages(codes: Iterable[str]) -> str:
@@ -134,7 +144,12 @@ class SqliteIndex(Index):
                         f"no index at {file}: run 'scout crawl NICHE --index {file}' first, "
                         "or pass --index with the right path"
                     )
-                file.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise IndexOpenError(
+                        f"cannot create the index directory {file.parent}: {exc.strerror}"
+                    ) from None
             self.url = "sqlite:///" + str(file.resolve())
         self._lock = threading.RLock()
         self._opted_out = 0
@@ -171,11 +186,13 @@ class SqliteIndex(Index):
             migrate(conn)
             self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
             conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS matches ("
-                " pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL, text_rank REAL)"
+                "CREATE TEMP TABLE IF NOT EXISTS matches (pos INTEGER PRIMARY KEY,"
+                " rid INTEGER NOT NULL, text_rank REAL, platform TEXT, tier TEXT, role TEXT,"
+                " languages TEXT)"
             )
         except SchemaTooNew as exc:
             raise IncompatibleIndex(
@@ -259,8 +276,8 @@ class SqliteIndex(Index):
             languages,
             _iso(record.crawl.crawled_at),
             json.dumps([p.id for p in record.posts]),
-            encode_record(record),
         )
+        document = encode_record(record)
         # look first instead of ON CONFLICT ... RETURNING: RETURNING costs ~30 us a row, and
         # a new record has no full-text rows to delete
         found = conn.execute(
@@ -270,18 +287,24 @@ class SqliteIndex(Index):
         if found is None:
             cursor = conn.execute(
                 "INSERT INTO records (niche, platform, score, tier, er, relevance, role,"
-                " followers, languages, crawled_at, post_ids, record_json, creator_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " followers, languages, crawled_at, post_ids, creator_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, creator.id),
             )
             rid = int(cursor.lastrowid or 0)
+            conn.execute(
+                "INSERT INTO documents (record_id, record_json) VALUES (?, ?)", (rid, document)
+            )
         else:
             rid = int(found[0])
             conn.execute(
                 "UPDATE records SET niche = ?, platform = ?, score = ?, tier = ?, er = ?,"
                 " relevance = ?, role = ?, followers = ?, languages = ?, crawled_at = ?,"
-                " post_ids = ?, record_json = ? WHERE id = ?",
+                " post_ids = ? WHERE id = ?",
                 (*values, rid),
+            )
+            conn.execute(
+                "UPDATE documents SET record_json = ? WHERE record_id = ?", (document, rid)
             )
             conn.execute("DELETE FROM fts_words WHERE rowid = ?", (rid,))
             conn.execute("DELETE FROM fts_trigram WHERE rowid = ?", (rid,))
@@ -352,7 +375,9 @@ class SqliteIndex(Index):
                 )
                 parts.append("t")
             if len(parts) == 2:
-                ctes.append("h AS (SELECT w.rid, w.rank + t.rank AS rank FROM w JOIN t USING (rid))")
+                ctes.append(
+                    "h AS (SELECT w.rid, w.rank + t.rank AS rank FROM w JOIN t USING (rid))"
+                )
             else:
                 ctes.append(f"h AS (SELECT rid, rank FROM {parts[0]})")
             source = "records r JOIN h ON h.rid = r.id"
@@ -366,22 +391,29 @@ class SqliteIndex(Index):
         relevance_expr = rank_expr if with_text else "r.relevance"
         inner_key = _sort_key(query.sort, "r.score", "r.followers", "r.er", relevance_expr)
         outer_key = _sort_key(query.sort, "score", "followers", "er", "relevance_key")
+        # one hit per creator: keep each creator's best record (with a niche there is only one)
+        dup = (
+            "1"
+            if query.niche
+            else f"row_number() OVER (PARTITION BY r.creator_id ORDER BY {inner_key}, r.niche)"
+        )
         ctes.append(
             f"""m AS (
                 SELECT r.id AS rid, r.creator_id AS creator_id, r.score AS score,
                        r.followers AS followers, r.er AS er, {relevance_expr} AS relevance_key,
-                       {rank_expr} AS text_rank,
-                       row_number() OVER (PARTITION BY r.creator_id
-                                          ORDER BY {inner_key}, r.niche) AS dup
+                       {rank_expr} AS text_rank, {dup} AS dup, lower(r.platform) AS platform,
+                       lower(r.tier) AS tier, coalesce(lower(r.role), '{UNKNOWN}') AS role,
+                       r.languages AS languages
                 FROM {source}
                 WHERE {" AND ".join(where) if where else "1"}
             )"""
         )
         sql = (
-            "INSERT INTO temp.matches (pos, rid, text_rank) WITH "
+            "INSERT INTO temp.matches (pos, rid, text_rank, platform, tier, role, languages)"
+            " WITH "
             + ", ".join(ctes)
-            + f" SELECT row_number() OVER (ORDER BY {outer_key}, creator_id), rid, text_rank"
-            " FROM m WHERE dup = 1"
+            + f" SELECT row_number() OVER (ORDER BY {outer_key}, creator_id), rid, text_rank,"
+            " platform, tier, role, languages FROM m WHERE dup = 1"
         )
         with self._lock:
             conn = self._conn
@@ -392,8 +424,9 @@ class SqliteIndex(Index):
                 total = int(conn.execute("SELECT count(*) FROM temp.matches").fetchone()[0])
                 facets = self._facets()
                 rows = conn.execute(
-                    "SELECT r.record_json, m.text_rank FROM temp.matches m"
-                    " JOIN records r ON r.id = m.rid WHERE m.pos > ? ORDER BY m.pos LIMIT ?",
+                    "SELECT d.record_json, m.text_rank FROM temp.matches m"
+                    " JOIN documents d ON d.record_id = m.rid WHERE m.pos > ?"
+                    " ORDER BY m.pos LIMIT ?",
                     (query.offset, query.limit),
                 ).fetchall()
                 conn.execute("DELETE FROM temp.matches")
@@ -411,20 +444,18 @@ class SqliteIndex(Index):
         return SearchResults(total=total, hits=hits, facets=facets, offset=query.offset)
 
     def _facets(self) -> dict[str, dict[str, int]]:
-        join = "FROM temp.matches m JOIN records r ON r.id = m.rid"
         rows = self._conn.execute(
             f"""
-            SELECT 'platform', lower(r.platform), count(*) {join} GROUP BY lower(r.platform)
+            SELECT 'platform', platform, count(*) FROM temp.matches GROUP BY platform
             UNION ALL
-            SELECT 'tier', lower(r.tier), count(*) {join} GROUP BY lower(r.tier)
+            SELECT 'tier', tier, count(*) FROM temp.matches GROUP BY tier
             UNION ALL
-            SELECT 'role', coalesce(lower(r.role), '{UNKNOWN}'), count(*) {join}
-                GROUP BY coalesce(lower(r.role), '{UNKNOWN}')
+            SELECT 'role', role, count(*) FROM temp.matches GROUP BY role
             UNION ALL
-            SELECT 'language', l.value, count(*) {join}, json_each(r.languages) l
+            SELECT 'language', l.value, count(*) FROM temp.matches m, json_each(m.languages) l
                 GROUP BY l.value
             UNION ALL
-            SELECT 'language', '{UNKNOWN}', count(*) {join} WHERE r.languages = '[]'
+            SELECT 'language', '{UNKNOWN}', count(*) FROM temp.matches WHERE languages = '[]'
                 HAVING count(*) > 0
             """
         ).fetchall()
@@ -436,7 +467,8 @@ class SqliteIndex(Index):
     def get(self, creator_id: str) -> list[ScoredCreator]:
         with self._lock:
             rows = self._conn.execute(
-                "SELECT record_json FROM records WHERE creator_id = ? ORDER BY niche",
+                "SELECT d.record_json FROM records r JOIN documents d ON d.record_id = r.id"
+                " WHERE r.creator_id = ? ORDER BY r.niche",
                 (creator_id,),
             ).fetchall()
         return [decode_record(r[0]) for r in rows]
@@ -459,8 +491,7 @@ class SqliteIndex(Index):
                 platform, rest = ref.split(":", 1)
                 lookups.append(
                     (
-                        "SELECT id FROM creators WHERE platform = ? AND handle_key = ?"
-                        " ORDER BY id",
+                        "SELECT id FROM creators WHERE platform = ? AND handle_key = ? ORDER BY id",
                         (platform, handle_key(rest)),
                     )
                 )
@@ -521,12 +552,13 @@ class SqliteIndex(Index):
         while True:
             with self._lock:
                 rows = self._conn.execute(
-                    "SELECT id, record_json FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                    "SELECT record_id, record_json FROM documents WHERE record_id > ?"
+                    " ORDER BY record_id LIMIT ?",
                     (last, _READ_BATCH),
                 ).fetchall()
             if not rows:
                 return
-            for rid, record_json in rows:
+            for _rid, record_json in rows:
                 yield decode_record(record_json)
             last = rows[-1][0]
 
@@ -585,9 +617,7 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
             code = code.strip().lower()
             tests.append("(l.value = ? OR substr(l.value, 1, ?) = ?)")
             params.extend([code, len(code) + 1, code + "-"])
-        where.append(
-            f"EXISTS (SELECT 1 FROM json_each(r.languages) l WHERE {' OR '.join(tests)})"
-        )
+        where.append(f"EXISTS (SELECT 1 FROM json_each(r.languages) l WHERE {' OR '.join(tests)})")
     if query.role:
         any_of("r.role", list(query.role_values()))
     return where, params

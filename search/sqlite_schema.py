@@ -14,19 +14,23 @@ Tables (version 1):
 ``records``
     One row per (creator id, niche): the filter and sort columns (platform, score, tier,
     er = engagement rate in %, relevance = niche relevance 0-1, role, followers, languages
-    as a JSON array of lower-case codes), the ids of its posts (a JSON array, for counting
-    distinct posts) and the full ScoredCreator JSON, which is what searches return. A record
-    is self-contained: it keeps the profile it was scored with. Posts live in that JSON
-    only: a separate posts table cost half the upsert time and nothing reads it yet.
+    as a JSON array of lower-case codes) and the ids of its posts (a JSON array, for
+    counting distinct posts). The table stays narrow so that filtering, sorting and facets
+    scan few pages.
+``documents``
+    The full ScoredCreator JSON of each record, which is what searches return: TEXT, or a
+    zlib-compressed BLOB when the JSON has 4 KB or more (records with many posts). A
+    record is self-contained: it keeps the profile it was scored with. Posts live in this
+    JSON only: a separate posts table cost half the upsert time and nothing reads it yet.
 ``fts_words`` / ``fts_trigram``
     Full text over handle, display name, bio and recent post text; rowid = ``records.id``.
     See :mod:`creatorscout.search.fts` for the tokenizers and why there are two.
 
 Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its
-full-text rows (trigger ``records_ad``).
+document (cascade) and its full-text rows (trigger ``records_ad``).
 
-The JSON columns are plain text, so the file can be browsed with ``sqlite3`` or Datasette.
-New files use 16 KiB pages (records are a few KB of JSON each; fewer overflow pages).
+Apart from compressed documents, everything is plain columns or JSON text, so the file can
+be browsed with ``sqlite3`` or Datasette. New files use 16 KiB pages.
 """
 
 from __future__ import annotations
@@ -73,8 +77,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             languages     TEXT NOT NULL DEFAULT '[]',
             crawled_at    TEXT NOT NULL,
             post_ids      TEXT NOT NULL DEFAULT '[]',
-            record_json   BLOB NOT NULL,
             UNIQUE (creator_id, niche)
+        )
+        """,
+        """
+        CREATE TABLE documents (
+            record_id     INTEGER PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+            record_json   NOT NULL
         )
         """,
         "CREATE INDEX records_niche_score ON records (niche, score DESC)",

@@ -6,6 +6,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from creatorscout.plugins.models import Creator, Post, Provenance
+from creatorscout.scoring.results import (
+    Component,
+    CreatorScore,
+    EngagementResult,
+    RelevanceResult,
+    TierResult,
+)
+from creatorscout.search.records import CrawlInfo, ScoredCreator
 
 OBSERVED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -66,24 +74,17 @@ def make_scored(
     relevance: float = 0.5,
     role: str | None = "influencer",
     posts: list[Post] | None = None,
+    flags: list[str] | None = None,
+    via: str = "hashtag:vegan",
     matched_terms: dict[str, int] | None = None,
     snippet: str | None = None,
     crawled_at: datetime = OBSERVED,
     **creator_fields: Any,
-) -> Any:
+) -> ScoredCreator:
     """A ScoredCreator built directly from the scoring result models (no scoring code).
 
     ``creator`` defaults to ``make_creator(**creator_fields)``; ``posts`` to none.
     """
-    from creatorscout.scoring.results import (
-        Component,
-        CreatorScore,
-        EngagementResult,
-        RelevanceResult,
-        TierResult,
-    )
-    from creatorscout.search.records import CrawlInfo, ScoredCreator
-
     if creator is None:
         creator = make_creator(**creator_fields)
     components = [
@@ -124,16 +125,17 @@ def make_scored(
             definition="share of recent posts matching the niche terms",
             matched_terms=matched_terms or {},
             posts_considered=len(posts or []),
-            posts_matched=sum(1 for _ in (posts or [])),
+            posts_matched=len(posts or []),
             snippet=snippet,
         ),
         components=components,
         role=role,
+        flags=flags or [],
         computed_at=crawled_at,
     )
     return ScoredCreator(
         creator=creator,
         posts=posts or [],
         score=result,
-        crawl=CrawlInfo(niche=niche, via="hashtag:vegan", depth=0, crawled_at=crawled_at),
+        crawl=CrawlInfo(niche=niche, via=via, depth=0, crawled_at=crawled_at),
     )
