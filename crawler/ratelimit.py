@@ -90,7 +90,10 @@ class PlatformRateLimitMiddleware:
         )
         slot = self._slot(request)
         now_wall = time.time()
-        if info and info.remaining is not None and info.reset_at is not None:
+        if (
+            response.status not in RETRY_STATUSES  # a refusal's own wait is handled below
+            and info and info.remaining is not None and info.reset_at is not None
+        ):
             seconds_left = max(0.0, info.reset_at.timestamp() - now_wall)
             self.pace[slot] = min(self.max_wait, seconds_left / max(info.remaining, 1))
         if response.status not in RETRY_STATUSES:

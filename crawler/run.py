@@ -95,7 +95,7 @@ def run_crawl(
         platforms = build_platforms(args, niche, host)
     except PluginError as exc:
         raise CrawlError(str(exc)) from exc
-    process = CrawlerProcess(scrapy_settings(args, settings), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(args, settings))
     crawler = process.create_crawler(NicheSpider)
     if on_item is not None:
         crawler.signals.connect(

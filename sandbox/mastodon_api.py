@@ -51,6 +51,7 @@ from creatorscout.sandbox.world import World
 VERSION: Final = "4.5.0"
 NOT_FOUND: Final = "Record not found"
 MAX_BATCH_IDS: Final = 40
+TAGS_PER_MODE: Final = 4  # TagFeed::LIMIT_PER_MODE: any[], all[] and none[] take 4 tags each
 _FALSE: Final = frozenset({"0", "f", "F", "false", "FALSE", "off", "OFF"})
 _STATUS_KEYS: Final = ("exclude_reblogs", "exclude_replies", "limit", "only_media", "pinned",
                        "tagged")
@@ -336,13 +337,13 @@ class MastodonDialect:
         max_key = self._cursor(request, "max_id", instance)
         since_key = self._cursor(request, "since_id", instance)
         min_key = self._cursor(request, "min_id", instance)
-        names = [tag, *request.params("any")]
-        all_ids = {TAGS.id(t) for t in request.params("all")}
-        none_ids = {TAGS.id(t) for t in request.params("none")} - {None}
+        names = [tag, *request.params("any")[:TAGS_PER_MODE]]
+        all_ids = {TAGS.id(t) for t in request.params("all")[:TAGS_PER_MODE]}
+        none_ids = {TAGS.id(t) for t in request.params("none")[:TAGS_PER_MODE]} - {None}
         local = truthy(request.param("local"))
         remote = truthy(request.param("remote"))
         only_media = truthy(request.param("only_media"))
-        if not is_valid_tag(normalize_tag(tag)) or None in all_ids:
+        if not is_valid_tag(normalize_tag(tag)) or None in all_ids or limit == 0:
             return Response.json([])
         streams = [_keys_between(self.world.tag_keys(name), max_key, since_key, min_key)
                    for name in names]

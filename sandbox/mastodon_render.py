@@ -17,6 +17,7 @@ knowing, all as on a real server:
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -71,6 +72,7 @@ class MastodonRenderer:
     def __init__(self, world: World, base_url: str) -> None:
         self.world = world
         self.base_url = base_url.rstrip("/")
+        self._accounts = lru_cache(maxsize=16_384)(self._account)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -120,7 +122,12 @@ class MastodonRenderer:
     # -- accounts --------------------------------------------------------------------------
 
     def account(self, person: Person, instance: int, nested: bool = False) -> dict[str, Any]:
-        """The Account entity of ``person`` as served by ``instance``."""
+        """The Account entity of ``person`` as served by ``instance`` (cached: treat the
+        result as read-only)."""
+        return self._accounts(person.index, instance, nested)
+
+    def _account(self, index: int, instance: int, nested: bool) -> dict[str, Any]:
+        person = self.world.people[index]
         local = person.instance == instance
         server = self.server_url(instance)
         raw_id = account_id(person, instance)

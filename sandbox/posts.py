@@ -239,9 +239,10 @@ def _generate(seed: int, person: Person, rows: list[Row] | None,
     base = person.index * MAX_POSTS_PER_PERSON
     space, mul, add = POST_KEY_SPACE, POST_KEY_MUL, POST_KEY_ADD
     made = 0
-    o = _HEAD_BYTES - _POST_BYTES
+    step = _POST_BYTES
+    o = _HEAD_BYTES - step
     for number in range(count):
-        o += 18
+        o += step
         if number:
             sec -= 60 + int(mean_gap * neg_log[(h[o] << 8) | h[o + 1]])
             if sec <= floor:

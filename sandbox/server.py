@@ -178,7 +178,9 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "creatorscout-sandbox/1"
-        sys_version = ""
+
+        def version_string(self) -> str:
+            return self.server_version
 
         def _answer(self, body: bool) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
