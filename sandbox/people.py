@@ -370,6 +370,12 @@ def _assign_moves(rng: Random, people: list[Person]) -> None:
             person.recency_days = max(person.recency_days, 30 + person.recency_days * 4)
 
 
+def person_slug(person: Person) -> str:
+    """A name for the person's own domains and handles elsewhere, unique in the world
+    (usernames repeat across servers, so the index makes it unique)."""
+    return f"{person.username.lower().replace('_', '-')}-{person.index}"
+
+
 def profile(seed: int, person: Person) -> Profile:
     """The person's bio and profile fields, from their own generator (deterministic)."""
     rng = Random(f"{seed}:{person.index}:profile")
@@ -401,7 +407,7 @@ def profile(seed: int, person: Person) -> Profile:
             if n:
                 bio.append(("text", " "))
             bio.append(("tag", TAGS.display(tag_id)))
-    slug = person.username.lower().replace("_", "-")
+    slug = person_slug(person)
     fields: list[tuple[str, str, bool, int | None]] = []
     if rng.random() < 0.55:
         url = rng.choice((f"https://{slug}.example", f"https://blog.{slug}.example",

@@ -89,7 +89,7 @@ def test_opt_outs_are_skipped_counted_and_never_indexed(first_crawl, world):
     for record in records:
         truth = world.truth(record.creator.handle)
         assert not truth.bot, record.id
-        assert truth.discoverable is not False, record.id
+        assert truth.discoverable is True, record.id
         assert not truth.noindex, record.id
         assert not (truth.deleted or truth.suspended), record.id
         if not truth.indexable:  # indexable: false keeps counts, stores no text

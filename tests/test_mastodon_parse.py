@@ -34,8 +34,10 @@ def test_old_server_account_keeps_unknowns_unknown():
     body = fixture("account_old_server")["body"]
     assert body["discoverable"] is None and "indexable" not in body
     creator = account("account_old_server", "old.example")
-    assert not creator.flags.opted_out  # null is "not said", only false opts out
-    assert creator.flags.no_post_text is False
+    # discoverable: null means the creator never opted into discovery: not consent
+    assert creator.flags.opted_out
+    assert creator.flags.opt_out_reason == "discoverable: not set"
+    assert creator.flags.no_post_text is False  # missing indexable is unknown, not false
     assert creator.last_post_at is None
     if body["display_name"] == "":
         assert creator.display_name is None
@@ -190,7 +192,7 @@ def test_tag_timeline_discovers_authors_and_skips_opt_outs():
     assert local.creator is not None and local.depth == 0  # local: numbers are authoritative
     remote = authors["mastodon:layla_cooks@mastodon.online"]
     assert remote.creator is None  # remote: looked up on its home server
-    assert "mastodon:noa@tooot.im" in authors  # discoverable: null is not an opt-out
+    assert skipped["mastodon:noa@tooot.im"] == "discoverable: not set"
     [follow] = result.requests
     assert "max_id=" in follow.url and follow.context["page"] == 2
 

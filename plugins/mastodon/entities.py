@@ -80,6 +80,10 @@ def opt_out_reason(account: dict[str, Any]) -> str | None:
         return "bot: true"
     if account.get("discoverable") is False:
         return "discoverable: false"
+    if account.get("discoverable") is None:
+        # Never opted in (older servers, or the account never chose): the docs define
+        # discoverable as "opted into discovery features", so unset is not consent.
+        return "discoverable: not set"
     if account.get("noindex") is True:
         return "noindex: true"
     if account.get("limited") is True:
