@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -138,7 +139,7 @@ def search(
         search_query = SearchQuery(
             text=query, niche=niche, platforms=list(platforms), tiers=list(tiers),
             min_followers=min_followers, max_followers=max_followers, min_er=min_er,
-            languages=list(languages), role=role, sort=sort, limit=limit,  # type: ignore[arg-type]
+            languages=list(languages), role=role, sort=sort, limit=limit,
             offset=offset,
         )
     except ValidationError as exc:
@@ -290,7 +291,7 @@ def index_stats(index_url: str | None) -> None:
     click.echo(json.dumps(stats.model_dump(), indent=2, ensure_ascii=False))
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def _table(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -157,7 +157,7 @@ class NicheSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = getattr(failure, "request", None)
         fetch = request.meta.get("fetch") if request is not None else None
-        if not isinstance(fetch, FetchRequest):
+        if request is None or not isinstance(fetch, FetchRequest):
             return
         self._inc(f"network_errors/{fetch.platform}")
         logger.warning("%s: %s failed: %s", fetch.platform, fetch.url, failure.getErrorMessage())

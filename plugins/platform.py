@@ -78,7 +78,7 @@ class FetchResponse(BaseModel):
         """A header's value, case-insensitively, or ``None``."""
         return self.headers.get(name.lower())
 
-    def json(self) -> Any:
+    def json(self) -> Any:  # type: ignore[override]  # pydantic's json() is deprecated
         """The body decoded as JSON; raises :class:`MalformedResponse` when it is not."""
         try:
             return json.loads(self.body)

@@ -28,8 +28,9 @@ There is no corpus-wide IDF (the function sees one creator); all niche terms wei
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, Post
@@ -80,28 +81,51 @@ def _labels(terms: Iterable[str]) -> dict[str, str]:
     return labels
 
 
-def _post_text(post: Post) -> str:
-    """The post's text plus those of its hashtags that the text does not already show."""
+def post_document(post: Post) -> AnalyzedText | None:
+    """The post's text plus those of its hashtags that the text does not already show,
+    analysed once; None when there is neither text nor a hashtag."""
     text = post.text or ""
-    present = analyze(text).hashtags() if text else set()
+    analysis = analyze(text) if text else None
+    present = analysis.hashtags() if analysis is not None else set()
     extra = []
     for tag in post.hashtags:
         tag = "_".join(tag.lstrip("#").split())
         if tag and normalize(tag).replace("_", "") not in present:
             extra.append("#" + tag)
-    return "\n".join(part for part in (text, " ".join(extra)) if part.strip())
+    if not extra:
+        return analysis if text.strip() else None
+    combined = "\n".join(part for part in (text, " ".join(extra)) if part.strip())
+    return analyze(combined) if combined else None
 
 
-def niche_relevance(creator: Creator, posts: Iterable[Post], niche: Niche) -> RelevanceResult:
+@lru_cache(maxsize=64)
+def _niche_terms(
+    terms: tuple[str, ...], excluded: tuple[str, ...]
+) -> tuple[dict[str, str], TermSet, dict[str, int], TermSet]:
+    """Compiled niche terms (labels, term set, label order, excluded term set), memoised:
+    a crawl scores thousands of creators against the same niche."""
+    labels = _labels(terms)
+    order = {label: k for k, label in enumerate(dict.fromkeys(labels.values()))}
+    return labels, TermSet(labels), order, TermSet(excluded)
+
+
+def niche_relevance(
+    creator: Creator,
+    posts: Iterable[Post],
+    niche: Niche,
+    *,
+    analyses: Mapping[str, AnalyzedText | None] | None = None,
+) -> RelevanceResult:
     """How relevant the creator's bio and recent posts are to ``niche``, from 0 to 1.
 
     See the module docstring for the formula. ``matched_terms`` maps each matched niche term
     to the number of documents (posts and bio) that contain it, most frequent first.
+    ``analyses`` (post id -> :func:`post_document`) lets a caller that analyses the posts
+    anyway share the work; a post missing from it is analysed here.
     """
-    labels = _labels([*niche.all_keywords(), *niche.hashtags])
-    terms = TermSet(labels)
-    order = {label: k for k, label in enumerate(dict.fromkeys(labels.values()))}
-    excluded_terms = TermSet(niche.exclude)
+    labels, terms, order, excluded_terms = _niche_terms(
+        (*niche.all_keywords(), *niche.hashtags), tuple(niche.exclude)
+    )
 
     docs: list[_Doc] = []
     if creator.bio and creator.bio.strip():
@@ -111,9 +135,12 @@ def niche_relevance(creator: Creator, posts: Iterable[Post], niche: Niche) -> Re
         if post.is_repost or post.id in seen:
             continue
         seen.add(post.id)
-        text = _post_text(post)
-        if text:
-            docs.append(_Doc(False, text, analyze(text)))
+        analysis = (
+            analyses[post.id] if analyses is not None and post.id in analyses
+            else post_document(post)
+        )
+        if analysis is not None:
+            docs.append(_Doc(False, analysis.text, analysis))
 
     for doc in docs:
         starts: dict[str, set[int]] = {}
@@ -153,5 +180,5 @@ def niche_relevance(creator: Creator, posts: Iterable[Post], niche: Niche) -> Re
         posts_matched=sum(1 for d in post_docs if d.tf),
         bio_matched=bool(bio and bio.tf),
         excluded_terms=[t for t in excluded_terms.terms if t in excluded_found],
-        snippet=snippet(best.text, terms) if best else None,
+        snippet=snippet(best.analysis, terms) if best else None,
     )

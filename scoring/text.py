@@ -60,11 +60,12 @@ caller can highlight or cut a passage without re-normalising.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "AnalyzedText",
@@ -209,14 +210,95 @@ class _Normalized:
     ends: Sequence[int]  # original end offset of that cluster
 
 
+# Speed: normalising and classifying character by character in Python cost most of the
+# scoring time. Both are per-character functions, so they are memoised as str.translate
+# tables that fill themselves on first sight of a character; a text is then normalised
+# and classified by two C-level translate calls, and scanned by a regular expression over
+# its class string. Characters that need the slow path (combining marks and other cluster
+# continuations, characters whose normal form is not exactly one character) are noted as
+# they are first seen, so a text without them takes the fast path.
+_CONTINUATION_CHARS: set[str] = set()
+_IRREGULAR_CHARS: set[str] = set()
+
+
+class _NormTable(dict[int, str]):
+    """Code point -> the normal form of that character alone (see :func:`normalize`)."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        norm = _normalize_cluster(ch)
+        if _continues_cluster(ch):
+            _CONTINUATION_CHARS.add(ch)
+        if len(norm) != 1:
+            _IRREGULAR_CHARS.add(ch)
+        self[cp] = norm
+        return norm
+
+
+_NORM_TABLE = _NormTable()
+
+# Character classes of normalised text, one letter per character:
+#   w  word character (letter, mark, digit), not CJK     c  CJK word character
+#   k  CJK-range character that is not a word character  #  &  _  as themselves
+#   s  whitespace    -  dash punctuation    .  anything else
+_CLASS_WORD, _CLASS_CJK = "w", "c"
+
+
+class _ClassTable(dict[int, str]):
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        if ch in "#&_":
+            cls = ch
+        elif _is_cjk(ch):
+            cls = "c" if _is_word_char(ch) else "k"
+        elif _is_word_char(ch):
+            cls = "w"
+        elif ch.isspace():
+            cls = "s"
+        elif unicodedata.category(ch) == "Pd":
+            cls = "-"
+        else:
+            cls = "."
+        self[cp] = cls
+        return cls
+
+
+_CLASS_TABLE = _ClassTable()
+
+
+class _CaseTable(dict[int, str]):
+    """Code point -> U (upper case), L (lower case) or - (neither), for camelCase."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        cls = "U" if ch.isupper() else "L" if ch.islower() else "-"
+        self[cp] = cls
+        return cls
+
+
+_CASE_TABLE = _CaseTable()
+
+# A hashtag: '#' not after a word character, '#' or '&', then a word character, then word
+# characters and underscores. Else a CJK run, else a run of other word characters.
+_UNIT_RE = re.compile(r"(?<![wc#&])#(?=[wc])[wc_]+|[ck]+|w+")
+_GAP_CLASSES = "s_-"
+
+
 def _normalized(text: str) -> _Normalized:
-    if not any(map(_continues_cluster, text)):
-        pieces = list(map(_normalize_cluster, text))
-        if all(len(piece) == 1 for piece in pieces):  # offsets are the identity
-            return _Normalized("".join(pieces), range(len(text)), range(1, len(text) + 1))
+    translated = text.translate(_NORM_TABLE)  # also notes irregular characters first seen
+    if _CONTINUATION_CHARS.isdisjoint(text):
+        if _IRREGULAR_CHARS.isdisjoint(text):  # offsets are the identity
+            return _Normalized(translated, range(len(text)), range(1, len(text) + 1))
+        starts: list[int] = []
+        ends: list[int] = []
+        for i, ch in enumerate(text):
+            size = len(_NORM_TABLE[ord(ch)])
+            starts.extend([i] * size)
+            ends.extend([i + 1] * size)
+        return _Normalized(translated, tuple(starts), tuple(ends))
     chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = []
+    ends = []
     for start, end in _clusters(text):
         piece = _normalize_cluster(text[start:end])
         chars.append(piece)
@@ -231,6 +313,9 @@ def _normalized(text: str) -> _Normalized:
 
 def normalize(text: str) -> str:
     """``text`` normalised for matching (see the module docstring for the rules)."""
+    translated = text.translate(_NORM_TABLE)
+    if _CONTINUATION_CHARS.isdisjoint(text):
+        return translated
     return "".join(_normalize_cluster(text[s:e]) for s, e in _clusters(text))
 
 
@@ -249,8 +334,7 @@ class Token:
     kind: TokenKind
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
+class _Unit(NamedTuple):
     """A word, a CJK run or a hashtag (body) as the matcher sees it."""
 
     text: str
@@ -301,35 +385,77 @@ def _forms(word: str) -> tuple[str, ...]:
 
 def _is_gap(chars: str) -> bool:
     """True when only spaces, dashes and underscores separate two words."""
-    return all(ch.isspace() or ch == "_" or unicodedata.category(ch) == "Pd" for ch in chars)
+    return not chars.translate(_CLASS_TABLE).strip(_GAP_CLASSES)
 
 
-@dataclass(frozen=True, slots=True)
 class _Scanned:
-    units: tuple[_Unit, ...]  # words, CJK runs and hashtag bodies, in order
-    hashtag_parts: tuple[tuple[_Unit, ...], ...]  # the parts of each multi-part hashtag
-    tokens: tuple[Token, ...]
-    compact: str  # the unit texts written together, for quick pre-checks
+    """A scanned text: the units the matcher sees; index tokens are built on demand."""
+
+    __slots__ = ("_tokens", "compact", "hashtag_parts", "length", "norm", "spans", "units")
+
+    def __init__(
+        self,
+        norm: _Normalized,
+        units: tuple[_Unit, ...],
+        hashtag_parts: tuple[tuple[_Unit, ...], ...],
+        spans: tuple[tuple[str, int, int, tuple[tuple[int, int], ...]], ...],
+    ) -> None:
+        self.norm = norm
+        self.units = units  # words, CJK runs and hashtag bodies, in order
+        self.hashtag_parts = hashtag_parts  # the parts of each multi-part hashtag
+        self.spans = spans  # (kind, lo, hi, hashtag part slices) in normalised offsets
+        self.compact = "".join(u.text for u in units)  # for quick pre-checks
+        self.length = sum(
+            (hi - lo - 1 if hi - lo > 1 else 1) if kind == "cjk" else 1
+            for kind, lo, hi, _ in spans
+        )
+        self._tokens: tuple[Token, ...] | None = None
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        if self._tokens is None:
+            self._tokens = self._make_tokens()
+        return self._tokens
+
+    def _make_tokens(self) -> tuple[Token, ...]:
+        norm = self.norm
+        text = norm.text
+
+        def span(lo: int, hi: int) -> tuple[int, int]:
+            return norm.starts[lo], norm.ends[hi - 1]
+
+        tokens: list[Token] = []
+        for kind, lo, hi, parts in self.spans:
+            if kind == "hashtag":
+                tokens.append(Token(text[lo + 1 : hi].replace("_", ""), *span(lo, hi), "hashtag"))
+                for plo, phi in parts:
+                    tokens.append(Token(text[plo:phi], *span(plo, phi), "hashtag-part"))
+            elif kind == "cjk":
+                if hi - lo == 1:
+                    tokens.append(Token(text[lo:hi], *span(lo, hi), "cjk"))
+                for k in range(lo, hi - 1):
+                    tokens.append(Token(text[k : k + 2], *span(k, k + 2), "cjk"))
+            else:
+                tokens.append(Token(text[lo:hi], *span(lo, hi), "word"))
+        return tuple(tokens)
 
 
-def _camel_breaks(original: str, norm: _Normalized, lo: int, hi: int) -> list[set[int]]:
+def _camel_breaks(cases: str, norm: _Normalized, lo: int, hi: int) -> list[set[int]]:
     """Where camelCase words start in the normalised slice [lo, hi), by original casing.
 
-    An upper-case run followed by lower case is ambiguous (``CRMTips`` is CRM|Tips, but
-    ``ABMstrategy`` is ABM|strategy): then a second segmentation is returned as well.
+    ``cases`` classifies each character of the original text (U, L or -). An upper-case
+    run followed by lower case is ambiguous (``CRMTips`` is CRM|Tips, but ``ABMstrategy``
+    is ABM|strategy): then a second segmentation is returned as well.
     """
     primary: set[int] = set()
     alternative: set[int] = set()
-
-    def case(k: int) -> str:
-        ch = original[norm.starts[k]]
-        return "U" if ch.isupper() else "L" if ch.islower() else "-"
+    starts = norm.starts
 
     for k in range(lo + 1, hi):
-        if norm.starts[k] == norm.starts[k - 1]:
+        if starts[k] == starts[k - 1]:
             continue  # same original character (ß -> ss)
-        prev, cur = case(k - 1), case(k)
-        nxt = case(k + 1) if k + 1 < hi else "-"
+        prev, cur = cases[starts[k - 1]], cases[starts[k]]
+        nxt = cases[starts[k + 1]] if k + 1 < hi else "-"
         if prev == "L" and cur == "U":
             primary.add(k)
             alternative.add(k)
@@ -340,12 +466,19 @@ def _camel_breaks(original: str, norm: _Normalized, lo: int, hi: int) -> list[se
 
 
 def _hashtag_pieces(
-    original: str, norm: _Normalized, lo: int, hi: int
+    original: str, norm: _Normalized, classes: str, lo: int, hi: int
 ) -> list[list[tuple[int, int]]]:
     """The segmentations (one or two) of a hashtag body into parts: normalised slices."""
     text = norm.text
+    body_classes = classes[lo:hi]
+    mixed = "c" in body_classes and "w" in body_classes
+    first, last = norm.starts[lo], norm.ends[hi - 1]
+    cases = original[first:last].translate(_CASE_TABLE)
+    if "_" not in body_classes and not mixed and "U" not in cases[1:]:
+        return []  # one part only: nothing to split
+    cases = original.translate(_CASE_TABLE)
     segmentations = []
-    for breaks in _camel_breaks(original, norm, lo, hi):
+    for breaks in _camel_breaks(cases, norm, lo, hi):
         pieces: list[tuple[int, int]] = []
         begin = lo
         for k in range(lo, hi + 1):
@@ -353,7 +486,7 @@ def _hashtag_pieces(
                 k == hi
                 or text[k] == "_"
                 or k in breaks
-                or (k > lo and _is_cjk(text[k]) != _is_cjk(text[k - 1]))
+                or (k > lo and (classes[k] == "c") != (classes[k - 1] == "c"))
             ):
                 if k > begin:
                     pieces.append((begin, k))
@@ -366,100 +499,75 @@ def _hashtag_pieces(
 def _scan(original: str) -> _Scanned:
     norm = _normalized(original)
     text = norm.text
-    n = len(text)
+    classes = text.translate(_CLASS_TABLE)
+    starts, ends = norm.starts, norm.ends
     units: list[_Unit] = []
     parts_all: list[tuple[_Unit, ...]] = []
-    tokens: list[Token] = []
+    spans: list[tuple[str, int, int, tuple[tuple[int, int], ...]]] = []
+    new_unit = tuple.__new__  # skips the NamedTuple constructor's extra call (hot loop)
+    forms = _forms
     prev_end = 0  # normalised index after the previous unit
-
-    def span(lo: int, hi: int) -> tuple[int, int]:
-        return norm.starts[lo], norm.ends[hi - 1]
-
-    i = 0
-    while i < n:
-        ch = text[i]
-        if (
-            ch == "#"
-            and (i == 0 or not (_is_word_char(text[i - 1]) or text[i - 1] in "#&"))
-            and i + 1 < n
-            and _is_word_char(text[i + 1])
-        ):
-            j = i + 1
-            while j < n and (_is_word_char(text[j]) or text[j] == "_"):
-                j += 1
-            raw = text[i + 1 : j]
-            body = raw.replace("_", "")
-            start, end = span(i, j)
-            joined = bool(units) and _is_gap(text[prev_end:i])
-            is_cjk = all(_is_cjk(c) for c in body)
-            units.append(_Unit(body, _forms(body), start, end, is_cjk, joined))
-            tokens.append(Token(body, start, end, "hashtag"))
+    for found in _UNIT_RE.finditer(classes):
+        i, j = found.span()
+        joined = prev_end > 0 and not classes[prev_end:i].strip(_GAP_CLASSES)
+        start, end = starts[i], ends[j - 1]
+        first = classes[i]
+        if first == "w":
+            word = text[i:j]
+            units.append(new_unit(_Unit, (word, forms(word), start, end, False, joined)))
+            spans.append(("word", i, j, ()))
+        elif first == "#":
+            body = text[i + 1 : j].replace("_", "")
+            is_cjk = "w" not in classes[i + 1 : j]
+            units.append(new_unit(_Unit, (body, forms(body), start, end, is_cjk, joined)))
             # Parts: split at "_", camelCase (original casing) and CJK boundaries.
-            seen_parts: set[tuple[int, int]] = set()
-            for pieces in _hashtag_pieces(original, norm, i + 1, j):
+            seen_parts: dict[tuple[int, int], None] = {}
+            for pieces in _hashtag_pieces(original, norm, classes, i + 1, j):
                 part_units = []
                 for lo, hi in pieces:
                     word = text[lo:hi]
-                    part_units.append(_Unit(word, _forms(word), start, end, _is_cjk(word[0]), True))
-                    if (lo, hi) not in seen_parts:
-                        seen_parts.add((lo, hi))
-                        tokens.append(Token(word, *span(lo, hi), "hashtag-part"))
+                    part_units.append(
+                        new_unit(_Unit, (word, forms(word), start, end, classes[lo] == "c", True))
+                    )
+                    seen_parts.setdefault((lo, hi))
                 parts_all.append(tuple(part_units))
-            prev_end = j
-            i = j
-        elif _is_cjk(ch):
-            j = i + 1
-            while j < n and _is_cjk(text[j]):
-                j += 1
-            run = text[i:j]
-            start, end = span(i, j)
-            joined = bool(units) and _is_gap(text[prev_end:i])
-            units.append(_Unit(run, (run,), start, end, True, joined))
-            if len(run) == 1:
-                tokens.append(Token(run, start, end, "cjk"))
-            for k in range(i, j - 1):
-                tokens.append(Token(text[k : k + 2], *span(k, k + 2), "cjk"))
-            prev_end = j
-            i = j
-        elif _is_word_char(ch):
-            j = i + 1
-            while j < n and _is_word_char(text[j]) and not _is_cjk(text[j]):
-                j += 1
-            word = text[i:j]
-            start, end = span(i, j)
-            joined = bool(units) and _is_gap(text[prev_end:i])
-            units.append(_Unit(word, _forms(word), start, end, False, joined))
-            tokens.append(Token(word, start, end, "word"))
-            prev_end = j
-            i = j
+            spans.append(("hashtag", i, j, tuple(seen_parts)))
         else:
-            i += 1
-    compact = "".join(u.text for u in units)
-    return _Scanned(tuple(units), tuple(parts_all), tuple(tokens), compact)
+            run = text[i:j]
+            units.append(new_unit(_Unit, (run, (run,), start, end, True, joined)))
+            spans.append(("cjk", i, j, ()))
+        prev_end = j
+    return _Scanned(norm, tuple(units), tuple(parts_all), tuple(spans))
 
 
-@dataclass(frozen=True, slots=True)
 class AnalyzedText:
     """A text tokenised once, to be matched against several term sets."""
 
-    text: str
-    tokens: tuple[Token, ...]
-    _scanned: _Scanned
+    __slots__ = ("_scanned", "text")
+
+    def __init__(self, text: str, scanned: _Scanned) -> None:
+        self.text = text
+        self._scanned = scanned
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """Index tokens: words, hashtags (plus their parts) and CJK bigrams (built lazily)."""
+        return self._scanned.tokens
 
     @property
     def length(self) -> int:
         """Number of indexable tokens (words, hashtags, CJK bigrams; not hashtag parts)."""
-        return sum(1 for t in self.tokens if t.kind != "hashtag-part")
+        return self._scanned.length
 
     def hashtags(self) -> set[str]:
         """The normalised hashtags of the text, without ``#``."""
-        return {t.text for t in self.tokens if t.kind == "hashtag"}
+        return {u.text for u, (kind, *_) in zip(self._scanned.units, self._scanned.spans,
+                                               strict=True) if kind == "hashtag"}
 
 
 def analyze(text: str) -> AnalyzedText:
     """Normalise and tokenise ``text`` once (see :func:`tokenize`)."""
-    scanned = _scan(text)
-    return AnalyzedText(text, scanned.tokens, scanned)
+    return AnalyzedText(text, _scan(text))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -641,6 +749,7 @@ class TermSet:
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
         self._compiled = tuple(c for c in map(_compile, self.terms) if c is not None)
+        self._order = {t: k for k, t in enumerate(self.terms)}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -658,7 +767,9 @@ class TermSet:
                 for start, end in _find_in(seq, term):
                     key = (term.term, start)
                     found[key] = max(found.get(key, end), end)
-        order = {t: k for k, t in enumerate(self.terms)}
+        if not found:
+            return []
+        order = self._order
         return sorted(
             (Match(term, start, end) for (term, start), end in found.items()),
             key=lambda m: (m.start, order[m.term]),
@@ -685,13 +796,17 @@ def match_terms(text: str, terms: Iterable[str] | TermSet) -> dict[str, int]:
     return _as_termset(terms).count(text)
 
 
-def snippet(text: str, terms: Iterable[str] | TermSet, width: int = 120) -> str | None:
+def snippet(
+    text: str | AnalyzedText, terms: Iterable[str] | TermSet, width: int = 120
+) -> str | None:
     """The passage of about ``width`` characters around the first match, or None.
 
     The passage is cut at spaces where possible; ``…`` marks a cut; runs of whitespace
     become one space.
     """
     matches = _as_termset(terms).find(text)
+    if isinstance(text, AnalyzedText):
+        text = text.text
     if not matches:
         return None
     first = matches[0]

@@ -155,10 +155,11 @@ def test_crawling_twice_creates_no_duplicates(first_crawl, sandbox):
     assert before.creators <= after.creators <= before.creators + 60
 
 
-def test_rate_limited_sandbox_is_waited_out_not_hammered(tmp_path):
-    with start_sandbox_process(creators=300, seed=SEED, fail_every=9) as url:
+@pytest.mark.parametrize(("fault", "status"), [("fail_every", 429), ("unavailable_every", 503)])
+def test_rate_limited_sandbox_is_waited_out_not_hammered(tmp_path, fault, status):
+    with start_sandbox_process(creators=300, seed=SEED, **{fault: 9}) as url:
         stats = crawl(url, tmp_path / "rl.db", tmp_path / "rl.json", "--max-creators", "15")
-    assert stats.get("creatorscout/ratelimit/429", 0) > 0
+    assert stats.get(f"creatorscout/ratelimit/{status}", 0) > 0
     assert stats.get("creatorscout/ratelimit/waited_seconds", 0) >= 1
     assert stat(stats, "refused") == 0  # every 429 was retried after waiting
     assert stat(stats, "indexed") == 15

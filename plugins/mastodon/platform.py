@@ -212,6 +212,7 @@ class Mastodon(Platform):
         depth = response.request.depth
         via = str(context.get("via", kind))
         if kind in ("tag", "directory", "search", "accounts", "account", "lookup"):
+            accounts: Any
             if kind == "tag":
                 accounts = self._status_authors(data, result)
             elif kind == "search":
