@@ -4,20 +4,29 @@ from creatorscout.config.loader import (
     ConfigError,
     UnknownNiche,
     list_niches,
+    load_markers,
     load_niche,
     load_scoring,
     load_tiers,
 )
-from creatorscout.config.schema import Niche, ScoringConfig, TierConfig, TierScheme
+from creatorscout.config.schema import (
+    MarkerConfig,
+    Niche,
+    ScoringConfig,
+    TierConfig,
+    TierScheme,
+)
 
 __all__ = [
     "ConfigError",
+    "MarkerConfig",
     "Niche",
     "ScoringConfig",
     "TierConfig",
     "TierScheme",
     "UnknownNiche",
     "list_niches",
+    "load_markers",
     "load_niche",
     "load_scoring",
     "load_tiers",

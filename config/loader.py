@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from creatorscout.config.schema import Niche, ScoringConfig, TierConfig
 from pydantic import BaseModel, ValidationError
+
+from creatorscout.config.schema import MarkerConfig, Niche, ScoringConfig, TierConfig
 
 ENV_CONFIG_DIR = "CREATORSCOUT_CONFIG"
 M = TypeVar("M", bound=BaseModel)
@@ -143,3 +144,8 @@ def load_tiers() -> TierConfig:
 def load_scoring() -> ScoringConfig:
     """Scoring weights and benchmarks (``scoring.yaml``)."""
     return validate_file(_first_existing("scoring.yaml"), ScoringConfig)
+
+
+def load_markers() -> MarkerConfig:
+    """Sponsored-content disclosure markers per language (``markers.yaml``)."""
+    return validate_file(_first_existing("markers.yaml"), MarkerConfig)

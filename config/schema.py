@@ -7,7 +7,7 @@ error with the YAML path, never a silently ignored key.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -146,6 +146,83 @@ class TierConfig(BaseModel):
         return key, self.schemes[key]
 
 
+class EngagementSettings(BaseModel):
+    """How engagement is measured and judged (``scoring.yaml: engagement``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    basis: dict[str, Literal["followers", "views"]] = Field(
+        default_factory=lambda: {"default": "followers"},  # type: ignore[arg-type]
+        description="Per platform: divide interactions by followers or by the post's views",
+    )
+    benchmark_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    min_peers: int = Field(default=5, ge=2)
+
+    def basis_for(self, platform: str) -> Literal["followers", "views"]:
+        return self.basis.get(platform, self.basis.get("default", "followers"))
+
+
+class AuthenticitySettings(BaseModel):
+    """Thresholds and weights of the authenticity signals (``scoring.yaml: authenticity``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sponsored_share_flag: float = Field(default=0.3, ge=0.0, le=1.0)
+    follow_ratio_flag: float = Field(default=0.9, gt=0.0)
+    follow_ratio_min_followers: int = Field(default=1000, ge=0)
+    low_engagement_relative: float = Field(default=0.25, gt=0.0, lt=1.0)
+    low_engagement_percentile: float = Field(default=5.0, ge=0.0, le=100.0)
+    high_engagement_relative: float = Field(default=5.0, gt=1.0)
+    interaction_mix_flag: float = Field(default=0.12, gt=0.0)
+    interaction_mix_min_likes: int = Field(default=100, ge=1)
+    follower_jump_ratio: float = Field(default=0.5, gt=0.0)
+    follower_jump_days: float = Field(default=30.0, gt=0.0)
+    min_posts: int = Field(default=5, ge=1)
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "low_engagement": 0.7,
+            "high_engagement": 0.5,
+            "interaction_mix": 0.6,
+            "follow_ratio": 0.6,
+            "follower_jump": 0.5,
+        }
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _unit_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, weight in value.items():
+            if not 0.0 <= weight <= 1.0:
+                raise ValueError(f"weight '{name}' must be between 0 and 1")
+        return value
+
+
+class GraphSettings(BaseModel):
+    """Mention-graph roles (``scoring.yaml: graph``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    influencer_percentile: float = Field(default=90.0, ge=0.0, le=100.0)
+    connector_participation: float = Field(default=0.5, ge=0.0, le=1.0)
+    connector_min_communities: int = Field(default=2, ge=2)
+    connector_min_share: float = Field(default=0.15, ge=0.0, le=1.0)
+    connector_min_neighbours: int = Field(default=12, ge=1)
+    resolution: float = Field(default=1.0, gt=0.0)
+    seed: int = 42
+
+
+class PlatformScoring(BaseModel):
+    """Per-platform scoring rules (``scoring.yaml: platforms.NAME``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    derived_metrics: bool = True
+
+
+DERIVED_METRICS_OFF_BY_DEFAULT = frozenset({"youtube"})
+"""Platforms whose terms forbid derived metrics without an amendment (see scoring.yaml)."""
+
+
 class ScoringConfig(BaseModel):
     """Weights of the composite score and the engagement benchmarks it judges against."""
 
@@ -153,11 +230,27 @@ class ScoringConfig(BaseModel):
 
     weights: dict[str, float]
     min_posts_for_confidence: int = Field(default=5, ge=1)
+    engagement: EngagementSettings = Field(default_factory=EngagementSettings)
     engagement_benchmarks: dict[str, dict[str, float]] = Field(
         default_factory=dict,
         description="Typical engagement rate (percent) per platform and tier",
     )
     benchmark_sources: list[str] = Field(default_factory=list)
+    authenticity: AuthenticitySettings = Field(default_factory=AuthenticitySettings)
+    graph: GraphSettings = Field(default_factory=GraphSettings)
+    platforms: dict[str, PlatformScoring] = Field(default_factory=dict)
+    without_derived_metrics: list[str] = Field(
+        default_factory=lambda: ["relevance"],
+        description="Components a platform without derived metrics still gets",
+    )
+
+    def derived_metrics(self, platform: str) -> bool:
+        """Whether derived metrics (rates, ratios, scores from counts) may be computed for
+        ``platform``: the ``platforms`` setting, else off for YouTube and on elsewhere."""
+        rules = self.platforms.get(platform)
+        if rules is not None:
+            return rules.derived_metrics
+        return platform not in DERIVED_METRICS_OFF_BY_DEFAULT
 
     @field_validator("weights")
     @classmethod
@@ -170,3 +263,31 @@ class ScoringConfig(BaseModel):
         if sum(value.values()) <= 0:
             raise ValueError("the weights must not all be zero")
         return value
+
+
+class MarkerSet(BaseModel):
+    """Disclosure markers of one language (see ``markers.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hashtags: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+
+    @field_validator("hashtags", "phrases", "labels")
+    @classmethod
+    def _no_blanks(cls, value: list[str]) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError("contains an empty entry")
+        return [item.strip().lstrip("#") for item in value]
+
+
+class MarkerConfig(BaseModel):
+    """How sponsored content is disclosed, per language (``markers.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = 1
+    sources: list[str] = Field(default_factory=list)
+    sponsored: dict[str, MarkerSet]
+    not_sponsored: dict[str, MarkerSet] = Field(default_factory=dict)

@@ -35,11 +35,17 @@ class CreatorScoutAddon:
             "TELNETCONSOLE_ENABLED": False,
             "LOG_LEVEL": "INFO",
             "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+            # Scrapy starts CONCURRENT_ITEMS + 1 asyncio tasks for the output of every
+            # response (default 100: ~1.7 ms of CPU per response, a third of a bare spider's
+            # time). Our pipelines are synchronous, so more than one gains nothing.
+            "CONCURRENT_ITEMS": 1,
         }
         for key, value in defaults.items():
             settings.set(key, value, priority="addon")
         middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
         middlewares.setdefault("creatorscout.crawler.ratelimit.PlatformRateLimitMiddleware", 560)
+        # Before robots.txt (100): a refused host is never contacted, not even for robots.
+        middlewares.setdefault("creatorscout.crawler.fetchguard.FetchGuardMiddleware", 50)
         settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="addon")
         extensions = settings.getdict("EXTENSIONS")
         extensions.setdefault("creatorscout.crawler.progress.CrawlProgress", 500)

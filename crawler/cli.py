@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 import click
-from creatorscout.config import ConfigError, UnknownNiche, list_niches, load_niche
-from creatorscout.crawler.args import CrawlArgs, parse_base_urls
-from creatorscout.crawler.summary import format_summary
 from pydantic import ValidationError
 
 from creatorscout import __version__
+from creatorscout.config import ConfigError, UnknownNiche, list_niches, load_niche
+from creatorscout.crawler.args import CrawlArgs, parse_base_urls
+from creatorscout.crawler.summary import format_summary
 
-INDEX_HELP = "Index URL: sqlite:///path.db (default ./creatorscout.db or $CREATORSCOUT_INDEX)"
+INDEX_HELP = (
+    "Index URL: sqlite:///path.db or http(s)://host:9200 for Elasticsearch "
+    "(default ./creatorscout.db or $CREATORSCOUT_INDEX)"
+)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -60,22 +63,26 @@ def main() -> None:
               help="Requests at once per host.")
 @click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the crawl statistics to this JSON file.")
+@click.option("--allow-private-hosts", is_flag=True,
+              help="Let web pages and feeds be fetched from loopback/private addresses "
+                   "(the sandbox needs it; metadata addresses stay refused).")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def crawl(
     niche: str, platforms: tuple[str, ...], max_creators: int, index_url: str | None,
     base_urls: tuple[str, ...], max_posts: int, snowball_depth: int, discovery_pages: int,
-    concurrency: int, stats_json: Path | None, verbose: int,
+    concurrency: int, stats_json: Path | None, allow_private_hosts: bool, verbose: int,
 ) -> None:
     """Discover, fetch, score and index the creators of NICHE."""
     from creatorscout.crawler.run import CrawlError, run_crawl
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.es_errors import ElasticsearchError
 
     try:
         args = CrawlArgs(
             niche=niche, platforms=list(platforms), max_creators=max_creators,
             index=index_url, base_urls=parse_base_urls(base_urls), max_posts=max_posts,
             snowball_depth=snowball_depth, discovery_pages=discovery_pages,
-            concurrency=concurrency,
+            concurrency=concurrency, allow_private_hosts=allow_private_hosts,
         )
         load_niche(niche)
         open_index(index_url).close()  # fail before crawling, not after
@@ -83,7 +90,7 @@ def crawl(
         fail(_validation_message(exc), 2)
     except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
         fail(str(exc), 2)
-    except ConfigError as exc:
+    except (ConfigError, ElasticsearchError) as exc:
         fail(str(exc), 1)
     except ValueError as exc:
         fail(str(exc), 2)
@@ -117,8 +124,27 @@ def crawl(
 @click.option("--min-er", type=float, default=None, help="Minimum engagement rate, percent.")
 @click.option("--lang", "languages", multiple=True, help="Language code, e.g. de.")
 @click.option("--role", type=click.Choice(["influencer", "connector", "both", "neither"]))
-@click.option("--sort", type=click.Choice(["score", "followers", "er", "relevance"]),
+@click.option("--min-score", type=float, default=None, help="Minimum composite score, 0-100.")
+@click.option("--min-relevance", type=float, default=None, help="Minimum niche relevance, 0-1.")
+@click.option("--min-authenticity", type=float, default=None,
+              help="Minimum authenticity (1 - audience suspicion), 0-1.")
+@click.option("--min-influence", type=float, default=None,
+              help="Minimum PageRank percentile in the crawl's mention graph, 0-100.")
+@click.option("--min-bridging", type=float, default=None,
+              help="Minimum participation across communities in the mention graph, 0-1.")
+@click.option("--max-sponsored", type=float, default=None,
+              help="Maximum share of recent posts marked as ads, 0-1.")
+@click.option("--flag", "flags", multiple=True,
+              help="Has this flag, e.g. low_engagement, sponsored_heavy (repeatable: any).")
+@click.option("--exclude-flag", "exclude_flags", multiple=True,
+              help="Has not this flag (repeatable).")
+@click.option("--no-flags", is_flag=True, default=False, help="Only creators without flags.")
+@click.option("--sort", type=click.Choice(["score", "followers", "er", "relevance",
+                                           "authenticity", "er_percentile", "influence",
+                                           "bridging"]),
               default="score", show_default=True)
+@click.option("--collapse-person", is_flag=True, default=False,
+              help="One hit per person: a person's profiles on several platforms count once.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--offset", type=int, default=0)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -128,7 +154,7 @@ def search(
     query: str | None, niche: str | None, platforms: tuple[str, ...], tiers: tuple[str, ...],
     min_followers: int | None, max_followers: int | None, min_er: float | None,
     languages: tuple[str, ...], role: str | None, sort: str, limit: int, offset: int, fmt: str,
-    index_url: str | None,
+    index_url: str | None, **score_filters: object,
 ) -> None:
     """Search the index: free text plus filters."""
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
@@ -140,6 +166,7 @@ def search(
             text=query, niche=niche, platforms=list(platforms), tiers=list(tiers),
             min_followers=min_followers, max_followers=max_followers, min_er=min_er,
             languages=list(languages), role=role, sort=sort, limit=limit,
+            **{k: list(v) if isinstance(v, tuple) else v for k, v in score_filters.items()},
             offset=offset,
         )
     except ValidationError as exc:
@@ -163,10 +190,16 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
     from creatorscout.search.render import render_show
 
+    person = None
     try:
         with open_index(index_url, create=False) as index:
             matches = index.candidates(creator)
             records = index.get(matches[0]) if len(matches) == 1 else []
+            if records:
+                try:
+                    person = index.person_of(records[0].id)
+                except NotImplementedError:
+                    person = None  # a backend without persons: show the profile alone
     except (InvalidIndexURL, IndexUnavailable) as exc:
         fail(str(exc), 2)
     except ValueError as exc:
@@ -180,7 +213,7 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
         click.echo(json.dumps([r.model_dump(mode="json") for r in records], indent=2,
                               ensure_ascii=False))
     else:
-        click.echo(render_show(records))
+        click.echo(render_show(records, person=person))
 
 
 # -- sandbox, parse ------------------------------------------------------------------------
@@ -240,6 +273,68 @@ def plugins_list() -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
+@plugins.command("new")
+@click.argument("name")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to create (default: ./creatorscout-NAME).")
+@click.option("--title", default=None, help="The platform's human name (default: Name).")
+def plugins_new(name: str, output: Path | None, title: str | None) -> None:
+    """Write a ready plugin package for platform NAME: pyproject with the entry point, a
+    Platform subclass to fill in, saved responses, tests using creatorscout.testing."""
+    from creatorscout.testing.scaffold import ScaffoldError, render_plugin
+
+    try:
+        folder = render_plugin(name, output, title=title)
+    except ScaffoldError as exc:
+        fail(str(exc), 2)
+    click.echo(f"wrote {folder}\nnext: cd {folder} && pip install -e . && pytest")
+
+
+@plugins.command("check")
+@click.option("--platform", "platforms", multiple=True, help="Check only this platform.")
+@click.option("--fixtures", multiple=True, metavar="P=DIR",
+              help="Saved responses of platform P (default: tests/fixtures/P/).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Field-coverage baseline JSON (default: tests/field_coverage.json).")
+@click.option("--update-baseline", is_flag=True, help="Write the coverage found to the baseline.")
+def plugins_check(platforms: tuple[str, ...], fixtures: tuple[str, ...], baseline: Path | None,
+                  update_baseline: bool) -> None:
+    """Check every plugin: it loads, starts, discovers, classifies refusals; which fields
+    its saved responses fill, and whether any dropped below the baseline."""
+    from creatorscout.plugins.manager import PluginError, get_plugin_manager
+    from creatorscout.testing.check import DEFAULT_BASELINE, check_platforms, report
+    from creatorscout.testing.coverage import write_baseline
+
+    folders: dict[str, Path] = {}
+    for pair in fixtures:
+        platform, sep, folder = pair.partition("=")
+        if not sep or not platform or not folder:
+            fail(f"--fixtures '{pair}': write it as PLATFORM=DIR", 2)
+        folders[platform] = Path(folder)
+    try:
+        host = get_plugin_manager()
+    except PluginError as exc:
+        fail(str(exc))
+    unknown = sorted((set(platforms) | set(folders)) - set(host.platforms()))
+    if unknown:
+        fail(f"unknown platform '{unknown[0]}'; installed platforms: "
+             f"{', '.join(sorted(host.platforms())) or 'none'}", 2)
+    if baseline is None and (DEFAULT_BASELINE.exists() or update_baseline):
+        baseline = DEFAULT_BASELINE
+    checks = check_platforms(host, fixtures=folders, baseline=None if update_baseline
+                             else baseline, only=list(platforms) or None)
+    for check in checks:
+        click.echo(report(check))
+    for problem in host.errors:
+        click.echo(f"error: {problem}", err=True)
+    if update_baseline and baseline is not None:
+        measured = [c.coverage for c in checks if c.coverage is not None]
+        write_baseline(baseline, measured)
+        click.echo(f"baseline {baseline}: wrote {', '.join(c.platform for c in measured)}")
+    if host.errors or not all(check.ok for check in checks):
+        sys.exit(1)
+
+
 @main.group()
 def niches() -> None:
     """Niche definitions (config/niches/*.yaml and $CREATORSCOUT_CONFIG/niches)."""
@@ -289,6 +384,89 @@ def index_stats(index_url: str | None) -> None:
     except ValueError as exc:
         fail(str(exc))
     click.echo(json.dumps(stats.model_dump(), indent=2, ensure_ascii=False))
+
+
+@index.command("regroup")
+@click.option("--index", "index_url", default=None, help=INDEX_HELP)
+def index_regroup(index_url: str | None) -> None:
+    """Group every creator of the index into persons by verified cross-links (each crawl
+    does this at its end; run it after `scout index copy`)."""
+    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.persons import PersonsUnsupported, regroup
+
+    try:
+        with open_index(index_url, create=False) as opened:
+            grouped = regroup(opened)
+    except (InvalidIndexURL, IndexUnavailable) as exc:
+        fail(str(exc), 2)
+    except (ValueError, PersonsUnsupported) as exc:
+        fail(str(exc))
+    click.echo(
+        f"{grouped.profiles} profiles: {grouped.grouped_profiles} grouped into "
+        f"{grouped.grouped_persons} persons; {grouped.one_way} unverified claims, "
+        f"{grouped.conflicts} conflicts"
+    )
+
+
+@index.command("copy")
+@click.option("--index", "index_url", default=None, help="The index to copy from. " + INDEX_HELP)
+@click.option("--to", "target_url", required=True, metavar="URL",
+              help="The index to copy into (created if missing), e.g. http://localhost:9200.")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=1000, show_default=True)
+def index_copy(index_url: str | None, target_url: str, batch_size: int) -> None:
+    """Copy every record (creators, scores, posts) into another index, group the persons
+    there, and between Elasticsearch indexes copy the growth history too. Safe to re-run:
+    records are replaced, not doubled."""
+    from creatorscout.search.backend import (
+        IndexUnavailable,
+        InvalidIndexURL,
+        copy_index,
+        open_index,
+    )
+    from creatorscout.search.es_index import ElasticIndex, copy_history
+    from creatorscout.search.persons import PersonsUnsupported, regroup
+
+    def report(what: str, total: int | None) -> Callable[[int], None]:
+        def show(done: int) -> None:
+            share = f" ({done * 100 // total}%)" if total else ""
+            click.echo(f"copied {done}/{total if total is not None else '?'} {what}{share}",
+                       err=True)
+        return show
+
+    try:
+        with open_index(index_url, create=False) as source:
+            if target_url.strip() in (source.url, index_url):
+                fail(f"--to {target_url} is the index being copied; name another index", 2)
+            stats = source.stats()
+            with open_index(target_url) as target:
+                if target.url == source.url:
+                    fail(f"--to {target_url} is the index being copied; name another index", 2)
+                click.echo(f"copying {stats.records} records of {stats.creators} creators "
+                           f"from {source.url} to {target.url}", err=True)
+                copied = copy_index(source, target, batch_size=batch_size,
+                                    progress=report("records", stats.records))
+                snapshots = copy_history(source, target, batch_size=batch_size,
+                                         progress=report("history snapshots", None))
+                history_note = ""
+                if isinstance(source, ElasticIndex) and not isinstance(target, ElasticIndex):
+                    history_note = "; the growth history stays in Elasticsearch (the embedded " \
+                                   "index keeps only the latest numbers)"
+                elif snapshots:
+                    history_note = f" and {snapshots} history snapshots"
+                skipped = target.opted_out_skipped
+                # persons follow from the profiles: grouping the copy reproduces them
+                try:
+                    grouped = regroup(target)
+                    persons_note = (f"; {grouped.grouped_profiles} profiles grouped into "
+                                    f"{grouped.grouped_persons} persons")
+                except PersonsUnsupported:
+                    persons_note = ""
+    except (InvalidIndexURL, IndexUnavailable) as exc:
+        fail(str(exc), 2)
+    except ValueError as exc:
+        fail(str(exc))
+    opted = f"; {skipped} records of opted-out creators skipped" if skipped else ""
+    click.echo(f"copied {copied} records{history_note} to {target.url}{opted}{persons_note}")
 
 
 def _table(rows: Sequence[tuple[str, ...]]) -> str:

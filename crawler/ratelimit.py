@@ -8,7 +8,9 @@ downloader middleware then
 * on 429/503 blocks the whole slot until ``Retry-After`` (or the reset time, or an
   exponential back-off when the platform says nothing) and retries the request, up to
   ``CREATORSCOUT_RATELIMIT_RETRIES`` times, waiting at most
-  ``CREATORSCOUT_RATELIMIT_MAX_WAIT`` seconds at once.
+  ``CREATORSCOUT_RATELIMIT_MAX_WAIT`` seconds at once. Any other refusal the platform
+  classifies as ``rate_limited`` (:meth:`Platform.refusal`; GitHub answers 403) is waited
+  out and retried the same way.
 
 Scrapy's own RetryMiddleware is configured (by the add-on) not to retry 429/503, so
 they are never retried without waiting.
@@ -74,6 +76,17 @@ class PlatformRateLimitMiddleware:
             return None
         return platforms.get(fetch.platform)
 
+    @staticmethod
+    def _rate_limited(platform: Platform, fetched: FetchResponse) -> bool:
+        """Whether the platform says this (non-2xx) refusal is a rate limit."""
+        if 200 <= fetched.status < 300:
+            return False
+        try:
+            refusal = platform.refusal(fetched)
+        except Exception:  # a plugin bug must not break politeness; the spider reports it
+            return False
+        return refusal is not None and refusal.kind == "rate_limited"
+
     def process_response(self, request: Request, response: Response) -> Request | Response:
         platform = self._platform(request)
         if platform is None:
@@ -84,19 +97,19 @@ class PlatformRateLimitMiddleware:
             if values
         }
         fetch: FetchRequest = request.meta["fetch"]
-        info = platform.rate_limit(
-            FetchResponse(url=response.url, status=response.status, headers=headers,
-                          request=fetch)
-        )
+        fetched = FetchResponse(url=response.url, status=response.status, headers=headers,
+                                body=response.body, request=fetch)
+        info = platform.rate_limit(fetched)
+        retry = response.status in RETRY_STATUSES or self._rate_limited(platform, fetched)
         slot = self._slot(request)
         now_wall = time.time()
         if (
-            response.status not in RETRY_STATUSES  # a refusal's own wait is handled below
+            not retry  # a refusal's own wait is handled below
             and info and info.remaining is not None and info.reset_at is not None
         ):
             seconds_left = max(0.0, info.reset_at.timestamp() - now_wall)
             self.pace[slot] = min(self.max_wait, seconds_left / max(info.remaining, 1))
-        if response.status not in RETRY_STATUSES:
+        if not retry:
             return response
         stats = self.crawler.stats
         retries = int(request.meta.get("ratelimit_retries", 0))

@@ -5,8 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
-from creatorscout.config import ConfigError, load_niche, load_scoring, load_tiers
+from creatorscout.config import (
+    ConfigError,
+    load_markers,
+    load_niche,
+    load_scoring,
+    load_tiers,
+)
 from creatorscout.config.schema import Niche
 from creatorscout.crawler.addon import CreatorScoutAddon
 from creatorscout.crawler.args import CrawlArgs
@@ -27,6 +34,7 @@ def check_config() -> None:
     """Load every config file the pipelines need, so mistakes stop the crawl before it
     starts (as one-line ConfigErrors), not on every item."""
     load_tiers()
+    load_markers()
     scoring = load_scoring()
     unknown = sorted(set(scoring.weights) - set(COMPONENTS))
     if unknown:
@@ -64,11 +72,26 @@ def build_platforms(args: CrawlArgs, niche: Niche, host: PluginHost) -> dict[str
     return platforms
 
 
+def trusted_api_hosts(base_urls: dict[str, str]) -> list[str]:
+    """The ``host[:port]`` of every base URL the user typed (``--base-url``): API requests
+    there skip the fetch guard (see :mod:`creatorscout.crawler.fetchguard`). A host that
+    is itself a template (``https://{instance}``) is user content, never trusted."""
+    hosts = []
+    for url in base_urls.values():
+        netloc = urlsplit(url).netloc.lower()
+        if netloc and "{" not in netloc:
+            hosts.append(netloc)
+    return sorted(set(hosts))
+
+
 def scrapy_settings(args: CrawlArgs, overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     CreatorScoutAddon().update_settings(settings)
     settings.set("CREATORSCOUT_INDEX", args.index, priority="cmdline")
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", args.concurrency, priority="cmdline")
+    settings.set("CREATORSCOUT_ALLOW_PRIVATE_HOSTS", args.allow_private_hosts, priority="cmdline")
+    settings.set("CREATORSCOUT_TRUSTED_API_HOSTS", trusted_api_hosts(args.base_urls),
+                 priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings

@@ -32,7 +32,7 @@ from creatorscout.scoring.text import TermSet
 from pydantic import ValidationError
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -77,6 +77,11 @@ class NicheSpider(scrapy.Spider):
         self.backlog: dict[str, deque[Candidate]] = {name: deque() for name in platforms}
         self.awaiting_profile: set[str] = set()
         self._niche_terms = TermSet(niche.all_keywords() + niche.hashtags)
+        # One bound method for every request: Scrapy caches "is this callback a generator
+        # with a return value?" in a weak-keyed cache, so a fresh bound method per request
+        # makes it re-read and parse the callback's source every time (~0.5 ms a response).
+        self._callback = self.on_response
+        self._errback = self.on_error
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NicheSpider:
@@ -96,8 +101,8 @@ class NicheSpider(scrapy.Spider):
             fetch.url,
             method=fetch.method,
             headers=fetch.headers or None,
-            callback=self.on_response,
-            errback=self.on_error,
+            callback=self._callback,
+            errback=self._errback,
             # Discovery before snowballing, and posts of accepted creators first of all so
             # creators complete (and reach the index) early.
             priority=(20 if fetch.purpose == "posts" else 10) - fetch.depth,
@@ -105,6 +110,9 @@ class NicheSpider(scrapy.Spider):
             meta={
                 "fetch": fetch,
                 "handle_httpstatus_all": True,
+                # 3xx and <meta http-equiv=refresh> reach the plugin, which follows them
+                # itself (it may map logical URLs onto a base URL such as the sandbox).
+                "dont_redirect": True,
                 "dont_obey_robotstxt": fetch.api,
                 "download_slot": f"{fetch.platform}:{host}",
                 **meta,
@@ -120,7 +128,15 @@ class NicheSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for platform in self.platforms.values():
-            for request in self._requests(platform.discover(self.niche)):
+            try:
+                fetches = list(platform.discover(self.niche))
+            except Exception:  # one plugin's bug must not stop the other platforms
+                self._inc(f"plugin_errors/{platform.name}")
+                logger.exception("plugin %s failed in discover(); its platform '%s' is not "
+                                 "crawled (run `scout plugins check`)", platform.plugin_name,
+                                 platform.name)
+                continue
+            for request in self._requests(fetches):
                 yield request
 
     def on_response(self, response: Response) -> Iterator[Any]:
@@ -159,8 +175,14 @@ class NicheSpider(scrapy.Spider):
         fetch = request.meta.get("fetch") if request is not None else None
         if request is None or not isinstance(fetch, FetchRequest):
             return
-        self._inc(f"network_errors/{fetch.platform}")
-        logger.warning("%s: %s failed: %s", fetch.platform, fetch.url, failure.getErrorMessage())
+        if failure.check(IgnoreRequest):  # robots.txt, the fetch guard: not a network fault
+            self._inc(f"refused/{fetch.platform}/{failure.getErrorMessage() or 'ignored'}")
+            logger.info("%s: %s not fetched: %s", fetch.platform, fetch.url,
+                        failure.getErrorMessage())
+        else:
+            self._inc(f"network_errors/{fetch.platform}")
+            logger.warning("%s: %s failed: %s", fetch.platform, fetch.url,
+                           failure.getErrorMessage())
         self._release(request.meta)
         yield from self._posts_done(fetch)
         yield from self._pump()
@@ -197,10 +219,15 @@ class NicheSpider(scrapy.Spider):
             if skip.key not in self.seen:
                 self.seen.add(skip.key)
                 self._inc(f"skipped/{fetch.platform}/{skip.reason}")
+        # Posts that came with a profile (a feed is both) belong to that creator.
+        prefetched: dict[str, list[Post]] = {}
+        if fetch.purpose != "posts":
+            for post in result.posts:
+                prefetched.setdefault(post.creator_id, []).append(post)
         for creator in result.creators:
             yield from self._accept(
                 platform, creator, str(fetch.context.get("via", fetch.purpose)), fetch.depth,
-                needs_match=False,
+                needs_match=False, posts=prefetched.get(creator.id),
             )
         for candidate in result.candidates:
             yield from self._consider(platform, candidate)
@@ -219,7 +246,9 @@ class NicheSpider(scrapy.Spider):
 
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         key = candidate.ref.key
-        if key in self.seen:
+        # A profile we fetched may come back as a candidate that still needs a niche match.
+        answered = candidate.creator is not None and key in self.awaiting_profile
+        if key in self.seen and not answered:
             return
         if candidate.depth > self.snowball_depth:
             return
@@ -238,7 +267,8 @@ class NicheSpider(scrapy.Spider):
         return bool(self._niche_terms.find(text))
 
     def _accept(
-        self, platform: Platform, creator: Creator, via: str, depth: int, needs_match: bool
+        self, platform: Platform, creator: Creator, via: str, depth: int, needs_match: bool,
+        posts: list[Post] | None = None,
     ) -> Iterator[Any]:
         if creator.id in self.seen and creator.id not in self.awaiting_profile:
             return
@@ -257,12 +287,24 @@ class NicheSpider(scrapy.Spider):
             return
         self.accepted += 1
         self._inc(f"fetched/{platform.name}")
-        self.pending[creator.id] = Pending(creator=creator, via=via, depth=depth)
-        posts = list(platform.posts_requests(creator, depth=depth))
-        if not posts:
+        self.pending[creator.id] = Pending(
+            creator=creator, via=via, depth=depth, posts=list(posts or [])
+        )
+        for other in self.platforms.values():  # their websites, podcasts... (one hop more)
+            try:
+                linked = other.candidates_from_links(creator, depth + 1)
+            except Exception:  # a plugin bug must not end the crawl
+                self._inc(f"plugin_errors/{other.name}")
+                logger.exception("plugin %s failed on the links of %s", other.plugin_name,
+                                 creator.id)
+                continue
+            for candidate in linked:
+                yield from self._consider(other, candidate)
+        requests = list(platform.posts_requests(creator, depth=depth))
+        if not requests:
             yield from self._finish(creator.id, complete=True)
             return
-        yield from self._requests(posts)
+        yield from self._requests(requests)
 
     def _pump(self) -> Iterator[scrapy.Request]:
         """Fetch profiles from the backlog while the creator budget has room."""

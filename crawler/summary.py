@@ -43,4 +43,12 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
                  "network_errors", "ratelimit", "merged_duplicates"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
+    persons = counts.get("persons")
+    if persons:  # the grouping pass ran (over the whole index, not only this crawl)
+        lines.append(
+            f"  persons in the index: {persons.get('grouped_profiles', 0)} profiles grouped "
+            f"into {persons.get('grouped_persons', 0)} persons; "
+            f"{persons.get('one_way', 0)} unverified claims, "
+            f"{persons.get('conflicts', 0)} conflicts"
+        )
     return "\n".join(lines)

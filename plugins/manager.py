@@ -19,13 +19,20 @@ from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 import pluggy
+
+from creatorscout import __version__
 from creatorscout.plugins import hookspecs
 from creatorscout.plugins.platform import Platform
 
-from creatorscout import __version__
-
 ENTRY_POINT_GROUP = "creatorscout"
-BUILTIN_PLUGINS: tuple[str, ...] = ("creatorscout.plugins.mastodon",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "creatorscout.plugins.mastodon",
+    "creatorscout.plugins.bluesky",
+    "creatorscout.plugins.peertube",
+    "creatorscout.plugins.github",
+    "creatorscout.plugins.podcasts",
+    "creatorscout.plugins.website",
+)
 ENV_ALLOW = "CREATORSCOUT_PLUGINS"
 ENV_DISABLE = "CREATORSCOUT_DISABLE_PLUGINS"
 ENV_STRICT = "CREATORSCOUT_STRICT_PLUGINS"
@@ -56,7 +63,10 @@ class LoadError:
     error: str
 
     def __str__(self) -> str:
-        return f"plugin '{self.name}' ({self.version}) was skipped: {self.error}"
+        return (
+            f"plugin '{self.name}' ({self.version}) was skipped: {self.error}; fix the plugin "
+            f"(`scout plugins check`), or set {ENV_DISABLE}={self.name} to stop loading it"
+        )
 
 
 def _names_from_env(variable: str) -> set[str] | None:
@@ -123,6 +133,17 @@ class PluginHost:
                 raise PluginError(
                     f"plugin '{name}': platform class {platform.__name__} has no `name`; "
                     "set a class attribute such as name = 'lemmy'"
+                )
+            missing = sorted(getattr(platform, "__abstractmethods__", ()))
+            if missing:
+                raise PluginError(
+                    f"plugin '{name}': platform class {platform.__name__} does not implement "
+                    f"{', '.join(missing)}; every Platform must (see docs/plugins.md)"
+                )
+            if not isinstance(getattr(platform, "default_base_url", None), str):
+                raise PluginError(
+                    f"plugin '{name}': platform class {platform.__name__} has no "
+                    "`default_base_url`; set it to the live API's https:// URL"
                 )
             if platform_name in self._platforms:
                 other = self._platforms[platform_name].plugin_name

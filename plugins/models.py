@@ -138,7 +138,28 @@ class CreatorFlags(BaseModel):
 
 
 class Creator(BaseModel):
-    """A creator's public profile on one platform."""
+    """A creator's public profile on one platform.
+
+    **Identity evidence** (one person, many profiles; grouped by
+    :mod:`creatorscout.scoring.identity` after each crawl, across the whole index). A
+    plugin only fills these fields; it never decides who is the same person:
+
+    * ``profile_url``: the *logical* public URL of the profile (``https://host/@user``,
+      ``https://bsky.app/profile/<handle>``, ``https://github.com/<login>``, a site's
+      ``https://host/``), never a sandbox or API URL: other profiles link to it.
+    * ``links``: the profile's own links (bio, profile fields, a site's ``rel=me``,
+      a feed's channel link). Each is a claim; a claim the other side answers (it links
+      back) merges, a claim nobody answers is recorded as unverified and never merges.
+      Put links found in posts or page bodies in ``Post.links``, never here, and leave
+      out ``@mentions`` of other people.
+    * ``me_links``: the subset the profile marks as "me" (``rel=me``, h-card, JSON-LD
+      ``sameAs``). For web pages (platform ``web``) these are the *only* claims: a page's
+      other links (a blogroll, articles) may stay in ``links`` but never count.
+    * ``verified_links``: links someone trustworthy checked (Mastodon's ``verified_at``:
+      the page links back with ``rel=me``), and, for platforms with domain handles, the
+      URL ``https://<domain>`` when the account proved it controls that domain (Bluesky:
+      a valid custom-domain handle, not ``handle.invalid``, not ``*.bsky.social``).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -155,9 +176,21 @@ class Creator(BaseModel):
     created_at: AwareDatetime | None = None
     last_post_at: AwareDatetime | None = None
     languages: list[str] = Field(default_factory=list)
-    links: list[str] = Field(default_factory=list)
+    links: list[str] = Field(
+        default_factory=list,
+        description="The profile's own links (bio, profile fields, a site's rel=me); never "
+        "links from posts or page bodies. Each is a claim 'this is me too' (identity evidence)",
+    )
     verified_links: list[str] = Field(
-        default_factory=list, description="Links the platform verified (e.g. rel=me)"
+        default_factory=list,
+        description="Links the platform or plugin verified: rel=me back-link checked "
+        "(Mastodon verified_at), or a domain the account proved it controls "
+        "(a Bluesky domain handle: https://<handle>)",
+    )
+    me_links: list[str] = Field(
+        default_factory=list,
+        description="Links the profile itself marks as the same person (rel=me, h-card "
+        "u-url/u-uid, JSON-LD sameAs on a personal site); also listed in links",
     )
     flags: CreatorFlags = Field(default_factory=CreatorFlags)
     lookup: dict[str, str] = Field(

@@ -17,6 +17,14 @@ The life of a creator in a crawl:
    :class:`Post` objects, the mentions inside them (new candidates, one hop deeper), and
    a next-page request while more posts are wanted.
 
+A profile response may also carry the creator's recent posts (a podcast or blog feed is
+both): posts returned with the creator in the same :class:`ParseResult` are kept, and
+:meth:`Platform.posts_requests` may then yield nothing.
+
+Creators found through other creators' links (a website in a Mastodon bio, a podcast's
+home page) come from :meth:`Platform.candidates_from_links`: when any platform's creator
+is accepted, the crawler asks every platform of the crawl which of its links it can follow.
+
 Opt-outs are the plugin's to detect (each platform signals them differently): a creator
 who opted out is returned with ``flags.opted_out`` set and a reason, and the crawler
 skips and counts it.
@@ -266,6 +274,16 @@ class Platform(ABC):
         template = self.settings.base_url or self.default_base_url
         prefix = template.split("{instance}")[0].rstrip("/")
         return url.startswith(prefix) if prefix.split("//")[-1] else False
+
+    def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
+        """Candidates of this platform among an accepted creator's links.
+
+        Called for every creator the crawl accepts, on any platform (this one included),
+        with ``depth`` one hop further than the creator. Return references this platform
+        can fetch (a personal website, an Apple Podcasts page...), or ``[]`` (the default)
+        for links that are not this platform's. The crawler de-duplicates them and keeps
+        ``snowball_depth``. Must not fetch anything and must not raise."""
+        return []
 
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """A chance to recover from a refused request (e.g. try another endpoint).

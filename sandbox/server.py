@@ -6,6 +6,10 @@ URL layout (``BASE`` is ``http://127.0.0.1:PORT``)::
     BASE/robots.txt                        robots rules for the whole sandbox
     BASE/mastodon/{server}/api/v1/...      the Mastodon API of each fake server
     BASE/mastodon/{server}/robots.txt      that server's own robots.txt
+    BASE/bluesky/xrpc/{nsid}               the Bluesky AppView (public.api.bsky.app)
+    BASE/peertube/{host}/api/v1/...        PeerTube servers and the sepiasearch.org index
+    BASE/github/...                        the GitHub REST API (api.github.com)
+    BASE/web/{host}/...                    websites, podcast feeds, the iTunes Search API
 
 Every API request gets rate-limit headers; fault injection (``fail_every``,
 ``unavailable_every``) and the rate limit apply to API requests only, never to robots.txt
@@ -27,14 +31,21 @@ from types import FrameType, TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from pydantic import ValidationError
+
+from creatorscout.sandbox.bluesky_api import BlueskyDialect
 from creatorscout.sandbox.dialect import Dialect, Request, Response
+from creatorscout.sandbox.github_api import GitHubDialect
 from creatorscout.sandbox.mastodon_api import AI_AGENTS, MastodonDialect
 from creatorscout.sandbox.options import FaultOptions, SandboxOptions
+from creatorscout.sandbox.peertube_api import PeerTubeDialect
+from creatorscout.sandbox.peertube_render import SEARCH_INDEX
+from creatorscout.sandbox.presence import PEERTUBE_INSTANCES
 from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.sandbox.ratelimit import FaultInjector, RateLimiter, SandboxStats
 from creatorscout.sandbox.vocab import INSTANCES
+from creatorscout.sandbox.web_api import WebDialect
 from creatorscout.sandbox.world import World, build_world
-from pydantic import ValidationError
 
 __all__ = ["SandboxServer", "run", "start_sandbox_process"]
 
@@ -65,6 +76,11 @@ class SandboxServer:
         """The sandbox base URL; the Mastodon API of server X is ``{url}/mastodon/X``."""
         mastodon = MastodonDialect(world, self.url)
         self.dialects: dict[str, Dialect] = {mastodon.name: mastodon}
+        bluesky = BlueskyDialect(world, self.url, window=self.options.rate_window)
+        self.dialects[bluesky.name] = bluesky
+        for extra in (PeerTubeDialect(world, self.url), GitHubDialect(world, self.url),
+                      WebDialect(world, self.url)):
+            self.dialects[extra.name] = extra
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -163,6 +179,11 @@ class SandboxServer:
             "creators": len(self.world),
             "seed": self.world.seed,
             "mastodon": {server: f"{self.url}/mastodon/{server}" for server in INSTANCES},
+            "bluesky": f"{self.url}/bluesky",
+            "peertube": {host: f"{self.url}/peertube/{host}"
+                         for host in (*PEERTUBE_INSTANCES, SEARCH_INDEX)},
+            "github": f"{self.url}/github",
+            "web": f"{self.url}/web/{{host}}",
         })
 
     def _robots(self) -> Response:

@@ -4,20 +4,30 @@ No Scrapy, no I/O: every function takes its configuration as arguments (load it 
 :mod:`creatorscout.config`) and returns a pydantic result that says what it rests on.
 """
 
+from creatorscout.scoring.authenticity import assess_authenticity
 from creatorscout.scoring.composite import (
     COMPONENTS,
+    analyse_posts,
+    compose,
     engagement_value,
+    merge_history,
     reach_value,
     score_creator,
 )
 from creatorscout.scoring.engagement import benchmark_for, engagement_rate
+from creatorscout.scoring.markers import DisclosureMatcher, MarkerHit, disclosure_matcher
 from creatorscout.scoring.relevance import niche_relevance
 from creatorscout.scoring.results import (
+    AuthenticityResult,
     Component,
     Confidence,
     CreatorScore,
     EngagementResult,
+    Flag,
+    FollowerPoint,
+    NetworkResult,
     RelevanceResult,
+    SponsoredResult,
     TierResult,
 )
 from creatorscout.scoring.text import (
@@ -35,6 +45,18 @@ from creatorscout.scoring.tiers import UNKNOWN_TIER, assign_tier
 
 __all__ = [
     "COMPONENTS",
+    "AuthenticityResult",
+    "DisclosureMatcher",
+    "Flag",
+    "FollowerPoint",
+    "MarkerHit",
+    "NetworkResult",
+    "SponsoredResult",
+    "analyse_posts",
+    "assess_authenticity",
+    "compose",
+    "disclosure_matcher",
+    "merge_history",
     "UNKNOWN_TIER",
     "AnalyzedText",
     "Component",

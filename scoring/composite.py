@@ -1,29 +1,60 @@
-"""The composite score of a creator in a niche, with an explanation per component."""
+"""The composite score of a creator in a niche, with an explanation per component.
+
+Components (each in [0, 1], named like the keys of ``scoring.weights``):
+
+``relevance``
+    :func:`niche_relevance`.
+``engagement``
+    the tier-relative median engagement rate r mapped to r / (r + 1); after the crawl's
+    niche pass blended with the percentile among the same platform and tier in this
+    niche's crawl: ``benchmark_weight x r/(r+1) + (1 - benchmark_weight) x percentile/100``.
+``reach``
+    log10(followers + 1) / 7.
+``authenticity``
+    1 - suspicion from the audience signals (:mod:`creatorscout.scoring.authenticity`).
+``influence``
+    the PageRank percentile in the crawl's mention graph (set by the niche pass).
+
+A component whose value is unknown is left out and the other weights are renormalised; it
+is never counted as 0. score = 100 x sum of weight x value / sum of the weights of the
+known components. Scores are per platform: nothing here mixes platforms. For a platform
+whose terms forbid derived metrics (``ScoringConfig.derived_metrics``) only the components
+in ``without_derived_metrics`` are computed.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from creatorscout.config.schema import Niche, ScoringConfig, TierConfig
+from creatorscout.config.schema import MarkerConfig, Niche, ScoringConfig, TierConfig
 from creatorscout.plugins.models import Creator, Post
-from creatorscout.scoring.engagement import engagement_rate
-from creatorscout.scoring.relevance import niche_relevance
+from creatorscout.scoring.authenticity import assess_authenticity
+from creatorscout.scoring.engagement import DERIVED_OFF_NOTE, engagement_rate
+from creatorscout.scoring.markers import DisclosureMatcher, disclosure_matcher
+from creatorscout.scoring.relevance import niche_relevance, post_document
 from creatorscout.scoring.results import (
+    AuthenticityResult,
     Component,
     CreatorScore,
     EngagementResult,
+    FollowerPoint,
+    NetworkResult,
     RelevanceResult,
     TierResult,
 )
+from creatorscout.scoring.text import AnalyzedText
 from creatorscout.scoring.tiers import assign_tier
 
 REACH_DECADES = 7.0
 """Followers at which reach saturates, as a power of ten (10 million)."""
 
-COMPONENTS = ("relevance", "engagement", "reach")
+COMPONENTS = ("relevance", "engagement", "reach", "authenticity", "influence")
 """The components the weights in ``scoring.yaml`` may name."""
+
+HISTORY_POINTS = 20
+"""Follower observations kept per creator (oldest dropped first)."""
 
 
 def engagement_value(relative: float | None) -> float | None:
@@ -65,19 +96,37 @@ def _relevance(relevance: RelevanceResult) -> tuple[float | None, str]:
     return relevance.score, "; ".join(parts)
 
 
-def _engagement(engagement: EngagementResult, tier: TierResult) -> tuple[float | None, str]:
+def _engagement(
+    engagement: EngagementResult, tier: TierResult, scoring: ScoringConfig
+) -> tuple[float | None, str]:
     if engagement.rate is None:
         return None, f"unknown ({engagement.note or 'no engagement rate'})"
     basis = f"median ER {_pct(engagement.rate)} over {_plural(engagement.posts_used, 'post')}"
+    if engagement.basis == "views":
+        basis += " (per view)"
     if engagement.confidence == "low":
         basis += " (low confidence)"
-    if engagement.benchmark is None or engagement.relative is None:
+    bench = engagement_value(engagement.relative)
+    percentile = engagement.percentile
+    if bench is None and percentile is None:
         return None, f"unknown: {basis}, but no benchmark for tier '{tier.tier}'"
-    value = engagement_value(engagement.relative)
-    return value, (
-        f"{basis} vs {_pct(engagement.benchmark)} typical for {tier.tier} "
-        f"-> {engagement.relative:.2f}x"
+    detail = basis
+    if bench is not None and engagement.benchmark is not None and engagement.relative is not None:
+        detail += (
+            f" vs {_pct(engagement.benchmark)} typical for {tier.tier} "
+            f"-> {engagement.relative:.2f}x"
+        )
+    if percentile is None:
+        return bench, detail
+    detail += (
+        f"; percentile {percentile:.0f} among {engagement.peers} {tier.tier} creators "
+        f"of this platform in the crawl"
     )
+    if bench is None:
+        return percentile / 100, detail
+    w = scoring.engagement.benchmark_weight
+    value = w * bench + (1 - w) * percentile / 100
+    return value, detail + f" -> {w:g} x {bench:.2f} + {1 - w:g} x {percentile / 100:.2f}"
 
 
 def _reach(tier: TierResult) -> tuple[float | None, str]:
@@ -89,45 +138,56 @@ def _reach(tier: TierResult) -> tuple[float | None, str]:
     )
 
 
-def score_creator(
-    creator: Creator,
-    posts: Iterable[Post],
-    niche: Niche,
-    *,
-    tiers: TierConfig,
-    scoring: ScoringConfig,
-    now: datetime | None = None,
-) -> CreatorScore:
-    """Score ``creator`` in ``niche`` from their profile and recent ``posts``.
+def _authenticity(authenticity: AuthenticityResult | None) -> tuple[float | None, str]:
+    if authenticity is None or not authenticity.signals:
+        return None, "unknown (no audience signal could be computed)"
+    shown = ", ".join(
+        f"{name} {strength:.2f}" for name, strength in authenticity.signals.items()
+    )
+    return authenticity.score, f"1 - suspicion {authenticity.suspicion:.2f}; signals: {shown}"
 
-    Components (each in [0, 1], named like the keys of ``scoring.weights``): ``relevance``
-    (:func:`niche_relevance`), ``engagement`` (the tier-relative median engagement rate r
-    mapped to r / (r + 1)) and ``reach`` (log10(followers + 1) / 7). A component whose value
-    is unknown is left out and the other weights are renormalised; it is never counted as 0.
-    score = 100 x the sum of weight x value / (sum of the weights of the known components).
 
-    Raises ``ValueError`` when ``scoring.weights`` names a component that does not exist.
-    ``now`` sets ``computed_at`` (default: the current time, UTC).
-    """
+def _influence(network: NetworkResult | None) -> tuple[float | None, str]:
+    if network is None:
+        return None, "unknown until the crawl's niche pass builds the mention graph"
+    return network.influence_percentile / 100, (
+        f"PageRank {network.pagerank:.2e}, percentile {network.influence_percentile:.0f} "
+        f"of the crawled creators; {network.in_mentions} mentions received"
+    )
+
+
+def check_weights(scoring: ScoringConfig) -> None:
+    """Raise ``ValueError`` when ``scoring.weights`` names a component that does not exist."""
     unknown = [name for name in scoring.weights if name not in COMPONENTS]
     if unknown:
         raise ValueError(
             f"scoring weight '{unknown[0]}' names no score component; "
             f"use one of: {', '.join(COMPONENTS)}"
         )
-    posts = list(posts)
-    tier = assign_tier(creator.followers, creator.platform, tiers)
-    engagement = engagement_rate(
-        posts, creator.followers, platform=creator.platform, tier=tier.tier, config=scoring
-    )
-    relevance = niche_relevance(creator, posts, niche)
 
+
+def compose(score: CreatorScore, scoring: ScoringConfig) -> CreatorScore:
+    """Fill ``components`` and ``score`` of ``score`` from its parts (returns a copy).
+
+    Used by :func:`score_creator` and again by the crawl's niche pass once the percentile
+    and the graph numbers are known.
+    """
+    check_weights(scoring)
     makers: dict[str, Callable[[], tuple[float | None, str]]] = {
-        "relevance": lambda: _relevance(relevance),
-        "engagement": lambda: _engagement(engagement, tier),
-        "reach": lambda: _reach(tier),
+        "relevance": lambda: _relevance(score.relevance),
+        "engagement": lambda: _engagement(score.engagement, score.tier, scoring),
+        "reach": lambda: _reach(score.tier),
+        "authenticity": lambda: _authenticity(score.authenticity),
+        "influence": lambda: _influence(score.network),
     }
-    values = {name: makers[name]() for name in scoring.weights}
+    allowed = set(COMPONENTS) if score.derived_metrics else set(scoring.without_derived_metrics)
+    values: dict[str, tuple[float | None, str]] = {}
+    for name in scoring.weights:
+        if name in allowed:
+            values[name] = makers[name]()
+        else:
+            values[name] = (None, "not computed: " + DERIVED_OFF_NOTE.format(
+                platform=score.platform))
     known = {name: w for name, w in scoring.weights.items() if values[name][0] is not None}
     total = sum(known.values())
 
@@ -145,14 +205,88 @@ def score_creator(
                 name=name, value=value, weight=weight, contribution=contribution, detail=detail
             )
         )
-    score = min(100.0, max(0.0, 100 * sum(c.contribution for c in components)))
-    return CreatorScore(
+    total_score = min(100.0, max(0.0, 100 * sum(c.contribution for c in components)))
+    return score.model_copy(update={"components": components, "score": total_score})
+
+
+def analyse_posts(posts: Iterable[Post]) -> dict[str, AnalyzedText | None]:
+    """Post id -> the post's analysed text (text plus hashtags), once per post."""
+    analyses: dict[str, AnalyzedText | None] = {}
+    for post in posts:
+        if post.id not in analyses and not post.is_repost:
+            analyses[post.id] = post_document(post)
+    return analyses
+
+
+def merge_history(
+    creator: Creator, earlier: Sequence[FollowerPoint] = ()
+) -> list[FollowerPoint]:
+    """Earlier follower observations plus the creator's current count, oldest first."""
+    points = {p.observed_at: p for p in earlier}
+    if creator.followers is not None:
+        now = creator.provenance.observed_at
+        points[now] = FollowerPoint(observed_at=now, followers=creator.followers)
+    ordered = sorted(points.values(), key=lambda p: p.observed_at)
+    return ordered[-HISTORY_POINTS:]
+
+
+def score_creator(
+    creator: Creator,
+    posts: Iterable[Post],
+    niche: Niche,
+    *,
+    tiers: TierConfig,
+    scoring: ScoringConfig,
+    markers: MarkerConfig | DisclosureMatcher | None = None,
+    history: Sequence[FollowerPoint] = (),
+    now: datetime | None = None,
+) -> CreatorScore:
+    """Score ``creator`` in ``niche`` from their profile and recent ``posts``.
+
+    See the module docstring for the components. ``markers`` are the sponsored-content
+    disclosure markers (``load_markers()``, or a compiled :class:`DisclosureMatcher`);
+    without them no post counts as sponsored. ``history`` holds earlier follower
+    observations (for the follower-jump signal). The mention-graph ``influence`` and the
+    engagement percentile are left unknown here: they need the whole crawl
+    (:mod:`creatorscout.scoring.niche_pass`).
+
+    Raises ``ValueError`` when ``scoring.weights`` names a component that does not exist.
+    ``now`` sets ``computed_at`` (default: the current time, UTC).
+    """
+    check_weights(scoring)
+    posts = list(posts)
+    derived = scoring.derived_metrics(creator.platform)
+    tier = assign_tier(creator.followers, creator.platform, tiers)
+    engagement = engagement_rate(
+        posts, creator.followers, platform=creator.platform, tier=tier.tier, config=scoring
+    )
+    analyses = analyse_posts(posts)
+    relevance = niche_relevance(creator, posts, niche, analyses=analyses)
+    if markers is None:
+        matcher = disclosure_matcher(MarkerConfig(sponsored={}))
+    elif isinstance(markers, DisclosureMatcher):
+        matcher = markers
+    else:
+        matcher = disclosure_matcher(markers)
+    follower_history = merge_history(creator, history)
+    authenticity, flags = assess_authenticity(
+        creator, posts, analyses, engagement, niche,
+        settings=scoring.authenticity, matcher=matcher, history=follower_history,
+        derived_metrics=derived,
+    )
+    draft = CreatorScore(
         niche=niche.name,
         platform=creator.platform,
-        score=score,
+        score=0.0,
         tier=tier,
         engagement=engagement,
         relevance=relevance,
-        components=components,
+        components=[],
+        flags=[f.name for f in flags],
+        flag_details=flags,
+        authenticity=authenticity,
+        follower_history=follower_history,
+        derived_metrics=derived,
         computed_at=now or datetime.now(UTC),
     )
+    return compose(draft, scoring)

@@ -13,6 +13,15 @@ DEFINITION = (
     "median over the recent original posts (not replies, not reposts, interaction counts "
     "known) of (likes + replies + reposts + quotes) / followers x 100, in percent"
 )
+VIEWS_DEFINITION = (
+    "median over the recent original posts (not replies, not reposts, interaction counts "
+    "and views known, views > 0) of (likes + replies + reposts + quotes) / views x 100, "
+    "in percent"
+)
+DERIVED_OFF_NOTE = (
+    "derived metrics are off for {platform}: its API terms forbid independently calculated "
+    "metrics without an amendment (scoring.yaml: platforms.{platform}.derived_metrics)"
+)
 
 
 def benchmark_for(config: ScoringConfig, platform: str | None, tier: str) -> float | None:
@@ -58,10 +67,20 @@ def engagement_rate(
     ``[default][tier]``); ``relative`` is rate / benchmark.
     """
     unique = _unique(posts)
+    if not config.derived_metrics(platform):
+        return EngagementResult(
+            rate=None,
+            definition=DEFINITION,
+            posts_used=0,
+            confidence="none",
+            note=DERIVED_OFF_NOTE.format(platform=platform),
+        )
     usable = [
         p for p in unique if not p.is_reply and not p.is_repost and p.interactions is not None
     ]
     benchmark = benchmark_for(config, platform, tier)
+    if config.engagement.basis_for(platform) == "views":
+        return _views_rate(unique, usable, benchmark, config)
     note: str | None = None
     if followers is None:
         note = "follower count unknown"
@@ -103,4 +122,43 @@ def engagement_rate(
         benchmark=benchmark,
         relative=rate / benchmark if benchmark else None,
         note=note,
+    )
+
+
+def _views_rate(
+    unique: list[Post], usable: list[Post], benchmark: float | None, config: ScoringConfig
+) -> EngagementResult:
+    """The views-based rate (platforms whose posts report views, e.g. short video)."""
+    viewed = [p for p in usable if p.views]
+    if not viewed:
+        return EngagementResult(
+            rate=None,
+            definition=VIEWS_DEFINITION,
+            posts_used=0,
+            confidence="none",
+            benchmark=benchmark,
+            basis="views",
+            note=f"no original post with views and interaction counts among {len(unique)} posts",
+        )
+    rate = median((p.interactions or 0) / (p.views or 1) * 100 for p in viewed)
+    dates = [p.created_at for p in viewed if p.created_at is not None]
+    confidence: Confidence = "ok"
+    note = None
+    if len(viewed) < config.min_posts_for_confidence:
+        confidence = "low"
+        note = (
+            f"only {len(viewed)} usable post{'s' if len(viewed) != 1 else ''}; "
+            f"{config.min_posts_for_confidence} or more give ok confidence"
+        )
+    return EngagementResult(
+        rate=rate,
+        definition=VIEWS_DEFINITION,
+        posts_used=len(viewed),
+        window_start=min(dates) if dates else None,
+        window_end=max(dates) if dates else None,
+        confidence=confidence,
+        benchmark=benchmark,
+        relative=rate / benchmark if benchmark else None,
+        note=note,
+        basis="views",
     )

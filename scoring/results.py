@@ -42,6 +42,17 @@ class EngagementResult(BaseModel):
     note: str | None = Field(
         default=None, description="Why the rate is missing or uncertain, in plain words"
     )
+    basis: Literal["followers", "views"] = Field(
+        default="followers", description="What interactions were divided by"
+    )
+    percentile: float | None = Field(
+        default=None,
+        description="Percentile of the rate among the same platform and tier in this niche's "
+        "crawl, 0-100 (set by the niche pass)",
+    )
+    peers: int | None = Field(
+        default=None, description="Creators the percentile compares with (including this one)"
+    )
 
 
 class RelevanceResult(BaseModel):
@@ -57,6 +68,86 @@ class RelevanceResult(BaseModel):
     bio_matched: bool = False
     excluded_terms: list[str] = Field(default_factory=list)
     snippet: str | None = Field(default=None, description="A passage that shows the match")
+
+
+class Flag(BaseModel):
+    """One authenticity, sponsored-content or brand-safety finding, with its evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="e.g. low_engagement, sponsored_heavy, brand_safety")
+    kind: Literal["audience", "sponsored", "brand_safety"]
+    strength: float = Field(ge=0.0, le=1.0, description="How strongly the signal fired, 0-1")
+    value: float | None = Field(default=None, description="The number the flag rests on")
+    threshold: float | None = Field(default=None, description="The configured threshold")
+    evidence: list[str] = Field(default_factory=list, description="What fired, in plain words")
+
+
+class SponsoredResult(BaseModel):
+    """Share of recent original posts that disclose paid content, and the markers that fired."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    share: float | None = Field(description="sponsored / considered; None without posts")
+    posts_considered: int = 0
+    posts_sponsored: int = 0
+    markers: dict[str, int] = Field(
+        default_factory=dict, description="Marker -> number of posts it fired in"
+    )
+    examples: list[str] = Field(
+        default_factory=list, description="A few posts with the marker that fired"
+    )
+
+
+class AuthenticityResult(BaseModel):
+    """Audience signals (graded 0-1), sponsored share and brand-safety hits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: float = Field(ge=0.0, le=1.0, description="1 - suspicion")
+    suspicion: float = Field(ge=0.0, le=1.0, description="1 - prod(1 - weight x strength)")
+    signals: dict[str, float] = Field(
+        default_factory=dict, description="Audience signal -> strength 0-1 (0: no sign)"
+    )
+    sponsored: SponsoredResult
+    brand_safety: dict[str, int] = Field(
+        default_factory=dict, description="Brand-safety term -> number of posts"
+    )
+    definition: str
+
+
+class NetworkResult(BaseModel):
+    """The creator's place in the crawl's mention graph, and the role it gives."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pagerank: float = Field(description="PageRank in the directed mention graph")
+    influence_percentile: float = Field(
+        description="PageRank percentile among the crawled creators of this niche, 0-100"
+    )
+    community: int | None = Field(description="Community (detected) the creator belongs to")
+    neighbours: int = Field(description="Distinct accounts mentioned by or mentioning them")
+    in_mentions: int = Field(description="Mentions received from crawled creators")
+    out_mentions: int = Field(description="Mentions made in their recent posts")
+    communities_touched: int = Field(
+        description="Communities holding at least the configured share of their neighbours"
+    )
+    participation: float = Field(
+        description="Participation coefficient 1 - sum over communities of share^2, 0-1"
+    )
+    graph_nodes: int
+    graph_edges: int
+    communities: int = Field(description="Communities detected in the whole graph")
+    reason: str = Field(description="Why the role was given, in plain words")
+
+
+class FollowerPoint(BaseModel):
+    """One observation of a follower count (history for the follower-jump signal)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    observed_at: datetime
+    followers: int
 
 
 class Component(BaseModel):
@@ -88,6 +179,23 @@ class CreatorScore(BaseModel):
     )
     flags: list[str] = Field(default_factory=list, description="Authenticity/brand-safety flags")
     computed_at: datetime
+    flag_details: list[Flag] = Field(
+        default_factory=list, description="Each flag of ``flags`` with its evidence"
+    )
+    authenticity: AuthenticityResult | None = None
+    network: NetworkResult | None = Field(
+        default=None, description="Mention-graph numbers (set by the crawl's niche pass)"
+    )
+    follower_history: list[FollowerPoint] = Field(
+        default_factory=list, description="Earlier follower counts, oldest first"
+    )
+    derived_metrics: bool = Field(
+        default=True,
+        description="False when the platform's terms forbid derived metrics (see scoring.yaml)",
+    )
+    niche_pass_at: datetime | None = Field(
+        default=None, description="When the crawl-level scores (percentile, graph) were added"
+    )
 
     def explanation(self) -> list[str]:
         """The score explained, one line per component."""
@@ -98,4 +206,9 @@ class CreatorScore(BaseModel):
                 f"  {c.name}: {value} x weight {c.weight:g} -> {c.contribution * 100:.1f}"
                 f"  ({c.detail})"
             )
+        if self.network is not None:
+            lines.append(f"  role: {self.role or 'unknown'} ({self.network.reason})")
+        for flag in self.flag_details:
+            evidence = "; ".join(flag.evidence[:3])
+            lines.append(f"  flag {flag.name}: {evidence}")
         return lines

@@ -559,6 +559,16 @@ class AnalyzedText:
         """Number of indexable tokens (words, hashtags, CJK bigrams; not hashtag parts)."""
         return self._scanned.length
 
+    @property
+    def normalized(self) -> str:
+        """The normalised text (see :func:`normalize`)."""
+        return self._scanned.norm.text
+
+    def original_span(self, lo: int, hi: int) -> tuple[int, int]:
+        """The original offsets of the normalised slice ``[lo, hi)`` (``hi > lo``)."""
+        norm = self._scanned.norm
+        return norm.starts[lo], norm.ends[hi - 1]
+
     def hashtags(self) -> set[str]:
         """The normalised hashtags of the text, without ``#``."""
         return {u.text for u, (kind, *_) in zip(self._scanned.units, self._scanned.spans,

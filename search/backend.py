@@ -1,9 +1,9 @@
 """The index contract every backend implements, and :func:`open_index` to pick one.
 
 Backends: the embedded SQLite file (:mod:`creatorscout.search.sqlite_index`, the default)
-and, later, Elasticsearch. Both store :class:`ScoredCreator` records, one per
-(creator id, niche), and answer the same :class:`SearchQuery` with the same semantics
-(documented on :class:`SearchQuery`).
+and Elasticsearch (:mod:`creatorscout.search.es_index`, the scale-out index). Both store
+:class:`ScoredCreator` records, one per (creator id, niche), and answer the same
+:class:`SearchQuery` with the same semantics (documented on :class:`SearchQuery`).
 
 Index URLs (``--index`` on the command line, ``CREATORSCOUT_INDEX`` in the environment):
 
@@ -11,18 +11,21 @@ Index URLs (``--index`` on the command line, ``CREATORSCOUT_INDEX`` in the envir
 * ``sqlite:////absolute/path.db`` (four slashes: absolute)
 * ``sqlite:///:memory:`` (a throw-away index, for tests)
 * a plain path ending in ``.db``, ``.sqlite`` or ``.sqlite3``
-* ``http://`` / ``https://``: Elasticsearch (not available yet: :class:`IndexUnavailable`)
+* ``http(s)://host:9200`` or ``http(s)://host:9200/name``: Elasticsearch; credentials, TLS
+  and timeouts come from ``CREATORSCOUT_ES_*`` variables (:mod:`creatorscout.search.es_config`)
 """
 
 from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from creatorscout.plugins.models import Creator
+from creatorscout.scoring.identity import Grouping, Person
 from creatorscout.search.query import IndexStats, SearchQuery, SearchResults
 from creatorscout.search.records import ScoredCreator
 
@@ -44,7 +47,7 @@ class InvalidIndexURL(IndexOpenError):
 
 
 class IndexUnavailable(IndexOpenError):
-    """The URL names a backend this installation cannot use (Elasticsearch, for now)."""
+    """The URL names a backend this installation cannot use (no Elasticsearch client)."""
 
 
 class IndexNotFound(IndexOpenError):
@@ -115,8 +118,41 @@ class Index(ABC):
         """Counts: creators, records, distinct posts, records per niche, creators per platform."""
 
     @abstractmethod
-    def iter_records(self) -> Iterator[ScoredCreator]:
-        """Every stored record, for copying to another index. Reads in batches."""
+    def iter_records(self, niche: str | None = None) -> Iterator[ScoredCreator]:
+        """Every stored record (only those of ``niche`` when given, case-insensitive), for
+        copying to another index and for the crawl's niche pass. Reads in batches, in a
+        stable order; records upserted while iterating (the niche pass rewrites the records
+        it reads) must not make the iteration skip or repeat records."""
+
+    # -- one person, many profiles (issue 3) -------------------------------------------------
+    # A backend that does not implement these still works; the grouping pass is then
+    # skipped with a warning, ``scout show`` lists no other profiles, and
+    # ``SearchQuery.collapse_person`` must then be refused by its ``search``.
+
+    def iter_creators(self) -> Iterator[Creator]:
+        """The newest stored profile of every creator, for the person grouping pass.
+
+        The default reads :meth:`iter_records` and keeps each creator's newest profile (by
+        ``provenance.observed_at``); backends override it with a cheaper read."""
+        newest: dict[str, Creator] = {}
+        for record in self.iter_records():
+            creator = record.creator
+            known = newest.get(creator.id)
+            if known is None or creator.provenance.observed_at > known.provenance.observed_at:
+                newest[creator.id] = creator
+        yield from (newest[cid] for cid in sorted(newest))
+
+    def save_grouping(self, grouping: Grouping) -> None:
+        """Store a grouping pass's result, replacing the previous one entirely: every
+        creator's person id (``grouping.person_of``; creators not in it keep none) and all
+        evidence (``grouping.evidence``). One transaction where the backend has them."""
+        raise NotImplementedError(f"{type(self).__name__} does not store persons")
+
+    def person_of(self, creator_id: str) -> Person | None:
+        """The person a creator belongs to: members (the creator alone when it was never
+        grouped, or grouped with nobody) and every evidence row whose source or target is a
+        member. None when the creator is not in the index."""
+        raise NotImplementedError(f"{type(self).__name__} does not store persons")
 
     @property
     @abstractmethod
@@ -147,10 +183,7 @@ def sqlite_path(url: str) -> str:
     text = url.strip()
     lowered = text.lower()
     if lowered.startswith(("http://", "https://")):
-        raise IndexUnavailable(
-            f"Elasticsearch support is not available in this version of creatorscout "
-            f"(index URL {text!r}); use an embedded index such as sqlite:///creatorscout.db"
-        )
+        raise InvalidIndexURL(f"{text!r} is an Elasticsearch URL, not an SQLite one")
     if lowered.startswith("sqlite:"):
         if not lowered.startswith("sqlite:///") or len(text) == len("sqlite:///"):
             raise InvalidIndexURL(f"bad index URL {text!r}: use {ACCEPTED_FORMS}")
@@ -175,12 +208,28 @@ def open_index(url: str | None = None, *, create: bool = True) -> Index:
     """
     from creatorscout.search.sqlite_index import SqliteIndex
 
-    path = sqlite_path(default_url() if url is None else url)
-    return SqliteIndex(path, create=create)
+    target = default_url() if url is None else url
+    if target.strip().lower().startswith(("http://", "https://")):
+        # imported here: the embedded index never needs the elasticsearch client
+        from creatorscout.search.es_config import parse_es_url
+        from creatorscout.search.es_index import ElasticIndex
+
+        return ElasticIndex(parse_es_url(target), create=create)
+    return SqliteIndex(sqlite_path(target), create=create)
 
 
-def copy_index(source: Index, target: Index, *, batch_size: int = 1000) -> int:
-    """Copy every record of ``source`` into ``target`` in batches; return how many were stored."""
+def copy_index(
+    source: Index,
+    target: Index,
+    *,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Copy every record of ``source`` into ``target`` in batches; return how many were stored.
+
+    ``progress`` is called after each batch with the number stored so far. Re-running a copy
+    is safe: upserts replace records by (creator id, niche).
+    """
     stored = 0
     batch: list[ScoredCreator] = []
     for record in source.iter_records():
@@ -188,6 +237,10 @@ def copy_index(source: Index, target: Index, *, batch_size: int = 1000) -> int:
         if len(batch) >= batch_size:
             stored += target.upsert(batch)
             batch = []
+            if progress is not None:
+                progress(stored)
     if batch:
         stored += target.upsert(batch)
+        if progress is not None:
+            progress(stored)
     return stored

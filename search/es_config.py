@@ -34,8 +34,9 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
-from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL
 
 DEFAULT_PORT = 9200
 DEFAULT_PREFIX = "creatorscout"

@@ -52,7 +52,9 @@ def _reason(exc: Exception) -> str:
             return f"{kind}: {reason}".strip(": ")
         if isinstance(error, str):
             return error
-    text = str(getattr(exc, "message", "") or exc)
+    text = str(getattr(exc, "message", "") or "")
+    if text in ("", "None") or body is None and getattr(exc, "meta", None) is not None:
+        return ""  # e.g. a HEAD request: the status says it all
     return " ".join(text.split())[:300]
 
 
@@ -66,7 +68,7 @@ def translate(exc: Exception, settings: EsSettings, doing: str) -> Elasticsearch
 
     url = settings.url
     if isinstance(exc, TlsError):
-        text = str(exc)
+        text = f"{exc} {getattr(exc, 'message', '')} {exc!r}"
         if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
             return ElasticsearchUnreachable(
                 f"{settings.host_url} does not speak TLS; use http:// in the index URL"
@@ -90,9 +92,11 @@ def translate(exc: Exception, settings: EsSettings, doing: str) -> Elasticsearch
             f"(and {ENV_USER}, default elastic) or {ENV_API_KEY}"
         )
     if isinstance(exc, elasticsearch.AuthorizationException):
+        reason = _reason(exc)
         return ElasticsearchError(
-            f"Elasticsearch at {url} does not allow {settings.auth_hint} to {doing} (403: "
-            f"{_reason(exc)}); grant it all privileges on the indices {settings.prefix}-*"
+            f"Elasticsearch at {url} does not allow {settings.auth_hint} to {doing} "
+            f"(403{': ' + reason if reason else ''}); grant it the cluster privilege "
+            f"manage_index_templates and all privileges on the indices {settings.prefix}-*"
         )
     if isinstance(exc, elasticsearch.UnsupportedProductError):
         return ElasticsearchError(
@@ -109,7 +113,7 @@ def translate(exc: Exception, settings: EsSettings, doing: str) -> Elasticsearch
                 "the client that matches the cluster, e.g. pip install 'elasticsearch>=8,<9'"
             )
         return ElasticsearchError(
-            f"Elasticsearch at {url} refused to {doing}: {exc.meta.status} {reason}"
+            f"Elasticsearch at {url} refused to {doing}: {exc.meta.status} {reason}".rstrip()
         )
     if isinstance(exc, elasticsearch.TransportError):
         return ElasticsearchUnreachable(f"Elasticsearch at {url} ({doing}): {_reason(exc)}")

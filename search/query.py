@@ -7,7 +7,16 @@ from typing import Literal
 from creatorscout.search.records import ScoredCreator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Sort = Literal["score", "followers", "er", "relevance"]
+Sort = Literal[
+    "score", "followers", "er", "relevance", "authenticity", "er_percentile", "influence",
+    "bridging",
+]
+SORTS: tuple[str, ...] = Sort.__args__  # type: ignore[attr-defined]
+FLAGS = (
+    "low_engagement", "high_engagement", "interaction_mix", "follow_ratio", "follower_jump",
+    "sponsored_heavy", "brand_safety",
+)
+"""The flags scoring raises (``CreatorScore.flags``); see creatorscout.scoring.authenticity."""
 Role = Literal["influencer", "connector", "both", "neither"]
 
 FACETS = ("platform", "tier", "language", "role")
@@ -44,9 +53,23 @@ class SearchQuery(BaseModel):
     * ``languages``: any of them is among ``creator.languages``; ``de`` also matches
       ``de-AT`` (see :func:`language_matches`).
     * ``role``: see :meth:`role_values` (``connector`` includes ``both``).
+    * ``min_score`` (0-100), ``min_relevance`` (0-1), ``min_authenticity`` (0-1),
+      ``min_influence`` (PageRank percentile 0-100), ``min_bridging`` (participation 0-1):
+      inclusive; unknown does not pass. ``max_sponsored``: share of recent original posts
+      marked as ads (0-1), inclusive; unknown does not pass.
+    * ``flags``: the record has any of them; ``exclude_flags``: none of them;
+      ``no_flags``: no flag at all (names in :data:`FLAGS`).
+    * ``sort`` by ``authenticity``, ``er_percentile``, ``influence`` or ``bridging``:
+      descending, unknown last, then by score.
     * ``sort``: descending; unknown values (followers, engagement rate) sort last; ties are
       broken by creator id, ascending. ``relevance`` is the text rank when ``text`` has
       words, else the niche relevance score.
+    * ``collapse_person``: one hit per *person* (profiles grouped by
+      :mod:`creatorscout.scoring.identity`) instead of per creator: the person's profile
+      whose record ranks best under ``sort`` among those that pass the filters (ties: lower
+      creator id). ``total`` and the facets then count persons. A creator not yet grouped
+      is a person of its own. Every hit carries ``person_id`` and ``other_profiles`` (the
+      person's other creator ids, whether or not they match) with or without collapsing.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -60,6 +83,18 @@ class SearchQuery(BaseModel):
     min_er: float | None = Field(default=None, ge=0, description="Minimum engagement rate, %")
     languages: list[str] = Field(default_factory=list)
     role: Role | None = None
+    min_score: float | None = Field(default=None, ge=0, le=100)
+    min_relevance: float | None = Field(default=None, ge=0, le=1)
+    min_authenticity: float | None = Field(default=None, ge=0, le=1)
+    min_influence: float | None = Field(default=None, ge=0, le=100)
+    min_bridging: float | None = Field(default=None, ge=0, le=1)
+    max_sponsored: float | None = Field(default=None, ge=0, le=1)
+    flags: list[str] = Field(default_factory=list, description="Has any of these flags")
+    exclude_flags: list[str] = Field(default_factory=list, description="Has none of these")
+    no_flags: bool = False
+    collapse_person: bool = Field(
+        default=False, description="One hit per person (grouped profiles), not per creator"
+    )
     sort: Sort = "score"
     limit: int = Field(default=20, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
@@ -90,6 +125,12 @@ class Hit(BaseModel):
 
     record: ScoredCreator
     text_rank: float | None = Field(default=None, description="Text match strength, if any")
+    person_id: str | None = Field(
+        default=None, description="The person the creator belongs to, once grouped"
+    )
+    other_profiles: list[str] = Field(
+        default_factory=list, description="The person's other creator ids, sorted"
+    )
 
 
 class SearchResults(BaseModel):

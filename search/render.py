@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from creatorscout.plugins.models import Creator, Post, Provenance
+from creatorscout.scoring.identity import Evidence, Person
 from creatorscout.search.query import Hit, SearchResults
 from creatorscout.search.records import ScoredCreator
 
@@ -35,6 +36,8 @@ TABLE_COLUMNS = (
     "role",
 )
 _RIGHT = {"rank", "followers", "ER %", "relevance", "score"}
+ALSO_COLUMN = "also"
+"""Extra table column, shown when a hit's person has other profiles: ``+N``."""
 
 CSV_COLUMNS = (
     "rank",
@@ -52,6 +55,8 @@ CSV_COLUMNS = (
     "role",
     "languages",
     "text_rank",
+    "person_id",
+    "other_profiles",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -103,6 +108,8 @@ def hit_row(hit: Hit, rank: int) -> dict[str, Any]:
         "role": score.role,
         "languages": list(creator.languages),
         "text_rank": hit.text_rank,
+        "person_id": hit.person_id,
+        "other_profiles": list(hit.other_profiles),
         "matched_terms": dict(score.relevance.matched_terms),
         "explanation": score.explanation(),
     }
@@ -180,7 +187,13 @@ def render_table(results: SearchResults) -> str:
     first = results.offset + 1
     last = results.offset + len(rows)
     footer = f"{first}-{last} of {results.total}"
-    return format_table(TABLE_COLUMNS, rows, _RIGHT) + "\n" + footer
+    columns: tuple[str, ...] = TABLE_COLUMNS
+    if any(hit.other_profiles for hit in results.hits):
+        # the same person's other profiles, counted: `scout show ID` lists them
+        columns += (ALSO_COLUMN,)
+        for row, hit in zip(rows, results.hits, strict=True):
+            row.append(f"+{len(hit.other_profiles)}" if hit.other_profiles else "")
+    return format_table(columns, rows, _RIGHT) + "\n" + footer
 
 
 # -- json, csv -----------------------------------------------------------------------------
@@ -216,7 +229,8 @@ def render_csv(results: SearchResults) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in _rows(results):
-        values = dict(row, languages=";".join(row["languages"]))
+        values = dict(row, languages=";".join(row["languages"]),
+                      other_profiles=";".join(row["other_profiles"]))
         for text_field in ("display_name", "handle", "niche"):
             values[text_field] = _csv_safe(values[text_field])
         writer.writerow(["" if values[c] is None else values[c] for c in CSV_COLUMNS])
@@ -313,8 +327,43 @@ def _niche_lines(record: ScoredCreator) -> list[str]:
         lines.append(f"  matched terms: {terms}")
     if relevance.snippet:
         lines.append(f"  snippet: {_short(relevance.snippet)}")
+    if engagement.percentile is not None:
+        lines.append(
+            f"  engagement percentile: {engagement.percentile:.0f} among {engagement.peers} "
+            f"{tier.tier} creators on {score.platform} in this niche's crawl"
+        )
+    authenticity = score.authenticity
+    if authenticity is not None:
+        signals = ", ".join(f"{n} {v:.2f}" for n, v in authenticity.signals.items()) or "none"
+        lines.append(
+            f"  authenticity: {authenticity.score:.2f} (suspicion {authenticity.suspicion:.2f};"
+            f" signals: {signals})"
+        )
+        sponsored = authenticity.sponsored
+        if sponsored.share is not None:
+            markers = ", ".join(f"{m} ({n})" for m, n in sponsored.markers.items())
+            lines.append(
+                f"  sponsored: {sponsored.posts_sponsored} of {sponsored.posts_considered} "
+                f"original posts ({sponsored.share:.0%})" + (f"; markers: {markers}" if markers
+                                                             else "")
+            )
+    if score.network is not None:
+        net = score.network
+        lines.append(
+            f"  network: role {score.role or UNKNOWN}; PageRank percentile "
+            f"{net.influence_percentile:.0f}, {net.in_mentions} mentions received, "
+            f"{net.out_mentions} made; {net.neighbours} neighbours in "
+            f"{net.communities_touched} communities, participation {net.participation:.2f} "
+            f"(graph: {net.graph_nodes:,} accounts, {net.communities} communities)"
+        )
+    if not score.derived_metrics:
+        lines.append(f"  derived metrics off for {score.platform} (platform terms; "
+                     "see scoring.yaml)")
     if score.flags:
         lines.append(f"  flags: {', '.join(score.flags)}")
+        for flag in score.flag_details:
+            for item in flag.evidence:
+                lines.append(f"    {flag.name}: {_short(item)}")
     crawl = record.crawl
     lines.append(
         f"  found via {crawl.via} (depth {crawl.depth}), crawled {_when(crawl.crawled_at)}"
@@ -332,13 +381,53 @@ def _post_line(post: Post) -> str:
     return f"  {_when(post.created_at)}  {counts}{where}\n    {text}"
 
 
-def render_show(records: list[ScoredCreator], *, posts: int = RECENT_POSTS) -> str:
-    """``scout show``: the profile, counts with provenance, each niche's score explained,
+_PUBLISHED = {"verified": "verified link", "rel_me": "rel=me link", "link": "profile link"}
+
+
+def _evidence_line(item: Evidence) -> str:
+    target = f" ({item.target_id})" if item.target_id else ""
+    return f"    {item.source_id}: {_PUBLISHED[item.published]} {item.link}{target}: {item.note}"
+
+
+def person_lines(person: Person, creator_id: str) -> list[str]:
+    """The person section of ``scout show``: the other profiles and why we believe they
+    are the same person, then claims that were not merged (one-way, conflicts)."""
+    others = person.others(creator_id)
+    members = set(person.members)
+    joined = [e for e in person.evidence if e.merged]
+    open_claims = [e for e in person.evidence if not e.merged and e.status != "conflict"
+                   and not (e.source_id in members and e.target_id in members)]
+    conflicts = [e for e in person.evidence if e.status == "conflict"]
+    lines: list[str] = []
+    if others:
+        lines.append(f"same person ({person.id}), also on:")
+        lines += [f"  {other}" for other in others]
+        lines.append("  because:")
+        lines += [_evidence_line(e) for e in joined]
+    if open_claims:
+        lines.append("unverified claims (recorded, never merged):")
+        lines += [_evidence_line(e) for e in open_claims]
+    if conflicts:
+        lines.append("conflicting links (not merged):")
+        lines += [_evidence_line(e) for e in conflicts]
+    return lines
+
+
+def render_show(
+    records: list[ScoredCreator], *, posts: int = RECENT_POSTS, person: Person | None = None
+) -> str:
+    """``scout show``: the profile, counts with provenance, the same person's other
+    profiles with the evidence (when ``person`` is given), each niche's score explained,
     and a few recent posts. ``records`` are one creator's records (any order)."""
     if not records:
         return "no records for this creator"
     newest = max(records, key=lambda r: r.creator.provenance.observed_at)
     lines = _profile_lines(newest.creator)
+    if person is not None:
+        section = person_lines(person, newest.creator.id)
+        if section:
+            lines.append("")
+            lines += section
     for record in sorted(records, key=lambda r: r.niche):
         lines.append("")
         lines += _niche_lines(record)

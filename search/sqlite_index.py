@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from creatorscout.plugins.models import Creator
+from creatorscout.scoring.identity import Evidence, Grouping, Person, person_id
 from creatorscout.search.backend import (
     IncompatibleIndex,
     Index,
@@ -276,6 +278,7 @@ class SqliteIndex(Index):
             languages,
             _iso(record.crawl.crawled_at),
             json.dumps([p.id for p in record.posts]),
+            *_crawl_scores(record),
         )
         document = encode_record(record)
         # look first instead of ON CONFLICT ... RETURNING: RETURNING costs ~30 us a row, and
@@ -287,8 +290,9 @@ class SqliteIndex(Index):
         if found is None:
             cursor = conn.execute(
                 "INSERT INTO records (niche, platform, score, tier, er, relevance, role,"
-                " followers, languages, crawled_at, post_ids, creator_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " followers, languages, crawled_at, post_ids, flags, authenticity,"
+                " er_percentile, influence, bridging, sponsored_share, creator_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, creator.id),
             )
             rid = int(cursor.lastrowid or 0)
@@ -300,7 +304,8 @@ class SqliteIndex(Index):
             conn.execute(
                 "UPDATE records SET niche = ?, platform = ?, score = ?, tier = ?, er = ?,"
                 " relevance = ?, role = ?, followers = ?, languages = ?, crawled_at = ?,"
-                " post_ids = ? WHERE id = ?",
+                " post_ids = ?, flags = ?, authenticity = ?, er_percentile = ?, influence = ?,"
+                " bridging = ?, sponsored_share = ? WHERE id = ?",
                 (*values, rid),
             )
             conn.execute(
@@ -390,20 +395,29 @@ class SqliteIndex(Index):
         params.extend(where_params)
         relevance_expr = rank_expr if with_text else "r.relevance"
         inner_key = _sort_key(query.sort, "r.score", "r.followers", "r.er", relevance_expr)
-        outer_key = _sort_key(query.sort, "score", "followers", "er", "relevance_key")
+        outer_key = _sort_key(query.sort, "score", "followers", "er", "relevance_key", "m.")
         # one hit per creator: keep each creator's best record (with a niche there is only one)
         dup = (
             "1"
             if query.niche
             else f"row_number() OVER (PARTITION BY r.creator_id ORDER BY {inner_key}, r.niche)"
         )
+        if query.collapse_person:
+            # one hit per person: a creator never grouped is a person of its own
+            source += " LEFT JOIN creators c ON c.id = r.creator_id"
+            dup = (
+                "row_number() OVER (PARTITION BY coalesce(c.person_id, r.creator_id)"
+                f" ORDER BY {inner_key}, r.creator_id, r.niche)"
+            )
         ctes.append(
             f"""m AS (
                 SELECT r.id AS rid, r.creator_id AS creator_id, r.score AS score,
                        r.followers AS followers, r.er AS er, {relevance_expr} AS relevance_key,
                        {rank_expr} AS text_rank, {dup} AS dup, lower(r.platform) AS platform,
                        lower(r.tier) AS tier, coalesce(lower(r.role), '{UNKNOWN}') AS role,
-                       r.languages AS languages
+                       r.languages AS languages, r.authenticity AS authenticity,
+                       r.er_percentile AS er_percentile, r.influence AS influence,
+                       r.bridging AS bridging, r.sponsored_share AS sponsored_share
                 FROM {source}
                 WHERE {" AND ".join(where) if where else "1"}
             )"""
@@ -441,7 +455,33 @@ class SqliteIndex(Index):
             )
             for record_json, rank in rows
         ]
+        people = self._persons_of([hit.record.id for hit in hits])
+        for hit in hits:
+            hit.person_id, hit.other_profiles = people.get(hit.record.id, (None, []))
         return SearchResults(total=total, hits=hits, facets=facets, offset=query.offset)
+
+    def _persons_of(self, creator_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
+        """``{creator id: (person id, the person's other creator ids)}`` for a page of hits."""
+        if not creator_ids:
+            return {}
+        marks = ", ".join("?" for _ in creator_ids)
+        with self._lock:
+            own = dict(self._conn.execute(
+                f"SELECT id, person_id FROM creators WHERE id IN ({marks})", creator_ids
+            ).fetchall())
+            persons = sorted({p for p in own.values() if p is not None})
+            members: dict[str, list[str]] = {}
+            if persons:
+                pmarks = ", ".join("?" for _ in persons)
+                for cid, pid in self._conn.execute(
+                    f"SELECT id, person_id FROM creators WHERE person_id IN ({pmarks})"
+                    " ORDER BY id", persons,
+                ).fetchall():
+                    members.setdefault(pid, []).append(cid)
+        return {
+            cid: (pid, [m for m in members.get(pid, []) if m != cid] if pid else [])
+            for cid, pid in own.items()
+        }
 
     def _facets(self) -> dict[str, dict[str, int]]:
         rows = self._conn.execute(
@@ -547,20 +587,102 @@ class SqliteIndex(Index):
                 total += file.stat().st_size
         return total
 
-    def iter_records(self) -> Iterator[ScoredCreator]:
+    def iter_records(self, niche: str | None = None) -> Iterator[ScoredCreator]:
+        # keyset pagination by record id: upserts of records already read keep their id,
+        # so a caller may rewrite what it reads (the niche pass does)
         last = 0
         while True:
             with self._lock:
-                rows = self._conn.execute(
-                    "SELECT record_id, record_json FROM documents WHERE record_id > ?"
-                    " ORDER BY record_id LIMIT ?",
-                    (last, _READ_BATCH),
-                ).fetchall()
+                if niche is None:
+                    rows = self._conn.execute(
+                        "SELECT record_id, record_json FROM documents WHERE record_id > ?"
+                        " ORDER BY record_id LIMIT ?",
+                        (last, _READ_BATCH),
+                    ).fetchall()
+                else:
+                    rows = self._conn.execute(
+                        "SELECT d.record_id, d.record_json FROM records r"
+                        " JOIN documents d ON d.record_id = r.id"
+                        " WHERE r.niche = ? AND r.id > ? ORDER BY r.id LIMIT ?",
+                        (niche, last, _READ_BATCH),
+                    ).fetchall()
             if not rows:
                 return
             for _rid, record_json in rows:
                 yield decode_record(record_json)
             last = rows[-1][0]
+
+    # -- persons (one person, many profiles) --------------------------------------------
+
+    def iter_creators(self) -> Iterator[Creator]:
+        last = ""
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT id, creator_json FROM creators WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, _READ_BATCH),
+                ).fetchall()
+            if not rows:
+                return
+            for _cid, creator_json in rows:
+                yield Creator.model_validate_json(creator_json)
+            last = rows[-1][0]
+
+    def save_grouping(self, grouping: Grouping) -> None:
+        evidence = [
+            (e.source_id, e.target_id, e.link, e.key, e.published, e.status, int(e.merged),
+             e.note)
+            for e in grouping.evidence
+        ]
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # creators written since the grouping read them are left ungrouped (NULL)
+                # until the next pass, rather than keep a person id computed without them
+                conn.execute("UPDATE creators SET person_id = NULL WHERE person_id IS NOT NULL")
+                conn.executemany(
+                    "UPDATE creators SET person_id = ? WHERE id = ?",
+                    [(pid, cid) for cid, pid in grouping.person_of.items()],
+                )
+                conn.execute("DELETE FROM identity_evidence")
+                conn.executemany(
+                    "INSERT INTO identity_evidence (source_id, target_id, link, key, published,"
+                    " status, merged, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    evidence,
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def person_of(self, creator_id: str) -> Person | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT person_id FROM creators WHERE id = ?", (creator_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            pid: str | None = row[0]
+            if pid is None:
+                members = [creator_id]
+            else:
+                members = [r[0] for r in self._conn.execute(
+                    "SELECT id FROM creators WHERE person_id = ? ORDER BY id", (pid,)
+                ).fetchall()]
+            marks = ", ".join("?" for _ in members)
+            rows = self._conn.execute(
+                "SELECT source_id, target_id, link, key, published, status, merged, note"
+                f" FROM identity_evidence WHERE source_id IN ({marks})"
+                f" OR target_id IN ({marks}) ORDER BY source_id, id",
+                [*members, *members],
+            ).fetchall()
+        evidence = [
+            Evidence(source_id=r[0], target_id=r[1], link=r[2], key=r[3], published=r[4],
+                     status=r[5], merged=bool(r[6]), note=r[7])
+            for r in rows
+        ]
+        return Person(id=pid or person_id(members), members=members, evidence=evidence)
 
     def close(self) -> None:
         with self._lock:
@@ -577,7 +699,30 @@ class SqliteIndex(Index):
         return f"SqliteIndex({self.url!r})"
 
 
-def _sort_key(sort: str, score: str, followers: str, er: str, relevance: str) -> str:
+_SCORE_SORTS = ("authenticity", "er_percentile", "influence", "bridging")
+"""Sorts by a crawl-level score column (same name in ``records`` and the ``m`` CTE)."""
+
+
+def _crawl_scores(record: ScoredCreator) -> tuple[Any, ...]:
+    """flags, authenticity, er_percentile, influence, bridging, sponsored_share."""
+    score = record.score
+    authenticity = score.authenticity
+    usable = authenticity is not None and bool(authenticity.signals)
+    return (
+        json.dumps(sorted(set(score.flags))),
+        authenticity.score if usable and authenticity is not None else None,
+        score.engagement.percentile,
+        score.network.influence_percentile if score.network is not None else None,
+        score.network.participation if score.network is not None else None,
+        authenticity.sponsored.share if authenticity is not None else None,
+    )
+
+
+def _sort_key(
+    sort: str, score: str, followers: str, er: str, relevance: str, prefix: str = "r."
+) -> str:
+    if sort in _SCORE_SORTS:
+        return f"{prefix}{sort} DESC NULLS LAST, {score} DESC"
     if sort == "followers":
         return f"{followers} DESC NULLS LAST"
     if sort == "er":
@@ -620,4 +765,29 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
         where.append(f"EXISTS (SELECT 1 FROM json_each(r.languages) l WHERE {' OR '.join(tests)})")
     if query.role:
         any_of("r.role", list(query.role_values()))
+    for column, minimum in (
+        ("r.score", query.min_score),
+        ("r.relevance", query.min_relevance),
+        ("r.authenticity", query.min_authenticity),
+        ("r.influence", query.min_influence),
+        ("r.bridging", query.min_bridging),
+    ):
+        if minimum is not None:
+            where.append(f"{column} >= ?")
+            params.append(minimum)
+    if query.max_sponsored is not None:
+        where.append("r.sponsored_share <= ?")
+        params.append(query.max_sponsored)
+    if query.flags:
+        marks = ", ".join("?" for _ in query.flags)
+        where.append(f"EXISTS (SELECT 1 FROM json_each(r.flags) f WHERE f.value IN ({marks}))")
+        params.extend(query.flags)
+    if query.exclude_flags:
+        marks = ", ".join("?" for _ in query.exclude_flags)
+        where.append(
+            f"NOT EXISTS (SELECT 1 FROM json_each(r.flags) f WHERE f.value IN ({marks}))"
+        )
+        params.extend(query.exclude_flags)
+    if query.no_flags:
+        where.append("r.flags = '[]'")
     return where, params

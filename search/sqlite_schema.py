@@ -17,11 +17,22 @@ Tables (version 1):
     as a JSON array of lower-case codes) and the ids of its posts (a JSON array, for
     counting distinct posts). The table stays narrow so that filtering, sorting and facets
     scan few pages.
+    Version 2 adds the crawl-level scores: ``flags`` (JSON array of flag names),
+    ``authenticity`` (0-1), ``er_percentile`` (0-100 among the same platform and tier in the
+    niche's crawl), ``influence`` (PageRank percentile), ``bridging`` (participation
+    coefficient in the mention graph) and ``sponsored_share`` (0-1).
 ``documents``
     The full ScoredCreator JSON of each record, which is what searches return: TEXT, or a
     zlib-compressed BLOB when the JSON has 4 KB or more (records with many posts). A
     record is self-contained: it keeps the profile it was scored with. Posts live in this
     JSON only: a separate posts table cost half the upsert time and nothing reads it yet.
+``creators.person_id`` / ``identity_evidence`` (version 3)
+    The person each creator belongs to (:mod:`creatorscout.scoring.identity`), NULL until
+    the first grouping pass, and every identity link with what it proved (source, link,
+    normalised key, target, how published, status, merged, note). Both are rewritten by
+    each grouping pass; deleting a creator deletes its evidence and unlinks evidence that
+    pointed at it, and ungroups the other members of its person until the next pass
+    (trigger ``creators_ad``).
 ``fts_words`` / ``fts_trigram``
     Full text over handle, display name, bio and recent post text; rowid = ``records.id``.
     See :mod:`creatorscout.search.fts` for the tokenizers and why there are two.
@@ -100,6 +111,48 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN
             DELETE FROM fts_words WHERE rowid = old.id;
             DELETE FROM fts_trigram WHERE rowid = old.id;
+        END
+        """,
+    ),
+    # version 2 (issue 4): the crawl-level scores, filterable and sortable. Records written
+    # before have NULL here (and no flags) until the niche is crawled again.
+    (
+        "ALTER TABLE records ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE records ADD COLUMN authenticity REAL",
+        "ALTER TABLE records ADD COLUMN er_percentile REAL",
+        "ALTER TABLE records ADD COLUMN influence REAL",
+        "ALTER TABLE records ADD COLUMN bridging REAL",
+        "ALTER TABLE records ADD COLUMN sponsored_share REAL",
+        "CREATE INDEX records_niche_id ON records (niche, id)",
+    ),
+    # version 3 (issue 3): one person, many profiles. person_id is NULL until the first
+    # grouping pass (the end of the next crawl, or `scout index regroup`).
+    (
+        "ALTER TABLE creators ADD COLUMN person_id TEXT",
+        "CREATE INDEX creators_person ON creators (person_id)",
+        """
+        CREATE TABLE identity_evidence (
+            id            INTEGER PRIMARY KEY,
+            source_id     TEXT NOT NULL,
+            target_id     TEXT,
+            link          TEXT NOT NULL,
+            key           TEXT NOT NULL,
+            published     TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            merged        INTEGER NOT NULL,
+            note          TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        "CREATE INDEX identity_evidence_source ON identity_evidence (source_id)",
+        "CREATE INDEX identity_evidence_target ON identity_evidence (target_id)",
+        """
+        CREATE TRIGGER creators_ad AFTER DELETE ON creators BEGIN
+            DELETE FROM identity_evidence WHERE source_id = old.id;
+            UPDATE identity_evidence SET target_id = NULL, merged = 0
+                WHERE target_id = old.id;
+            -- the person may have hung together through this profile: ungroup until the
+            -- next grouping pass rather than keep a grouping without its evidence
+            UPDATE creators SET person_id = NULL WHERE person_id = old.person_id;
         END
         """,
     ),

@@ -99,14 +99,15 @@ class Coverage:
 def measure(platform: Platform, saved: Iterable[Saved]) -> Coverage:
     """Parse every saved 2xx response with ``platform`` and count the fields it fills.
 
-    A response the plugin refuses or cannot parse is noted in ``errors`` (except a
-    :class:`MalformedResponse` on a body that is not JSON, which is the plugin doing
-    its job), so a broken fixture never passes silently as "no fields".
+    Responses at URLs the plugin does not read (``owns_url`` is false) and refusals are
+    left out. A response the plugin cannot parse is noted in ``errors`` (except a
+    :class:`MalformedResponse` on a body that is not JSON, which is the plugin doing its
+    job), so a broken fixture never passes silently as "no fields".
     """
     coverage = Coverage(platform=platform.name)
     for item in saved:
-        if not item.ok:
-            continue
+        if not item.ok or not platform.owns_url(item.url):
+            continue  # a refusal, or an endpoint this plugin does not read
         response = item.response(platform.name)
         if platform.refusal(response) is not None:
             continue

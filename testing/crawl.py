@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from creatorscout.config.schema import Niche
 from creatorscout.search.records import ScoredCreator
 
@@ -120,6 +121,7 @@ def run_crawl_in_child(
         "stats": str(folder / "stats.json"),
         "log": str(folder / "crawl.log"),
     }
+    items_path, stats_path, log_path = (Path(str(spec[k])) for k in ("items", "stats", "log"))
     spec_path = folder / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     child_env = {**os.environ, **(env or {})}
@@ -128,20 +130,17 @@ def run_crawl_in_child(
         capture_output=True, text=True, timeout=timeout, env=child_env,
         stdin=subprocess.DEVNULL,
     )
-    log_path = Path(spec["log"])
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     log += completed.stderr
     if check and completed.returncode != 0:
         raise CrawlFailed(
             f"the crawl child exited with {completed.returncode}:\n{completed.stderr[-4000:]}"
         )
-    items_path = Path(spec["items"])
     items = []
     if items_path.exists():
         for line in items_path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 items.append(ScoredCreator.model_validate_json(line))
-    stats_path = Path(spec["stats"])
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     errors = [line for line in completed.stderr.splitlines() if line.startswith("scout: error:")]
     return CrawlRun(items=items, stats=stats, log=log, returncode=completed.returncode,

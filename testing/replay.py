@@ -96,12 +96,12 @@ class ReplayServer:
     def _pick(self, method: str, target: str) -> Saved | None:
         key = key_of(method, target)
         with self._lock:
-            for lookup, table in ((key, self._exact), (key[:2], self._any_query)):
-                queue = table.get(lookup)  # type: ignore[call-overload]
+            for lookup, queue in ((key, self._exact.get(key)),
+                                  (key[:2], self._any_query.get(key[:2]))):
                 if queue:
                     index = min(self._served[lookup], len(queue) - 1)
                     self._served[lookup] += 1
-                    return queue[index]  # type: ignore[no-any-return]
+                    return queue[index]
         return None
 
     # -- addresses -------------------------------------------------------------------------

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from creatorscout.plugins.platform import FetchRequest, FetchResponse
 from pydantic import BaseModel, ConfigDict, Field
+
+from creatorscout.plugins.platform import FetchRequest, FetchResponse, Purpose
 
 
 class SavedRequest(BaseModel):
@@ -32,7 +33,7 @@ class SavedRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    purpose: str = "discover"
+    purpose: Purpose = "discover"
     depth: int = 0
     creator_id: str | None = None
     context: dict[str, Any] = Field(default_factory=dict)
@@ -83,7 +84,7 @@ class Saved(BaseModel):
         return FetchRequest(
             url=url or self.url,
             platform=platform,
-            purpose=self.request.purpose,  # type: ignore[arg-type]
+            purpose=self.request.purpose,
             depth=self.request.depth,
             creator_id=self.request.creator_id,
             context=dict(self.request.context),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
+
 from creatorscout.search.backend import (
     ENV_VAR,
     IncompatibleIndex,
@@ -80,12 +82,21 @@ def test_sqlite_path() -> None:
     assert sqlite_path("b.db") == "b.db"
 
 
-@pytest.mark.parametrize("url", ["http://localhost:9200", "HTTPS://es.example:9200/scout"])
-def test_elasticsearch_is_not_available_yet(url: str) -> None:
-    with pytest.raises(IndexUnavailable) as info:
-        open_index(url)
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("path", ["", "/scout"])
+def test_http_urls_open_elasticsearch(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREATORSCOUT_ES_RETRIES", "0")
+    port = _closed_port()
+    with pytest.raises(IndexOpenError) as info:
+        open_index(f"HTTP://127.0.0.1:{port}{path}")
     message = str(info.value)
-    assert "Elasticsearch" in message and "\n" not in message
+    assert f"cannot reach Elasticsearch at http://127.0.0.1:{port}{path}" in message
+    assert "docker compose" in message and "\n" not in message
     assert isinstance(info.value, ValueError)
 
 

@@ -6,6 +6,7 @@ import math
 from datetime import UTC, datetime
 
 import pytest
+
 from creatorscout.config import (
     Niche,
     ScoringConfig,
@@ -16,7 +17,6 @@ from creatorscout.config import (
 )
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.scoring import CreatorScore, engagement_value, reach_value, score_creator
-
 from tests.factories import make_creator, make_post
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
@@ -34,7 +34,13 @@ def tiers() -> TierConfig:
 
 @pytest.fixture(scope="module")
 def scoring() -> ScoringConfig:
-    return load_scoring()
+    # The shipped config also weighs authenticity and influence (issue 4). These tests pin
+    # the arithmetic of the three v1 components, so they use the v1 weights; the new
+    # components are tested in test_scoring_authenticity.py and test_scoring_niche_pass.py.
+    shipped = load_scoring()
+    return shipped.model_copy(
+        update={"weights": {"relevance": 0.5, "engagement": 0.35, "reach": 0.15}}
+    )
 
 
 def _creator_and_posts(
@@ -119,8 +125,8 @@ def test_unknown_followers_leave_out_reach_and_engagement(
     }
     assert result.tier.tier == "unknown"
     assert result.score == pytest.approx(100 * result.relevance.score)
-    lines = result.explanation()
-    assert len(lines) == 1 + len(scoring.weights)
+    # component lines first; flag lines follow (these posts are all likes: interaction_mix)
+    lines = result.explanation()[: 1 + len(scoring.weights)]
     for name in scoring.weights:
         assert any(line.strip().startswith(f"{name}:") for line in lines[1:])
     assert "engagement: unknown" in lines[2]
@@ -144,7 +150,14 @@ def test_explanation_lists_every_component(
     result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
     lines = result.explanation()
     assert lines[0].startswith("score ")
-    assert [line.split(":")[0].strip() for line in lines[1:]] == list(scoring.weights)
+    components = lines[1 : 1 + len(scoring.weights)]
+    assert [line.split(":")[0].strip() for line in components] == list(scoring.weights)
+    # then one line per flag, with its evidence: 0.3% ER is 0.15x the micro benchmark, and
+    # 3 replies/reposts per 147 likes is the shape of bought likes
+    assert lines[1 + len(scoring.weights) :] == [
+        f"  flag {flag.name}: {'; '.join(flag.evidence[:3])}" for flag in result.flag_details
+    ]
+    assert result.flags == ["low_engagement", "interaction_mix"]
 
 
 def test_unknown_weight_names_are_a_clear_error(niche: Niche, tiers: TierConfig) -> None:

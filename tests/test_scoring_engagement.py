@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from creatorscout.config import ScoringConfig, load_scoring
 from creatorscout.plugins.models import Post
 from creatorscout.scoring import engagement_rate
-
 from tests.factories import OBSERVED, make_creator, make_post
 
 CREATOR = make_creator(followers=1000)
@@ -131,15 +131,19 @@ def test_benchmark_and_relative_rate(config: ScoringConfig) -> None:
 
 
 def test_platform_benchmarks_win_over_the_default_table() -> None:
+    # Was "youtube": derived metrics are off for YouTube by default since issue 4 (see
+    # test_youtube_derived_metrics_are_off_by_default), so another platform shows the lookup.
     config = ScoringConfig(
         weights={"relevance": 1},
-        engagement_benchmarks={"youtube": {"micro": 4.0}, "default": {"micro": 2.0, "mid": 1.0}},
+        engagement_benchmarks={
+            "instagram": {"micro": 4.0}, "default": {"micro": 2.0, "mid": 1.0}
+        },
     )
     posts = [_post(n, 20) for n in range(5)]
-    youtube = engagement_rate(posts, 1000, platform="youtube", tier="micro", config=config)
-    assert (youtube.benchmark, youtube.relative) == (4.0, pytest.approx(0.5))
-    fallback = engagement_rate(posts, 1000, platform="youtube", tier="mid", config=config)
+    insta = engagement_rate(posts, 1000, platform="instagram", tier="micro", config=config)
+    assert (insta.benchmark, insta.relative) == (4.0, pytest.approx(0.5))
+    fallback = engagement_rate(posts, 1000, platform="instagram", tier="mid", config=config)
     assert fallback.benchmark == 1.0
-    missing = engagement_rate(posts, 1000, platform="youtube", tier="giga", config=config)
+    missing = engagement_rate(posts, 1000, platform="instagram", tier="giga", config=config)
     assert missing.benchmark is None and missing.relative is None
     assert missing.rate == pytest.approx(2.0)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from creatorscout.config import Niche, load_niche
 from creatorscout.scoring import RelevanceResult, niche_relevance
-
 from tests.factories import make_creator, make_post
 
 OFF_TOPIC = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from creatorscout.scoring.text import TermSet, analyze, match_terms, normalize, snippet, tokenize
 
 # --- normalisation ------------------------------------------------------------------------

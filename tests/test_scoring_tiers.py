@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from creatorscout.config import TierConfig, load_tiers
 from creatorscout.scoring import assign_tier
 

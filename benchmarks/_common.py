@@ -1,0 +1,202 @@
+"""Helpers shared by the benchmark scripts: the machine, the sandbox, timing, reporting.
+
+Every benchmark script prints its figures as readable lines and, last, one line
+``BENCH_RESULT {json}`` that :mod:`run_all` collects. ``--json FILE`` writes the same
+JSON to a file. Ratios are always against a baseline measured in the same run, so they
+hold on a noisy machine; absolute figures depend on the machine, which is printed first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+RESULT_PREFIX = "BENCH_RESULT "
+BENCH_DIR = Path(__file__).resolve().parent
+
+LIBRARIES = ("scrapy", "twisted", "pydantic", "pydantic-core", "lxml", "networkx",
+             "elasticsearch", "creatorscout")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_bytes() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def machine_info() -> dict[str, Any]:
+    """What the figures were measured on: cores, memory, CPU, Python, library versions."""
+    versions: dict[str, str] = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["sqlite"] = sqlite3.sqlite_version
+    memory = _memory_bytes()
+    affinity = getattr(os, "sched_getaffinity", None)
+    return {
+        "nproc": len(affinity(0)) if affinity else os.cpu_count(),
+        "memory_gib": round(memory / 2**30, 1) if memory else None,
+        "cpu": _cpu_model(),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+def machine_line(info: dict[str, Any] | None = None) -> str:
+    info = info or machine_info()
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    return (f"machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gib']} GiB, "
+            f"{info['os']}, Python {info['python']}; {versions}")
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """The ``pct`` percentile (0-100) by linear interpolation; NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100.0
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def emit(name: str, result: dict[str, Any], json_path: str | None = None) -> None:
+    """Print the machine-readable result line (and write it to ``json_path``)."""
+    payload = {"benchmark": name, "machine": machine_info(), **result}
+    text = json.dumps(payload, default=str)
+    if json_path:
+        Path(json_path).write_text(json.dumps(payload, default=str, indent=2) + "\n",
+                                   encoding="utf-8")
+    print(RESULT_PREFIX + text, flush=True)
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# -- the sandbox ---------------------------------------------------------------------------
+
+
+def sandbox_platforms(wanted: Sequence[str] = ()) -> list[str]:
+    """Registered platforms that the sandbox speaks (a dialect of the same name).
+
+    Platforms and dialects added later are picked up without touching the benchmarks.
+    ``wanted`` restricts the list; an unknown name raises ``SystemExit`` (usage error).
+    """
+    from creatorscout.plugins.manager import get_plugin_manager
+    from creatorscout.sandbox.server import SandboxServer
+    from creatorscout.sandbox.world import build_world
+
+    registered = set(get_plugin_manager().platforms())
+    server = SandboxServer(build_world(seed=1, creators=20))
+    try:
+        dialects = set(server.dialects)
+    finally:
+        server.stop()
+    available = sorted(registered & dialects)
+    if wanted:
+        unknown = [name for name in wanted if name not in available]
+        if unknown:
+            raise SystemExit(
+                f"error: platform '{unknown[0]}' has no sandbox dialect or is not installed; "
+                f"available: {', '.join(available) or 'none'}"
+            )
+        return list(wanted)
+    return available
+
+
+def sandbox_base_url(platform_name: str, sandbox_url: str) -> str:
+    """Where platform ``platform_name`` is served by the sandbox at ``sandbox_url``.
+
+    The sandbox serves each dialect under ``/{name}``; a federated platform (a default base
+    URL with ``{instance}``) has one server per instance below that.
+    """
+    from creatorscout.plugins.manager import get_plugin_manager
+
+    cls = get_plugin_manager().platforms()[platform_name]
+    base = f"{sandbox_url.rstrip('/')}/{platform_name}"
+    return f"{base}/{{instance}}" if "{instance}" in cls.default_base_url else base
+
+
+@contextmanager
+def sandbox(creators: int, seed: int) -> Iterator[str]:
+    """The sandbox in its own process (so it never shares a CPU budget or RSS with the
+    measured process); yields its URL."""
+    from creatorscout.sandbox.process import start_sandbox_process
+
+    with start_sandbox_process(creators=creators, seed=seed, timeout=600) as url:
+        yield url
+
+
+# -- processes -----------------------------------------------------------------------------
+
+
+def python_child(script: str, *args: str, timeout: float | None = None
+                 ) -> subprocess.CompletedProcess[str]:
+    """Run ``benchmarks/<script>`` with this interpreter; raise with its stderr on failure."""
+    command = [sys.executable, str(BENCH_DIR / script), *args]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                               stdin=subprocess.DEVNULL)
+    if completed.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({completed.returncode}):\n"
+                           f"{completed.stderr[-4000:]}")
+    return completed
+
+
+def rss_bytes(pid: int) -> tuple[int, int] | None:
+    """(current RSS, peak RSS) of a process from /proc, or ``None`` when unavailable."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    values: dict[str, int] = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) * 1024
+    if "VmRSS" not in values:
+        return None
+    return values["VmRSS"], values.get("VmHWM", values["VmRSS"])
+
+
+class Stopwatch:
+    """``with Stopwatch() as watch: ...`` then ``watch.seconds``."""
+
+    def __enter__(self) -> Stopwatch:
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start
+
+
+def mib(value: float) -> str:
+    return f"{value / 2**20:,.0f} MiB"
