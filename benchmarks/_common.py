@@ -145,6 +145,14 @@ def sandbox_base_url(platform_name: str, sandbox_url: str) -> str:
     return f"{base}/{{instance}}" if "{instance}" in cls.default_base_url else base
 
 
+def niche_order(preferred: str) -> list[str]:
+    """``preferred`` first, then the other shipped niches: a platform that finds nobody in
+    one niche (GitHub has no vegan cooks) is measured in the next."""
+    from creatorscout.config import list_niches
+
+    return [preferred] + [n.name for n in list_niches() if n.name != preferred]
+
+
 @contextmanager
 def sandbox(creators: int, seed: int) -> Iterator[str]:
     """The sandbox in its own process (so it never shares a CPU budget or RSS with the

@@ -46,6 +46,19 @@ def crawled_records(creators: int, seed: int = 42, world: int = 20_000,
     return records
 
 
+def records_from(url: str | None, creators: int) -> list[Any]:
+    """The records of the index at ``url``, or (no URL) of a fresh sandbox crawl."""
+    if not url:
+        return crawled_records(creators)
+    from creatorscout.search.backend import open_index
+
+    with open_index(url, create=False) as index:
+        records = list(index.iter_records())
+    if not records:
+        raise SystemExit(f"error: the index {url} holds no records")
+    return records
+
+
 def _handle(handle: str, number: int) -> str:
     local, at, host = handle.partition("@")
     return f"{local}{number}{at}{host}"

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import Stopwatch, emit, machine_line, mib, percentile, say
-from _records import crawled_records, synthetic
+from _records import records_from, synthetic
 
 LOAD_TARGET = 10_000.0
 P95_TARGET_MS = 100.0
@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query")
     parser.add_argument("--templates", type=int, default=400,
                         help="creators crawled from the sandbox as templates")
+    parser.add_argument("--records", help="take the templates from this index URL instead "
+                        "of crawling the sandbox (e.g. sqlite:///my-crawl.db)")
     parser.add_argument("--backend", choices=("sqlite", "es", "both"), default="both",
                         help="es needs CREATORSCOUT_ES_URL; 'both' skips es without it")
     parser.add_argument("--dir", help="folder for the index files (default: a temp folder)")
@@ -277,8 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     niches = [n.name for n in list_niches()]
     niches = ["vegan-cooking", *[n for n in niches if n != "vegan-cooking"]]
     with Stopwatch() as watch:
-        templates = crawled_records(options.templates)
-    say(f"index: {len(templates)} template records crawled in {watch.seconds:.0f}s; sizes "
+        templates = records_from(options.records, options.templates)
+    say(f"index: {len(templates)} template records read in {watch.seconds:.0f}s; sizes "
         f"{', '.join(f'{s:,}' for s in sizes)}; at most {options.posts} posts per creator; "
         f"batches of {options.batch}; niches {', '.join(niches)}")
     results = []

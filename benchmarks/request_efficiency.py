@@ -28,7 +28,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from _common import emit, machine_line, sandbox, sandbox_base_url, sandbox_platforms, say
+from _common import (
+    emit,
+    machine_line,
+    niche_order,
+    sandbox,
+    sandbox_base_url,
+    sandbox_platforms,
+    say,
+)
 
 PURPOSES = ("discover", "profile", "posts", "graph")
 
@@ -117,9 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"request efficiency: {options.creators} creators per platform, world of "
         f"{options.world} (seed {options.seed}), niche {options.niche}")
     results = []
-    from creatorscout.config import list_niches
-
-    niches = [options.niche] + [n.name for n in list_niches() if n.name != options.niche]
+    niches = niche_order(options.niche)
     with sandbox(options.world, options.seed) as url:
         for platform in platforms:
             result = measure(platform, url, options.creators, options.concurrency, niches)

@@ -27,7 +27,7 @@ import random
 from typing import Any
 
 from _common import Stopwatch, emit, machine_line, say
-from _records import crawled_records
+from _records import records_from
 
 GRAPH_TARGET_SECONDS = 60.0
 GRAPH_TARGET_SIZE = 100_000
@@ -133,13 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--creators", type=int, default=400,
                         help="creators crawled from the sandbox and scored")
+    parser.add_argument("--records", help="score the records of this index URL instead of "
+                        "crawling the sandbox (e.g. sqlite:///my-crawl.db)")
     parser.add_argument("--graph-sizes", default="10000,100000",
                         help="comma-separated creator counts for the graph step")
     parser.add_argument("--json", dest="json_path", help="also write the result here")
     options = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in options.graph_sizes.split(",") if s.strip()]
     say(machine_line())
-    records = crawled_records(options.creators)
+    records = records_from(options.records, options.creators)
     creators = per_creator(records)
     say(f"per-creator scoring: {creators['creators']} crawled creators, "
         f"{creators['posts_per_creator']} posts each: {creators['creators_per_s']} creators/s "

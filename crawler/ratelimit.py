@@ -23,11 +23,12 @@ import logging
 import time
 from typing import Any
 
-from creatorscout.plugins.platform import FetchRequest, FetchResponse, Platform
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+
+from creatorscout.plugins.platform import FetchRequest, FetchResponse, Platform
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,13 @@ while ids, links and identity keep the logical URL ``https://H/path?q``.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 from creatorscout.plugins.platform import FetchRequest, FetchResponse
 
 HOST = "{host}"
+_INDEX = re.compile(r"/(?:index|default)\.(?:html?|php)$", re.I)
 
 
 class HostTemplate:
@@ -85,3 +87,19 @@ def follow_redirect(response: FetchResponse, hosts: HostTemplate) -> FetchReques
                     "redirected_from": [*context.get("redirected_from", []), current],
                     "instance": urlsplit(target).netloc.lower()},
     })
+
+
+def site_id(url: str) -> str:
+    """The ``web`` platform's native id of the site or profile page at ``url``.
+
+    The host in lower case without ``www.``, then the path without a trailing slash (nor
+    ``index.html``); no scheme, query or fragment. A site on its own domain is
+    ``alice.example``; a page on a shared host is a profile page, ``links.example/alice``.
+    ``http`` and ``https`` are the same site. Other plugins use it to point at websites
+    (a podcast guest's home page) with the id the ``web`` platform gives them.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    path = _INDEX.sub("", parts.path).rstrip("/")
+    return f"{host}{f':{port}' if port else ''}{path}"

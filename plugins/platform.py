@@ -40,9 +40,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, CreatorRef, Post, Provenance, utc_now
-from pydantic import BaseModel, ConfigDict, Field
 
 Purpose = Literal["discover", "profile", "posts", "graph"]
 

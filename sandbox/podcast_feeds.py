@@ -167,7 +167,8 @@ class Podcasts:
             f"<language>{lang}</language>",
             f"<itunes:author>{escape(person.display_name)}</itunes:author>",
             f'<itunes:image href="https://{FEEDS_HOST}/{show.slug}/cover.jpg"/>',
-            f'<itunes:category text="{escape(genre)}"/>', "<itunes:explicit>false</itunes:explicit>",
+            f'<itunes:category text="{escape(genre)}"/>',
+            "<itunes:explicit>false</itunes:explicit>",
             f"<itunes:owner><itunes:name>{escape(person.display_name)}</itunes:name>"
             f"<itunes:email>{found.slug}@mail.example</itunes:email></itunes:owner>",
             f'<podcast:person role="host" href="{escape(home)}">'

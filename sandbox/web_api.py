@@ -71,7 +71,8 @@ class WebDialect:
             return self._document("robots", host, lambda: Response.text(self.sites.robots(site)))
         if below.rstrip("/") == "":
             podcast = presence(self.world, site.index).podcast
-            apple = self.podcasts.by_slug(podcast).apple_url if podcast else None  # type: ignore[union-attr]
+            show = self.podcasts.by_slug(podcast) if podcast else None
+            apple = show.apple_url if show is not None else None
             headers = [("X-Robots-Tag", "noindex")] if site.noindex == "header" else []
             return self._document("home", host, lambda: Response.text(
                 self.sites.home(site, apple), content_type=_HTML, headers=headers))

@@ -8,8 +8,9 @@ deterministically from the world's seed and the person:
 * **URL**: ``https://slug.example`` or ``https://blog.slug.example`` (the person owns the
   domain) or ``https://links.example/slug`` (a link-in-bio page on a shared host, no feed);
 * **home page**: an h-card (name, note, photo, ``u-url``), ``rel="me"`` links to the
-  person's Mastodon, Bluesky, GitHub and PeerTube profiles when the site links back (and
-  to the profile it falsely claims, for the few with ``false_claims``), a schema.org
+  person's Mastodon, Bluesky, GitHub and PeerTube profiles and their podcast's Apple
+  Podcasts page when the site links back (and to the profile it falsely claims, for the
+  few with ``false_claims``), a schema.org
   ``Person`` in JSON-LD with ``sameAs`` (about half the sites), OpenGraph, the feed in
   ``<link rel="alternate">`` (80% of sites; the others only have it at ``/feed`` or
   ``/index.xml``, where a crawler has to guess), a blogroll of two or three other people's
@@ -219,6 +220,8 @@ class Sites:
         bio = self.bio(site.index)
         name = escape(person.display_name)
         rel_me = self.profiles(found) if found.website_links_back else []
+        if rel_me and podcast_url:
+            rel_me.append(podcast_url)  # the show is theirs too
         claims = list(found.false_claims)
         head = [
             '<meta charset="utf-8">',
@@ -247,7 +250,7 @@ class Sites:
                         f"{json.dumps(data, ensure_ascii=False)}</script>")
         links = [f'<li><a rel="me" href="{escape(url)}">{escape(url)}</a></li>'
                  for url in rel_me + claims]
-        if podcast_url:
+        if podcast_url and podcast_url not in rel_me:
             links.append(f'<li><a href="{escape(podcast_url)}">My podcast</a></li>')
         roll = [f'<li><a href="{escape(self.person_url(i))}">'
                 f"{escape(world.people[i].display_name)}</a></li>" for i in
@@ -346,7 +349,7 @@ class Sites:
                     f"<email>hello@{presence(self.world, site.index).slug}.example</email>"
                     f"</author>{entries}</feed>")
             return body, "application/atom+xml; charset=utf-8"
-        items = "".join(
+        rss_items = "".join(
             f"<item><title>{escape(self.title(p))}</title><link>{base}/posts/{p.number}</link>"
             f'<guid isPermaLink="true">{base}/posts/{p.number}</guid>'
             f"<pubDate>{'not a date' if p.malformed else rfc822(p.sec)}</pubDate>"
@@ -366,5 +369,5 @@ class Sites:
                 f"<language>{person.languages[0]}</language>"
                 f'<atom:link rel="self" href="{base}{site.feed_path}" '
                 'type="application/rss+xml"/>'
-                f"<lastBuildDate>{rfc822(updated)}</lastBuildDate>{items}</channel></rss>")
+                f"<lastBuildDate>{rfc822(updated)}</lastBuildDate>{rss_items}</channel></rss>")
         return body, "application/rss+xml; charset=utf-8"

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Final, Protocol
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode
 
 _TRACKING: Final = frozenset(
     {"fbclid", "gclid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "si", "s"}
@@ -93,15 +93,16 @@ def _netloc(host: str, port: int | None, scheme: str) -> str:
 
 
 def _host_port(netloc: str) -> tuple[str, int | None] | None:
-    """Host and port of a URL's netloc (``SplitResult.hostname``/``.port`` parse it twice
-    each: this is the hot path of a grouping pass). None when there is no usable host."""
+    """Host and port of a URL's netloc; None when there is no usable host."""
     hostport = netloc.rpartition("@")[2]
     if hostport.startswith("["):  # an IPv6 literal
-        host, _, rest = hostport[1:].partition("]")
+        host, bracket, rest = hostport[1:].partition("]")
+        if not bracket:
+            return None
         port_text = rest.removeprefix(":")
     else:
         host, _, port_text = hostport.partition(":")
-    if not host:
+    if not host or any(c.isspace() for c in host):
         return None
     if not port_text:
         return host, None
@@ -175,17 +176,21 @@ def link_key(link: str) -> str | None:
         return f"bsky:{authority if authority.startswith('did:') else authority.lower()}"
     if lowered.startswith("acct:") or (lowered.startswith("@") and "://" not in text):
         return address_key(text)
-    if not lowered.startswith(("http://", "https://")):
+    if lowered.startswith("https://"):
+        scheme, rest = "https", text[8:]
+    elif lowered.startswith("http://"):
+        scheme, rest = "http", text[7:]
+    else:
         return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    found = _host_port(parts.netloc)
+    # split by hand: urlsplit costs more than the rest of the key (the hot path of a pass)
+    rest = rest.split("#", 1)[0]
+    rest, _, query_text = rest.partition("?")
+    netloc, slash, path = rest.partition("/")
+    found = _host_port(netloc)
     if found is None:
         return None
-    host = _netloc(found[0], found[1], parts.scheme.lower())
-    path = parts.path
+    host = _netloc(found[0], found[1], scheme)
+    path = slash + path
     if path.lower().endswith(_INDEX_FILES):
         path = path[: path.rindex("/")]
     segments = _segments(path)
@@ -194,9 +199,9 @@ def link_key(link: str) -> str | None:
         return special
     path = "/" + "/".join(segments) if segments else ""
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        (k, v) for k, v in parse_qsl(query_text, keep_blank_values=True)
         if not k.lower().startswith("utm_") and k.lower() not in _TRACKING
-    ] if parts.query else []
+    ] if query_text else []
     suffix = "?" + urlencode(sorted(query)) if query else ""
     return f"web:{host}{path}{suffix}"
 

@@ -54,49 +54,93 @@ def test_topic_search_yields_owners_once():
     assert len(result.requests) == 1
 
 
-def test_profile_then_social_accounts():
-    result = platform().parse(response("user", "profile", context={"via": "topic:martech"}))
-    assert result.creators == []  # completed by the social accounts follow-up
-    [follow] = result.requests
-    assert follow.url == "https://api.github.com/users/ana-martech/social_accounts"
-    assert follow.creator_id == ANA and follow.context["via"] == "topic:martech"
-    social = response("social_accounts", "profile", **{
-        "creator_id": ANA, "context": follow.context})
-    [creator] = platform().parse(social).creators
+def candidate():
+    page = response("search_repositories", context={"via": "topic:martech", "page": 1})
+    return platform().parse(page).candidates[0]
+
+
+def pair_of(plugin):
+    social, user = plugin.profile_requests([candidate()])
+    return social, user
+
+
+LINKS = [
+    "https://ana-martech.example",  # blog, typed without a scheme
+    "https://x.com/ana_martech",
+    "https://twitter.com/ana_martech",
+    "https://mastodon.social/@ana_martech",
+    "https://www.linkedin.com/in/ana-martinez-ops",
+    "https://bsky.app/profile/ana-martech.example",
+]
+
+
+@pytest.mark.parametrize("social_first", [True, False])
+def test_profile_and_social_accounts_arrive_as_a_pair(social_first):
+    plugin = platform()
+    social, user = pair_of(plugin)
+    assert social.url == "https://api.github.com/users/ana-martech/social_accounts"
+    assert user.url == "https://api.github.com/users/ana-martech"
+    assert social.context["pair"] == user.context["pair"] == "ana-martech"
+    assert social.creator_id == user.creator_id == ANA
+    halves = [response("social_accounts", "profile", **request.model_dump(
+        include={"creator_id", "context", "depth"})) if request is social else
+        response("user", "profile", **request.model_dump(
+            include={"creator_id", "context", "depth"})) for request in
+        ((social, user) if social_first else (user, social))]
+    first, second = (plugin.parse(half) for half in halves)
+    assert first.creators == [] and first.requests == []
+    [creator] = second.creators
     body = fixture("user")["body"]
     assert creator.id == ANA and creator.handle == "ana-martech"
     assert creator.display_name == body["name"] and creator.bio == body["bio"]
     assert creator.followers == body["followers"] and creator.following == body["following"]
     assert creator.posts_count == body["public_repos"]
     assert creator.created_at is not None and creator.created_at.year == 2013
-    assert creator.links == [
-        "https://ana-martech.example",  # blog, typed without a scheme
-        "https://x.com/ana_martech",
-        "https://twitter.com/ana_martech",
-        "https://mastodon.social/@ana_martech",
-        "https://www.linkedin.com/in/ana-martinez-ops",
-        "https://bsky.app/profile/ana-martech.example",
-    ]
+    assert creator.links == LINKS
+    assert plugin._pairs == {}  # nothing left waiting
+
+
+def test_a_seed_reads_its_social_accounts_in_a_chain():
+    plugin = GitHub(PlatformSettings())  # no platforms.github section: seeds only
+    [seed] = plugin.discover(Niche(name="s", keywords={"en": ["x"]},
+                                   seeds={"github": ["ana-martech"]}))
+    result = plugin.parse(response("user", "profile", context=seed.context))
+    assert result.creators == []
+    [follow] = result.requests
+    assert follow.url == "https://api.github.com/users/ana-martech/social_accounts"
+    [creator] = plugin.parse(response("social_accounts", "profile",
+                                      context=follow.context)).creators
+    assert creator.links == LINKS
 
 
 def test_email_is_never_kept():
     assert fixture("user")["body"]["email"] == EMAIL
-    for options in ({"social_accounts": True}, {"social_accounts": False}):
-        result = platform(**options).parse(response("user", "profile"))
+    plugin = platform()
+    for context in ({}, pair_of(plugin)[1].context, {"chain": True}):
+        result = plugin.parse(response("user", "profile", context=context))
         assert EMAIL not in result.model_dump_json()
-        assert "ana@" not in json.dumps(result.model_dump(mode="json"))
+        assert EMAIL not in json.dumps([repr(half) for half in plugin._pairs.values()])
 
 
 def test_without_social_accounts_the_profile_is_final():
-    [creator] = platform(social_accounts=False).parse(response("user", "profile")).creators
+    plugin = platform(social_accounts=False)
+    [user] = plugin.profile_requests([candidate()])  # no pair
+    [creator] = plugin.parse(response("user", "profile", context=user.context)).creators
     assert creator.links == ["https://ana-martech.example", "https://x.com/ana_martech"]
 
 
-def test_social_accounts_without_profile_context_add_nothing():
+def test_saved_responses_without_context():
+    [creator] = platform().parse(response("user", "profile")).creators  # `scout parse`
+    assert creator.links == ["https://ana-martech.example", "https://x.com/ana_martech"]
     assert platform().parse(response("social_accounts", "profile")).creators == []
-    user = platform().parse(response("user", "profile")).requests[0].context
-    empty = response("social_accounts_empty", "profile", context=user)
-    [creator] = platform().parse(empty).creators
+
+
+def test_no_social_accounts_still_completes_the_pair():
+    plugin = platform()
+    social, user = pair_of(plugin)
+    plugin.parse(response("user", "profile", context=user.context))
+    [creator] = plugin.parse(response("social_accounts_empty", "profile",
+                                      context=social.context)).creators
     assert creator.links == ["https://ana-martech.example", "https://x.com/ana_martech"]
 
 
@@ -184,15 +228,42 @@ def test_how_long_each_rate_limit_says_to_wait():
     assert ok is not None and ok.limit == 5000 and ok.remaining == 4987
 
 
+def refused(name, request):
+    data = response(name, "profile", context=request.context)
+    return data.model_copy(update={"url": request.url})
+
+
 def test_refused_social_accounts_keep_the_profile():
-    follow = platform().parse(response("user", "profile")).requests[0]
-    refused = response("error_429_secondary", "profile", creator_id=ANA, context=follow.context)
-    recovery = platform().on_refusal(refused, platform().refusal(refused))
-    assert recovery is not None
-    [creator] = recovery.creators
-    assert creator.id == ANA
-    assert platform().on_refusal(response("error_404"), platform().refusal(
-        response("error_404"))) is None
+    plugin = platform()
+    social, user = pair_of(plugin)
+    plugin.parse(response("user", "profile", context=user.context))
+    answer = refused("error_429_secondary", social)
+    recovery = plugin.on_refusal(answer, plugin.refusal(answer))
+    assert recovery is not None and [c.id for c in recovery.creators] == [ANA]
+    social, user = pair_of(plugin)  # the other order
+    answer = refused("error_403_blocked", social)
+    assert plugin.on_refusal(answer, plugin.refusal(answer)).creators == []
+    [creator] = plugin.parse(response("user", "profile", context=user.context)).creators
+    assert creator.links == ["https://ana-martech.example", "https://x.com/ana_martech"]
+    assert plugin._pairs == {}
+
+
+def test_a_gone_profile_drops_its_social_accounts():
+    plugin = platform()
+    social, user = pair_of(plugin)
+    answer = refused("error_404", user)
+    assert plugin.on_refusal(answer, plugin.refusal(answer)) is None  # recorded as gone
+    late = plugin.parse(response("social_accounts", "profile", context=social.context))
+    assert late.creators == [] and plugin._pairs == {}
+
+
+def test_an_opted_out_profile_drops_its_social_accounts():
+    plugin = platform()
+    social, user = pair_of(plugin)
+    early = plugin.parse(response("social_accounts", "profile", context=social.context))
+    skipped = plugin.parse(response("user_noindex", "profile", context=user.context))
+    assert early.creators == skipped.creators == [] and plugin._pairs == {}
+    assert [s.reason for s in skipped.skipped] == ["bio: #noindex"]
 
 
 def test_github_is_only_for_niches_that_ask_for_it(caplog):
@@ -228,12 +299,14 @@ def test_token_from_the_environment(monkeypatch, caplog):
     plugin = platform()
     with caplog.at_level(logging.DEBUG):
         requests = list(plugin.discover(niche()))
-        result = plugin.parse(response("user", "profile"))
+        social, user = plugin.profile_requests([candidate()])
+        plugin.parse(response("user", "profile", context=user.context))
+        result = plugin.parse(response("social_accounts", "profile", context=social.context))
     assert requests[0].headers["Authorization"] == "Bearer ghp_exampletoken0123456789"
+    assert user.headers["Authorization"] == social.headers["Authorization"]
     assert "ghp_exampletoken" not in caplog.text
-    dumped = result.model_dump(mode="json")
-    assert "ghp_exampletoken" not in json.dumps([dumped["creators"], dumped["skipped"]])
-    assert "ghp_exampletoken" not in json.dumps(result.requests[0].context)
+    assert "ghp_exampletoken" not in result.model_dump_json()
+    assert "ghp_exampletoken" not in json.dumps([user.context, social.context])
     monkeypatch.setenv("CREATORSCOUT_GITHUB_TOKEN", "ghp_preferred")
     assert platform()._headers()["Authorization"] == "Bearer ghp_preferred"
 

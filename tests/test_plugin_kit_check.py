@@ -43,7 +43,8 @@ def test_update_baseline_writes_what_the_fixtures_fill(tmp_path):
     result = check("--fixtures", f"mastodon={folder}", "--baseline", str(path),
                    "--update-baseline")
     assert result.exit_code == 0, result.output
-    assert json.loads(path.read_text()) == json.loads(BASELINE.read_text())
+    written = json.loads(path.read_text())
+    assert written == {"mastodon": json.loads(BASELINE.read_text())["mastodon"]}
 
 
 def test_a_broken_fixture_is_reported_by_name(tmp_path):

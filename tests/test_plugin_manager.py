@@ -104,13 +104,15 @@ def test_allow_and_disable_lists(site, monkeypatch):
     monkeypatch.setenv("CREATORSCOUT_PLUGINS", "creatorscout-lemmy")
     assert set(get_plugin_manager().platforms()) == {"lemmy"}
     monkeypatch.delenv("CREATORSCOUT_PLUGINS")
-    monkeypatch.setenv("CREATORSCOUT_DISABLE_PLUGINS", "creatorscout-lemmy")
-    assert set(get_plugin_manager().platforms()) == {"mastodon"}
+    everything = set(get_plugin_manager().platforms())
+    assert {"lemmy", "mastodon"} <= everything
+    monkeypatch.setenv("CREATORSCOUT_DISABLE_PLUGINS", "creatorscout-lemmy,mastodon")
+    assert set(get_plugin_manager().platforms()) == everything - {"lemmy", "mastodon"}
 
 
 def test_unknown_platform_error_names_installed_ones(site):
     host = get_plugin_manager(entrypoints=False)
-    with pytest.raises(PluginError, match="installed platforms: mastodon"):
+    with pytest.raises(PluginError, match="installed platforms: .*mastodon"):
         host.platform("myspace")
 
 

@@ -148,7 +148,8 @@ def test_full_feed_show_and_episodes():
     assert creator.bio and "<" not in creator.bio and "vegan" in creator.bio
     assert creator.languages == ["en"]
     assert creator.avatar_url == "https://mayagreens.example/cover-3000.jpg"
-    assert creator.profile_url == "https://mayagreens.example/"
+    assert creator.profile_url == "https://feeds.example/plant-kitchen.xml"  # no directory
+    assert creator.links[0] == "https://mayagreens.example/"  # the channel <link>
     assert "https://mayagreens.example/about" in creator.links  # the host's podcast:person
     assert "https://ko-fi.com/mayagreens" in creator.links  # podcast:funding
     assert not creator.flags.opted_out  # <podcast:block id="spotify"> is not about us
@@ -191,11 +192,21 @@ def test_minimal_feed_derives_the_guid_and_keeps_unknowns_unknown():
     creator = result.creators[0]
     assert creator.native_id == feed_guid(url)
     assert creator.languages == [] and creator.followers is None
-    assert creator.profile_url == "https://podcasts.example/"  # relative <link>
+    assert creator.links == ["https://podcasts.example/"]  # relative <link>
     assert [p.url for p in result.posts] == ["https://podcasts.example/media/2.mp3",
                                              "https://podcasts.example/media/1.mp3"]
     assert result.posts[1].created_at is not None and \
         result.posts[1].created_at.utcoffset().total_seconds() == 0
+
+
+def test_directory_page_is_the_shows_profile_url():
+    directory = {"apple_url": "https://podcasts.apple.com/us/podcast/x/id1567412345?uo=4",
+                 "track_count": "150", "itunes_id": "1567412345"}
+    result = platform().parse(response("feed_full", "profile", directory=directory))
+    creator = result.creators[0]
+    assert creator.profile_url == "https://podcasts.apple.com/us/podcast/x/id1567412345"
+    assert creator.posts_count == 150  # Apple counts episodes the feed no longer lists
+    assert creator.lookup["itunes_id"] == "1567412345"
 
 
 def test_max_posts_keeps_the_newest():

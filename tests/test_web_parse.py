@@ -96,6 +96,7 @@ def test_hcard_page():
     assert json.loads(creator.lookup["same_as"]) == ["https://github.com/mayagreens",
                                                      "https://www.instagram.com/mayagreens/"]
     assert creator.links[:3] == rel_me  # identity links first
+    assert creator.me_links == [*rel_me, "https://www.instagram.com/mayagreens/"]
     assert "https://omarcooks.example/" in creator.links
     assert creator.links.count("https://omarcooks.example/") == 1
     assert not any(link.startswith(("mailto:", "javascript:")) for link in creator.links)

@@ -55,7 +55,7 @@ def test_every_website_reads_as_presence_says(server, world):
     web = Web(PlatformSettings(base_url=f"{server.url}/web/{{host}}"))
     sites = dialect(server).sites
     seen_noindex = seen_claims = seen_guess = 0
-    for index in people_on(world, "web"):
+    for index in people_on(world, "web")[:200]:  # mf2py takes ~10 ms a page
         found = presence(world, index)
         site = sites.site(index)
         result = web.parse(fetch(server, web, found.website or ""))
@@ -83,7 +83,7 @@ def test_every_website_reads_as_presence_says(server, world):
             assert site.feed_url in [requests[0].context["url"], *requests[0].context["guesses"]]
         else:
             assert requests[0].context["url"] == site.feed_url
-    assert seen_noindex and seen_guess
+    assert seen_noindex and seen_guess and seen_claims
 
 
 def test_feeds_carry_the_persons_original_posts(server, world):

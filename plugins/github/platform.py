@@ -357,8 +357,7 @@ class GitHub(Platform):
         creator, links = (half, other) if isinstance(half, Creator) else (other, half)
         if not isinstance(creator, Creator) or not isinstance(links, list):
             return []  # one half was an opt-out or a refused profile
-        merged = creator.links + [u for u in links if u not in creator.links]
-        return [creator.model_copy(update={"links": merged})]
+        return self._merge(creator, links)
 
     def _social(self, response: FetchResponse, data: Any, result: ParseResult) -> None:
         if not isinstance(data, list):

@@ -40,6 +40,7 @@ from creatorscout.plugins.platform import (
     MalformedResponse,
     ParseResult,
     Platform,
+    PlatformSettings,
     RateLimit,
     Refusal,
     parse_rate_limit_headers,
@@ -112,6 +113,15 @@ class Podcasts(Platform):
     default_base_url = "https://{host}"
     profile_batch_size = 1
     concurrency = 2
+
+    def __init__(self, settings: PlatformSettings | None = None) -> None:
+        super().__init__(settings)
+        try:  # a mistake in the niche file stops the crawl before it starts, in one line
+            self.options  # noqa: B018
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise ValueError(f"platforms.{self.name}.{where}: {error['msg']}") from None
 
     @cached_property
     def options(self) -> PodcastsOptions:

@@ -48,6 +48,7 @@ from creatorscout.plugins.feeds import (
     child_text,
     children,
 )
+from creatorscout.plugins.hostmap import site_id
 from creatorscout.plugins.models import Creator, CreatorFlags, CreatorRef, Post, Provenance
 from creatorscout.plugins.web import hrefs, html_to_text
 
@@ -129,6 +130,10 @@ def _links(*groups: list[str | None] | list[str]) -> list[str]:
     return out
 
 
+def _without_query(url: str | None) -> str | None:
+    return url.split("?", 1)[0] if url else None
+
+
 def cadence_days(dates: list[datetime]) -> float | None:
     """Median days between consecutive episodes; ``None`` with fewer than two dates."""
     ordered = sorted(dates)
@@ -173,7 +178,9 @@ def show_creator(
         native_id=guid,
         handle=feed_handle(feed_url),
         display_name=feed.title or directory.get("title"),
-        profile_url=feed.link or directory.get("apple_url"),
+        # The show's own page: where other profiles link to it (a directory page, else the
+        # feed). The channel <link> is usually the host's website: a link, not the show.
+        profile_url=_without_query(directory.get("apple_url")) or feed_url,
         avatar_url=feed.image or directory.get("artwork"),
         bio=_plain(feed.description) or _plain(summary),
         followers=None,  # podcasts publish no audience size: unknown, never 0
@@ -182,7 +189,7 @@ def show_creator(
         created_at=min(dates) if dates else None,
         last_post_at=max(dates) if dates else None,
         languages=[code] if (code := _language(feed.language)) else [],
-        links=_links([feed.link], hosts, funding, [directory.get("apple_url")]),
+        links=_links([feed.link], hosts, funding),
         flags=CreatorFlags(opted_out=reason is not None, opt_out_reason=reason),
         lookup=lookup,
         provenance=provenance,
@@ -207,7 +214,7 @@ def episode_post(item: FeedItem, creator: Creator, provenance: Provenance,
     interact = [si.get("uri") for si in children(element, "socialInteract", NS_PODCAST)] \
         if element is not None else []
     mentions = [
-        CreatorRef(platform="web", handle=name, url=href)
+        CreatorRef(platform="web", native_id=site_id(href), handle=name, url=href)
         for name, role, href in (_persons(element) if element is not None else [])
         if href and role not in _HOST_ROLES
     ]

@@ -12,10 +12,11 @@
   guard refuses private addresses; ``noindex`` in ``<meta name=robots>`` or
   ``X-Robots-Tag`` skips the site (counted); e-mail addresses are never read.
 
-Identity convention for the cross-platform grouping: ``Creator.lookup["rel_me"]`` and
-``Creator.lookup["same_as"]`` are JSON arrays of the URLs the site claims as its owner's
-(``rel="me"`` links; JSON-LD ``sameAs``). They are claims, not verified links: a profile
-that links back makes them two-way. They are also in ``Creator.links`` (first).
+Identity evidence for the cross-platform grouping: the URLs the site claims as its owner's
+(``rel="me"`` links, then JSON-LD ``sameAs``) are ``Creator.me_links`` (and first in
+``Creator.links``; ``lookup["rel_me"]``/``lookup["same_as"]`` keep them apart as JSON
+arrays). They are claims, not verified links: a profile that links back makes them
+two-way. The page's other outbound links follow in ``links`` and never count as claims.
 
 Stable id: ``web:<host[/path]>`` (see :mod:`.sites`). Base URL: a ``{host}`` template
 (:mod:`creatorscout.plugins.hostmap`).
@@ -51,6 +52,7 @@ from creatorscout.plugins.platform import (
     MalformedResponse,
     ParseResult,
     Platform,
+    PlatformSettings,
     Refusal,
     Skip,
 )
@@ -95,6 +97,15 @@ class Web(Platform):
     default_base_url = "https://{host}"
     profile_batch_size = 1
     concurrency = 2
+
+    def __init__(self, settings: PlatformSettings | None = None) -> None:
+        super().__init__(settings)
+        try:  # a mistake in the niche file stops the crawl before it starts, in one line
+            self.options  # noqa: B018
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise ValueError(f"platforms.{self.name}.{where}: {error['msg']}") from None
 
     @cached_property
     def options(self) -> WebOptions:
@@ -272,10 +283,11 @@ class Web(Platform):
             lookup["rel_me"] = json.dumps(page.rel_me)
         if page.same_as:
             lookup["same_as"] = json.dumps(page.same_as)
-        links: list[str] = []
-        for link in [*page.rel_me, *page.same_as, *page.links]:
-            if link not in links:
-                links.append(link)
+        claimed: list[str] = []
+        for link in [*page.rel_me, *page.same_as]:
+            if link not in claimed:
+                claimed.append(link)
+        links = claimed + [link for link in page.links if link not in claimed]
         return Creator(
             platform=PLATFORM,
             native_id=native,
@@ -288,6 +300,7 @@ class Web(Platform):
             posts_count=page.posts_count,
             languages=[page.language] if page.language else [],
             links=links,
+            me_links=claimed,
             lookup=lookup,
             provenance=self.provenance(url),
         )

@@ -1,10 +1,5 @@
-"""Which URLs are websites worth reading, and what a website's stable id is.
-
-Stable id: ``web:<host[/path]>``: the host in lower case without ``www.``, then the path
-without a trailing slash (nor ``index.html``), no scheme, query or fragment. A site on its
-own domain is ``web:alice.example``; a page on a shared host is a profile page,
-``web:links.example/alice``. ``http`` and ``https`` are the same site.
-"""
+"""Which URLs are websites worth reading. A website's stable id is
+:func:`creatorscout.plugins.hostmap.site_id` (``web:<host[/path]>``)."""
 
 from __future__ import annotations
 
@@ -13,6 +8,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from creatorscout.plugins.fetchguard import url_refusal
+from creatorscout.plugins.hostmap import site_id
 
 PLATFORM_HOSTS: Final = frozenset({
     # Platforms with their own plugins or terms that forbid fetching their pages: a link
@@ -35,16 +31,6 @@ BLOG_HOSTS: Final = (".substack.com", ".wordpress.com", ".blogspot.com", ".githu
 """Shared hosts whose subdomains are one person's blog."""
 
 _FILE: Final = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|mp3|mp4|m4a|zip|ics|vcf)$", re.I)
-_INDEX: Final = re.compile(r"/(?:index|default)\.(?:html?|php)$", re.I)
-
-
-def site_id(url: str) -> str:
-    """The native id of the site or profile page at ``url`` (see the module doc)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
-    port = parts.port if parts.port not in (None, 80, 443) else None
-    path = _INDEX.sub("", parts.path).rstrip("/")
-    return f"{host}{f':{port}' if port else ''}{path}"
 
 
 def origin_of(url: str) -> str:
@@ -74,3 +60,6 @@ def site_refusal(url: str, skip_hosts: frozenset[str] = frozenset()) -> str | No
     if _FILE.search(parts.path):
         return "a file, not a page"
     return None
+
+
+__all__ = ["origin_of", "site_id", "site_refusal"]
