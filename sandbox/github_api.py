@@ -137,6 +137,8 @@ class GitHubDialect:
                     "documentation_url": "https://docs.github.com/rest/overview/"
                                          "rate-limits-for-the-rest-api"}
             return Response.json(body, status=403, headers=headers)
+        if status == 404:
+            message = "Not Found"  # GitHub's wording for every missing resource
         return Response.json({"message": message, "documentation_url": DOCS,
                               "status": str(status)}, status=status, headers=headers)
 

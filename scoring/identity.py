@@ -71,21 +71,28 @@ _STRENGTH: Final[dict[str, int]] = {"verified": 0, "rel_me": 1, "link": 2}
 PERSON_PREFIX: Final = "person:"
 
 
-class Evidence(BaseModel):
-    """One link from one profile, and what it proved."""
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One link from one profile, and what it proved.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A dataclass, not a model: a grouping pass makes one per link of every profile in the
+    index (hundreds of thousands); pydantic models embed it as usual (see :class:`Person`).
+    """
 
-    source_id: str = Field(description="The profile that carries the link")
-    link: str = Field(description="The link as the profile published it")
-    key: str = Field(description="The link's normalised key (see scoring.links)")
-    target_id: str | None = Field(
-        default=None, description="The indexed profile the link names; None when none does"
-    )
+    source_id: str
+    """The profile that carries the link."""
+    link: str
+    """The link as the profile published it."""
+    key: str
+    """The link's normalised key (:mod:`creatorscout.scoring.links`)."""
+    target_id: str | None
+    """The indexed profile the link names; None when none does."""
     published: Published
     status: Status
-    merged: bool = Field(description="True when this link joined the two into one person")
-    note: str = Field(default="", description="Why, in words")
+    merged: bool
+    """True when this link joined the two into one person (or confirms the join)."""
+    note: str = ""
+    """Why, in words."""
 
 
 class Person(BaseModel):
@@ -116,13 +123,14 @@ class GroupingStats(BaseModel):
     conflicts: int
 
 
-class Grouping(BaseModel):
-    """Every profile's person, and all evidence."""
+@dataclass
+class Grouping:
+    """Every profile's person, and all evidence (a dataclass for the same reason as
+    :class:`Evidence`)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    person_of: dict[str, str] = Field(description="creator id -> person id, for every profile")
-    evidence: list[Evidence] = Field(default_factory=list)
+    person_of: dict[str, str]
+    """creator id -> person id, for every profile."""
+    evidence: list[Evidence] = field(default_factory=list)
 
     def persons(self) -> list[Person]:
         """Every person (singletons too), by id, with the evidence that touches them."""
@@ -296,9 +304,11 @@ def group_profiles(profiles: Iterable[IdentityProfile]) -> Grouping:
         elif not found and claim.key in anchors:
             claim.target = "key:" + claim.key
 
+    singles = {name: frozenset({name}) for name in {p.platform for p in by_id.values()}}
+    nothing: frozenset[str] = frozenset()
     forest = _Forest({
-        pid: frozenset() if p.platform in MULTI_PROFILE_PLATFORMS or pid in movers
-        else frozenset({p.platform})
+        pid: nothing if p.platform in MULTI_PROFILE_PLATFORMS or pid in movers
+        else singles[p.platform]
         for pid, p in by_id.items()
     })
     usable = [c for c in claims if c.target is not None and c.source not in movers
@@ -418,8 +428,7 @@ def _evidence(claim: _Claim, by_id: dict[str, IdentityProfile], person_of: dict[
         note = _describe(claim, source, target, person_of)
     if status == "one_way" and claim.published == "verified":
         status = "verified"
-    # built from values this module made and typed: skip validation (the hot path of a pass)
-    return Evidence.model_construct(
+    return Evidence(
         source_id=claim.source, link=claim.link, key=claim.key, target_id=target,
         published=claim.published, status=status, merged=claim.merged, note=note,
     )

@@ -57,6 +57,7 @@ _GITHUB_RESERVED: Final = frozenset({
 _GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 _ADDRESS = re.compile(r"@?([^@\s/]+)@([^@\s/]+\.[^@\s/]+)")
 _ITUNES_ID = re.compile(r"id(\d+)")
+_SPACE = re.compile(r"\s")
 _INDEX_FILES = ("/index.html", "/index.htm", "/index.php")
 _BSKY_HOSTS: Final = frozenset({"bsky.app", "staging.bsky.app"})
 
@@ -102,7 +103,7 @@ def _host_port(netloc: str) -> tuple[str, int | None] | None:
         port_text = rest.removeprefix(":")
     else:
         host, _, port_text = hostport.partition(":")
-    if not host or any(c.isspace() for c in host):
+    if not host or _SPACE.search(host):
         return None
     if not port_text:
         return host, None

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from creatorscout.plugins.models import Creator
-from creatorscout.scoring.identity import Evidence, Grouping, Person, person_id
+from creatorscout.scoring.identity import Grouping, Person, person_id
 from creatorscout.search.backend import IncompatibleIndex, Index, IndexNotFound
 from creatorscout.search.es_config import EsSettings, load_client
 from creatorscout.search.es_errors import ElasticsearchError, ElasticsearchWriteError, translate
@@ -42,6 +42,7 @@ from creatorscout.search.es_mapping import (
     Names,
     creator_document,
     evidence_document,
+    evidence_from,
     record_document,
     record_id,
     snapshot_document,
@@ -774,7 +775,7 @@ class ElasticIndex(Index):
             "sort": [{"source_id": {"order": "asc"}}, {"seq": {"order": "asc"}}],
         }
         evidence = [
-            Evidence.model_validate({k: v for k, v in hit["_source"].items() if k != "seq"})
+            evidence_from(hit["_source"])
             for hits in self._scan(request, READ_BATCH, index=self.names.evidence)
             for hit in hits
         ]
@@ -883,7 +884,7 @@ class ElasticIndex(Index):
     @staticmethod
     def _evidence_action(source: dict[str, Any]) -> dict[str, Any]:
         seq = int(source.get("seq", 0))
-        item = Evidence.model_validate({k: v for k, v in source.items() if k != "seq"})
+        item = evidence_from(source)
         return {"_op_type": "index", "_source": evidence_document(item, seq)}
 
     def drop(self) -> None:

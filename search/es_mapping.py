@@ -55,11 +55,12 @@ decide a match. Hebrew and Georgian have no stock analyzer; they are served by t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import types
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
@@ -127,7 +128,9 @@ def field_mapping(name: str, annotation: Any, path: str = "") -> dict[str, Any]:
         return {"type": "flattened"}
     if origin is Literal:
         return {"type": "keyword"}
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and (
+        issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation)
+    ):
         return {"properties": model_properties(annotation, prefix=path)}
     if annotation is bool:
         return {"type": "boolean"}
@@ -144,20 +147,33 @@ def field_mapping(name: str, annotation: Any, path: str = "") -> dict[str, Any]:
     raise UnmappedType(f"{path or name}: no Elasticsearch mapping for {annotation!r}")
 
 
+def _model_fields(model: type) -> list[tuple[str, Any]]:
+    """(stored name, annotation) of a pydantic model's fields or a dataclass's fields."""
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [
+            (info.serialization_alias or info.alias or name, info.annotation)
+            for name, info in model.model_fields.items()
+        ]
+    if dataclasses.is_dataclass(model):
+        hints = get_type_hints(model)
+        return [(f.name, hints[f.name]) for f in dataclasses.fields(model)]
+    raise UnmappedType(f"{model!r} is neither a pydantic model nor a dataclass")
+
+
 def model_properties(
-    model: type[BaseModel], *, prefix: str = "", overrides: dict[str, dict[str, Any]] | None = None
+    model: type, *, prefix: str = "", overrides: dict[str, dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """``properties`` for a pydantic model: one entry per field (computed fields are not
-    stored), recursively. ``overrides`` maps dotted paths to a mapping used as it is."""
+    """``properties`` for a pydantic model (or a dataclass): one entry per field (computed
+    fields are not stored), recursively. ``overrides`` maps dotted paths to a mapping used
+    as it is."""
     overrides = RECORD_OVERRIDES if overrides is None else overrides
     properties: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        key = info.serialization_alias or info.alias or name
+    for key, annotation in _model_fields(model):
         path = f"{prefix}.{key}" if prefix else key
         if path in overrides:
             properties[key] = dict(overrides[path])
         else:
-            properties[key] = field_mapping(name, info.annotation, path)
+            properties[key] = field_mapping(key, annotation, path)
     return properties
 
 
@@ -433,7 +449,13 @@ def crawl_scores(record: ScoredCreator) -> dict[str, Any]:
 
 def evidence_document(item: Evidence, seq: int) -> dict[str, Any]:
     """An evidence-index document; ``seq`` keeps the grouping's order."""
-    return {**item.model_dump(mode="json"), "seq": seq}
+    return {**dataclasses.asdict(item), "seq": seq}
+
+
+def evidence_from(source: dict[str, Any]) -> Evidence:
+    """The inverse of :func:`evidence_document`."""
+    names = {f.name for f in dataclasses.fields(Evidence)}
+    return Evidence(**{k: v for k, v in source.items() if k in names})
 
 
 def observed_us(creator: Creator) -> int:

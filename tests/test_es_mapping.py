@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from creatorscout.plugins.models import Creator, CreatorFlags, Post
+from creatorscout.scoring.identity import Evidence
 from creatorscout.scoring.results import CreatorScore
 from creatorscout.search.es_mapping import (
     ANALYSIS,
@@ -21,6 +22,9 @@ from creatorscout.search.es_mapping import (
     UnmappedType,
     creator_document,
     creators_mapping,
+    evidence_document,
+    evidence_from,
+    evidence_mapping,
     field_mapping,
     metrics_mapping,
     model_properties,
@@ -237,3 +241,14 @@ def test_score_model_changes_reach_the_mapping() -> None:
     assert set(_at(model_properties(ScoredCreator), "score")["properties"]) == set(
         CreatorScore.model_fields
     )
+
+
+def test_evidence_documents_fit_and_round_trip() -> None:
+    item = Evidence(
+        source_id="mastodon:a", link="https://lena.example/", key="lena.example",
+        target_id=None, published="rel_me", status="one_way", merged=False, note="no answer",
+    )
+    document = evidence_document(item, 7)
+    _fits(document, evidence_mapping()["properties"])
+    assert document["seq"] == 7 and evidence_from(document) == item
+    assert evidence_mapping()["properties"]["merged"] == {"type": "boolean"}

@@ -71,7 +71,7 @@ def test_itunes_lookup_with_string_count_and_empty_search():
     assert empty.candidates == [] and empty.malformed == 0
 
 
-@pytest.mark.parametrize(("name", "kind"), [("itunes_403_rate_limited", "rate_limited"),
+@pytest.mark.parametrize(("name", "kind"), [("itunes_403_rate_limited", "blocked"),
                                             ("itunes_error_400", "server_error"),
                                             ("podcastindex_401", "login_required"),
                                             ("feed_gone_410", "gone")])

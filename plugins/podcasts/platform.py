@@ -69,6 +69,9 @@ PODCAST_INDEX_PATH: Final = "/api/1.0"
 _APPLE_PODCAST: Final = re.compile(
     r"^https?://(?:podcasts|itunes)\.apple\.com/(?:[a-z]{2}/)?podcast/(?:[^/]+/)?id(\d+)"
 )
+_PODCAST_FEED: Final = re.compile(
+    r"^https?://(?:feeds?\.[^/]+|[^/]*podcast[^/]*)/|/podcasts?/|\.rss$", re.IGNORECASE
+)
 STORES: Final = {
     "en": ["US", "GB"], "de": ["DE"], "he": ["IL"], "ar": ["SA", "EG"], "ka": ["GE"],
     "ru": ["RU"], "fr": ["FR"], "es": ["ES", "MX"], "it": ["IT"], "pt": ["BR", "PT"],
@@ -240,19 +243,19 @@ class Podcasts(Platform):
             return False
         logical = self.hosts.logical_url(url)
         host = urlsplit(logical).netloc.lower()
-        return host in (ITUNES_HOST, PODCAST_INDEX_HOST) or _APPLE_PODCAST.match(logical) \
-            is not None
+        if host in (ITUNES_HOST, PODCAST_INDEX_HOST) or _APPLE_PODCAST.match(logical):
+            return True
+        # Feeds have no fixed shape; these look like podcast feeds (for `scout parse`;
+        # name the platform with --platform podcasts for any other feed URL).
+        return _PODCAST_FEED.search(logical) is not None
 
     def refusal(self, response: FetchResponse) -> Refusal | None:
-        """Redirects are followed in :meth:`parse`; iTunes answers 403 when called too
-        often (as reported by its users; Apple documents no error format)."""
+        """Redirects are followed in :meth:`parse`. iTunes reportedly answers 403 when
+        called too often (Apple documents no error format): it stays a 'blocked' refusal,
+        and the live pace (:meth:`rate_limit`) is what keeps it from happening."""
         if is_redirect(response):
             return None
-        refusal = super().refusal(response)
-        host = urlsplit(self._logical(response)).netloc.lower()
-        if refusal is not None and response.status == 403 and host == ITUNES_HOST:
-            return refusal.model_copy(update={"kind": "rate_limited"})
-        return refusal
+        return super().refusal(response)
 
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """Podcast Index rejects a stale ``X-Auth-Date`` with 401: sign again, once."""

@@ -198,9 +198,10 @@ class Web(Platform):
         return str(response.request.context.get("url") or self.hosts.logical_url(response.url))
 
     def owns_url(self, url: str) -> bool:
-        """Any http(s) URL under the base URL (web pages have no fixed shape): pick this
-        platform with ``--platform web`` when another plugin could also read the URL."""
-        return self.hosts.owns(url) and not self.hosts.direct
+        """Any http(s) URL under the base URL: web pages have no fixed shape. The plugin is
+        registered last, so ``scout parse`` asks it only when no other plugin knows the
+        URL; name it with ``--platform web`` otherwise."""
+        return self.hosts.owns(url) and url.startswith(("http://", "https://"))
 
     def refusal(self, response: FetchResponse) -> Refusal | None:
         if is_redirect(response):
