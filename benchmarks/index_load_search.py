@@ -263,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "es", "both"), default="both",
                         help="es needs CREATORSCOUT_ES_URL; 'both' skips es without it")
     parser.add_argument("--dir", help="folder for the index files (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the index files (in --dir) for a closer look afterwards")
     parser.add_argument("--json", dest="json_path", help="also write the result here")
     options = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()})
@@ -284,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{', '.join(f'{s:,}' for s in sizes)}; at most {options.posts} posts per creator; "
         f"batches of {options.batch}; niches {', '.join(niches)}")
     results = []
+    if options.keep and not options.dir:
+        parser.error("--keep needs --dir")
     with tempfile.TemporaryDirectory(prefix="cs-bench-index-", dir=options.dir) as tmp:
-        folder = Path(tmp)
+        folder = Path(options.dir) if options.keep else Path(tmp)
         for backend in backends:
             target = sqlite_target(folder) if backend == "sqlite" else es_target(es_url)
             with target as (url, size_of):

@@ -33,6 +33,7 @@ class CreatorScoutAddon:
             "RETRY_TIMES": 2,
             "COOKIES_ENABLED": False,
             "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False,  # Scrapy 2.19 would open a control port
             "LOG_LEVEL": "INFO",
             "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
             # Scrapy starts CONCURRENT_ITEMS + 1 asyncio tasks for the output of every

@@ -191,6 +191,7 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
     from creatorscout.search.render import render_show
 
     person = None
+    profiles = {}
     try:
         with open_index(index_url, create=False) as index:
             matches = index.candidates(creator)
@@ -200,6 +201,10 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
                     person = index.person_of(records[0].id)
                 except NotImplementedError:
                     person = None  # a backend without persons: show the profile alone
+                for other in person.others(records[0].id) if person else []:
+                    stored = index.get(other)
+                    if stored:
+                        profiles[other] = stored[0].creator
     except (InvalidIndexURL, IndexUnavailable) as exc:
         fail(str(exc), 2)
     except ValueError as exc:
@@ -213,7 +218,7 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
         click.echo(json.dumps([r.model_dump(mode="json") for r in records], indent=2,
                               ensure_ascii=False))
     else:
-        click.echo(render_show(records, person=person))
+        click.echo(render_show(records, person=person, profiles=profiles))
 
 
 # -- sandbox, parse ------------------------------------------------------------------------

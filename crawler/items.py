@@ -16,3 +16,12 @@ class CrawledCreator:
     via: str = ""
     depth: int = 0
     posts_complete: bool = True
+
+
+@dataclass
+class GoneCreator:
+    """The platform says this creator no longer exists (404/410): remove them from the
+    index. Platforms' terms (and respect) require honouring deletions."""
+
+    creator_id: str
+    platform: str

@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from creatorscout.config import load_markers, load_scoring, load_tiers
-from creatorscout.crawler.items import CrawledCreator
+from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.niche_pass import carry_history, run_niche_pass
 from creatorscout.scoring import disclosure_matcher, score_creator
 from creatorscout.search.backend import Index, open_index
@@ -160,6 +160,11 @@ class IndexPipeline(_Component):
             self.buffer = []
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, GoneCreator):
+            self._flush()
+            if self.index is not None and self.index.delete(item.creator_id):
+                self._inc(f"deleted/{item.platform}")
+            return item
         if isinstance(item, ScoredCreator):
             self.buffer.append(item)
             if len(self.buffer) >= self.batch_size:

@@ -15,8 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
+from pydantic import ValidationError
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
 from creatorscout.config.schema import Niche
-from creatorscout.crawler.items import CrawledCreator
+from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.platform import (
     Candidate,
@@ -29,12 +36,6 @@ from creatorscout.plugins.platform import (
     host_of,
 )
 from creatorscout.scoring.text import TermSet
-from pydantic import ValidationError
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.http import Response
-from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,11 @@ class NicheSpider(scrapy.Spider):
 
     def _requests(self, fetches: Iterable[FetchRequest]) -> Iterator[scrapy.Request]:
         for fetch in fetches:
+            if fetch.purpose in ("discover", "graph") and self.accepted >= self.max_creators:
+                # The budget is full: nobody found from here on could be accepted, so more
+                # discovery pages would be requests for nothing.
+                self._inc(f"not_followed/{fetch.platform}/discovery after max-creators")
+                continue
             self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
             yield self._to_scrapy(fetch)
 
@@ -203,8 +209,14 @@ class NicheSpider(scrapy.Spider):
             return
         logger.info("%s refused %s: %s (%d)", fetch.platform, fetch.url, refusal.kind,
                     refusal.status)
-        if fetch.purpose == "profile" and fetch.creator_id and refusal.kind == "gone":
+        if (
+            fetch.purpose in ("profile", "posts")
+            and fetch.creator_id
+            and refusal.kind == "gone"
+        ):
             self._inc(f"skipped/{fetch.platform}/gone")
+            self.pending.pop(fetch.creator_id, None)  # nothing of theirs is kept
+            yield GoneCreator(creator_id=fetch.creator_id, platform=fetch.platform)
         yield from self._posts_done(fetch)
         yield from self._pump()
 

@@ -22,8 +22,9 @@ as ``https://public.api.bsky.app`` is. Behaviour follows the AppView
 * ``app.bsky.graph.getFollows`` (``actor``, ``limit`` 1-100 default 50, ``cursor``): the
   cursor is the record key of the last follow, again with every non-empty page;
 * ``app.bsky.feed.searchPosts``: 403 (a plain-text page, as the AppView's CDN sends) to
-  anonymous callers; with any ``Authorization: Bearer`` header it searches post text
-  (``#tag`` queries use the tag index), ``sort`` latest or top, offset cursor;
+  anonymous callers; with any ``Authorization: Bearer`` header it searches posts (tags
+  through the world's tag index; full text in the first :data:`SCAN_ACCOUNTS` accounts),
+  ``sort`` latest or top, offset cursor;
 * other methods: 501 ``MethodNotImplemented``. Errors are ``{"error", "message"}``.
 
 Rate-limit headers: ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``
@@ -35,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from threading import Lock
 from typing import Any, Final
 
 from creatorscout.sandbox.bluesky_ids import iso, parse_iso, tid, tid_micros
@@ -46,6 +48,8 @@ from creatorscout.sandbox.presence import people_on
 from creatorscout.sandbox.world import World
 
 MAX_PROFILES: Final = 25
+SCAN_ACCOUNTS: Final = 2_000
+"""Post search reads the text of at most this many accounts' posts (tags: all of them)."""
 SCOPE: Final = "bluesky/appview"
 ERROR_NAMES: Final = {
     400: "InvalidRequest", 401: "AuthenticationRequired", 403: "Forbidden",
@@ -100,8 +104,10 @@ class BlueskyDialect:
     def __init__(self, world: World, base_url: str, window: int = 300) -> None:
         self.world = world
         self.window = window
-        self.people = BlueskyPeople(world)
-        self.render = BlueskyRenderer(world, self.people, base_url)
+        self.base_url = base_url
+        self._people: BlueskyPeople | None = None
+        self._render: BlueskyRenderer | None = None
+        self._lock = Lock()
         self._search_text = lru_cache(maxsize=1)(self._build_search_text)
         self._actor_hits = lru_cache(maxsize=256)(self._find_actors)
         self._post_hits = lru_cache(maxsize=256)(self._find_posts)
@@ -113,6 +119,25 @@ class BlueskyDialect:
             "app.bsky.graph.getFollows": (True, self.get_follows),
             "app.bsky.feed.searchPosts": (True, self.search_posts),
         }
+
+    # Who is on Bluesky needs everyone's presence (a pass over the world: seconds for
+    # 100,000 people), so it is worked out on the first Bluesky request, not at start-up.
+
+    @property
+    def people(self) -> BlueskyPeople:
+        """The world's Bluesky accounts (built on first use)."""
+        with self._lock:
+            if self._people is None:
+                self._people = BlueskyPeople(self.world)
+                self._render = BlueskyRenderer(self.world, self._people, self.base_url)
+            return self._people
+
+    @property
+    def render(self) -> BlueskyRenderer:
+        """The renderer of this world's views (built with :attr:`people`)."""
+        self.people  # noqa: B018 (builds both)
+        assert self._render is not None
+        return self._render
 
     # -- the Dialect protocol --------------------------------------------------------------
 
@@ -302,25 +327,32 @@ class BlueskyDialect:
         words = query.casefold().split()
         if not words:
             return ()
-        found: list[Post] = []
-        if len(words) == 1 and words[0].startswith("#"):
-            for key in reversed(self.world.tag_keys(words[0][1:])):
+        found: dict[int, Post] = {}
+        if len(words) == 1:  # posts tagged with the word: the world's tag index is fast
+            for key in reversed(self.world.tag_keys(words[0].lstrip("#"))):
                 post = self.world.post_by_key(key)
                 if post is not None and self.people.on_bluesky(post.author, post.number):
-                    found.append(post)
-        else:
+                    found[post.key] = post
+        if not words[0].startswith("#"):
+            # Full text: the posts of the first SCAN_ACCOUNTS accounts (a bound that keeps
+            # a 100,000-person world answering in seconds; small worlds are read whole).
+            scanned = 0
             for account in self.people:
                 if not account.active:
                     continue
+                scanned += 1
+                if scanned > SCAN_ACCOUNTS:
+                    break
                 for post in self.people.own_posts(account.index):
                     text = self.render.record(post)["text"].casefold()
                     if all(w in text for w in words):
-                        found.append(post)
+                        found[post.key] = post
+        hits = list(found.values())
         if sort == "top":
-            found.sort(key=lambda p: (-p.favourites, -p.sec))
+            hits.sort(key=lambda p: (-p.favourites, -p.sec))
         else:
-            found.sort(key=lambda p: -p.sec)
-        return tuple((p.author, p.number) for p in found)
+            hits.sort(key=lambda p: -p.sec)
+        return tuple((p.author, p.number) for p in hits)
 
     def search_posts(self, request: Request) -> Response:
         """``app.bsky.feed.searchPosts``: signed-in callers only, as on the public AppView."""

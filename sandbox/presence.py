@@ -31,7 +31,7 @@ from functools import lru_cache
 from random import Random
 from typing import TYPE_CHECKING, Final
 
-from creatorscout.sandbox.people import person_slug, profile
+from creatorscout.sandbox.people import person_slug
 from creatorscout.sandbox.vocab import COMMUNITIES
 
 if TYPE_CHECKING:
@@ -77,17 +77,15 @@ class Presence:
 
 
 def _website(world: World, index: int) -> str | None:
-    person = world.people[index]
-    for _name, value, is_link, _verified in profile(world.seed, person).fields:
+    for _name, value, is_link, _verified in world.profile(index).fields:
         if is_link:
             return value
     return None
 
 
 def _verified(world: World, index: int) -> bool:
-    person = world.people[index]
     return any(is_link and verified is not None
-               for _n, _v, is_link, verified in profile(world.seed, person).fields)
+               for _n, _v, is_link, verified in world.profile(index).fields)
 
 
 def _owned_domain(url: str | None) -> str | None:

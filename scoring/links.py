@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final, Protocol
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -164,8 +165,12 @@ def address_key(address: str) -> str | None:
     return f"acct:{match.group(1).lower()}@{host_key(match.group(2))}"
 
 
+@lru_cache(maxsize=1 << 16)
 def link_key(link: str) -> str | None:
-    """The key of a link (see the module docstring); None when it names nothing we know."""
+    """The key of a link (see the module docstring); None when it names nothing we know.
+
+    Cached: in a grouping pass one URL comes back as a profile URL, a verified link and
+    the links of every profile that points at it."""
     text = link.strip()
     if not text:
         return None

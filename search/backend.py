@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Self
 
 from creatorscout.plugins.models import Creator
-from creatorscout.scoring.identity import Grouping, Person
+from creatorscout.scoring.identity import Grouping, IdentityProfile, Person
 from creatorscout.search.query import IndexStats, SearchQuery, SearchResults
 from creatorscout.search.records import ScoredCreator
 
@@ -141,6 +141,12 @@ class Index(ABC):
             if known is None or creator.provenance.observed_at > known.provenance.observed_at:
                 newest[creator.id] = creator
         yield from (newest[cid] for cid in sorted(newest))
+
+    def iter_identities(self) -> Iterator[IdentityProfile]:
+        """What the grouping pass reads: the identity part of every creator's newest profile
+        (:class:`IdentityProfile`), in id order. The default derives it from
+        :meth:`iter_creators`; backends override it to skip decoding whole profiles."""
+        return (IdentityProfile.of(creator) for creator in self.iter_creators())
 
     def save_grouping(self, grouping: Grouping) -> None:
         """Store a grouping pass's result, replacing the previous one entirely: every

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from creatorscout.scoring.identity import GroupingStats, IdentityProfile, group_profiles
+from creatorscout.scoring.identity import GroupingStats, group_profiles
 from creatorscout.search.backend import Index
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,7 @@ def regroup(index: Index) -> GroupingStats:
 
     Raises :class:`PersonsUnsupported` when the backend cannot store persons."""
     started = time.perf_counter()
-    profiles = [IdentityProfile.of(creator) for creator in index.iter_creators()]
-    grouping = group_profiles(profiles)
+    grouping = group_profiles(index.iter_identities())
     try:
         index.save_grouping(grouping)
     except NotImplementedError as exc:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from creatorscout.search.records import ScoredCreator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from creatorscout.search.records import ScoredCreator
 
 Sort = Literal[
     "score", "followers", "er", "relevance", "authenticity", "er_percentile", "influence",

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -389,10 +389,14 @@ def _evidence_line(item: Evidence) -> str:
     return f"    {item.source_id}: {_PUBLISHED[item.published]} {item.link}{target}: {item.note}"
 
 
-def person_lines(person: Person, creator_id: str) -> list[str]:
-    """The person section of ``scout show``: the other profiles and why we believe they
-    are the same person, then claims that were not merged (one-way, conflicts)."""
+def person_lines(
+    person: Person, creator_id: str, profiles: Mapping[str, Creator] | None = None
+) -> list[str]:
+    """The person section of ``scout show``: the other profiles (with handle and profile
+    URL when ``profiles`` has them) and why we believe they are the same person, then
+    claims that were not merged (one-way, conflicts)."""
     others = person.others(creator_id)
+    profiles = profiles or {}
     members = set(person.members)
     joined = [e for e in person.evidence if e.merged]
     open_claims = [e for e in person.evidence if not e.merged and e.status != "conflict"
@@ -401,7 +405,14 @@ def person_lines(person: Person, creator_id: str) -> list[str]:
     lines: list[str] = []
     if others:
         lines.append(f"same person ({person.id}), also on:")
-        lines += [f"  {other}" for other in others]
+        for other in others:
+            known = profiles.get(other)
+            shown = f"  {other}"
+            if known is not None:
+                shown += f"  {_clean(known.handle)}"
+                if known.profile_url:
+                    shown += f"  {known.profile_url}"
+            lines.append(shown)
         lines.append("  because:")
         lines += [_evidence_line(e) for e in joined]
     if open_claims:
@@ -414,17 +425,19 @@ def person_lines(person: Person, creator_id: str) -> list[str]:
 
 
 def render_show(
-    records: list[ScoredCreator], *, posts: int = RECENT_POSTS, person: Person | None = None
+    records: list[ScoredCreator], *, posts: int = RECENT_POSTS, person: Person | None = None,
+    profiles: Mapping[str, Creator] | None = None,
 ) -> str:
     """``scout show``: the profile, counts with provenance, the same person's other
-    profiles with the evidence (when ``person`` is given), each niche's score explained,
-    and a few recent posts. ``records`` are one creator's records (any order)."""
+    profiles with the evidence (when ``person`` is given; ``profiles`` maps their ids to
+    their profiles), each niche's score explained, and a few recent posts. ``records`` are
+    one creator's records (any order)."""
     if not records:
         return "no records for this creator"
     newest = max(records, key=lambda r: r.creator.provenance.observed_at)
     lines = _profile_lines(newest.creator)
     if person is not None:
-        section = person_lines(person, newest.creator.id)
+        section = person_lines(person, newest.creator.id, profiles)
         if section:
             lines.append("")
             lines += section

@@ -22,7 +22,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from creatorscout.plugins.models import Creator
-from creatorscout.scoring.identity import Evidence, Grouping, Person, person_id
+from creatorscout.scoring.identity import (
+    Evidence,
+    Grouping,
+    IdentityProfile,
+    Person,
+    person_id,
+)
 from creatorscout.search.backend import (
     IncompatibleIndex,
     Index,
@@ -628,6 +634,31 @@ class SqliteIndex(Index):
                 yield Creator.model_validate_json(creator_json)
             last = rows[-1][0]
 
+    def iter_identities(self) -> Iterator[IdentityProfile]:
+        # plain json.loads of the stored profile: validating whole Creator models costs as
+        # much as the grouping itself (and five json_extract calls a row cost more)
+        last = ""
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT id, creator_json FROM creators WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, _READ_BATCH * 4),
+                ).fetchall()
+            if not rows:
+                return
+            for cid, creator_json in rows:
+                data = json.loads(creator_json)
+                yield IdentityProfile(
+                    id=cid, platform=str(data["platform"]).lower(),
+                    native_id=data["native_id"], handle=data["handle"],
+                    profile_url=data.get("profile_url"),
+                    links=tuple(data.get("links") or ()),
+                    me_links=tuple(data.get("me_links") or ()),
+                    verified_links=tuple(data.get("verified_links") or ()),
+                    moved_to=(data.get("flags") or {}).get("moved_to"),
+                )
+            last = rows[-1][0]
+
     def save_grouping(self, grouping: Grouping) -> None:
         evidence = [
             (e.source_id, e.target_id, e.link, e.key, e.published, e.status, int(e.merged),
@@ -638,12 +669,14 @@ class SqliteIndex(Index):
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                # creators written since the grouping read them are left ungrouped (NULL)
-                # until the next pass, rather than keep a person id computed without them
-                conn.execute("UPDATE creators SET person_id = NULL WHERE person_id IS NOT NULL")
+                # write only what changed: most persons survive a pass. Creators written
+                # since the grouping read them are left ungrouped (NULL) until the next pass
+                current = dict(conn.execute("SELECT id, person_id FROM creators").fetchall())
+                wanted = grouping.person_of
                 conn.executemany(
                     "UPDATE creators SET person_id = ? WHERE id = ?",
-                    [(pid, cid) for cid, pid in grouping.person_of.items()],
+                    [(wanted.get(cid), cid) for cid, pid in current.items()
+                     if wanted.get(cid) != pid],
                 )
                 conn.execute("DELETE FROM identity_evidence")
                 conn.executemany(

@@ -7,6 +7,7 @@ checked against the world's ground truth.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -163,3 +164,42 @@ def test_rate_limited_sandbox_is_waited_out_not_hammered(tmp_path, fault, status
     assert stats.get("creatorscout/ratelimit/waited_seconds", 0) >= 1
     assert stat(stats, "refused") == 0  # every 429 was retried after waiting
     assert stat(stats, "indexed") == 15
+
+
+def test_creators_that_are_gone_are_deleted_from_the_index(sandbox, world, tmp_path):
+    """A profile that now answers 404 is removed, not kept stale (platform terms)."""
+    from tests.factories import make_creator, make_scored
+
+    deleted = [p.acct for p in world.people if world.truth(p.index).deleted][:3]
+    alive = [p.acct for p in world.people if world.truth(p.index).in_niche[NICHE]
+             and world.truth(p.index).opted_out is None and not world.truth(p.index).bot
+             and not world.truth(p.index).deleted and not world.truth(p.index).suspended][:2]
+    assert deleted and alive
+    config = tmp_path / "config"
+    (config / "niches").mkdir(parents=True)
+    seeds = ", ".join(deleted + alive)
+    (config / "niches" / "gone-test.yaml").write_text(
+        f"name: gone-test\nhashtags: []\nseeds:\n  mastodon: [{seeds}]\n"
+        "platforms:\n  mastodon: {use_directory: false, search_accounts: false}\n",
+        encoding="utf-8",
+    )
+    index_path = tmp_path / "gone.db"
+    with open_index(f"sqlite:///{index_path}") as index:
+        index.upsert(make_scored(make_creator(acct.lower(), handle=acct), niche="gone-test")
+                     for acct in deleted)
+    completed = subprocess.run(
+        [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", "gone-test",
+         "--platform", "mastodon", "--snowball-depth", "0",
+         "--base-url", f"mastodon={sandbox}/mastodon/{{instance}}",
+         "--index", f"sqlite:///{index_path}", "--stats-json", str(tmp_path / "s.json")],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "CREATORSCOUT_CONFIG": str(config)},
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    stats = json.loads((tmp_path / "s.json").read_text())
+    assert stat(stats, "skipped/mastodon/gone") == len(deleted)
+    assert stat(stats, "deleted/mastodon") == len(deleted)
+    with open_index(f"sqlite:///{index_path}") as index:
+        left = {r.creator.handle.lower() for r in index.iter_records()}
+    assert not left & {acct.lower() for acct in deleted}
+    assert left == {acct.lower() for acct in alive}

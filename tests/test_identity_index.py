@@ -249,6 +249,7 @@ def test_the_command_line(grouped: SqliteIndex, tmp_path: Path) -> None:
     shown = runner.invoke(main, ["show", LENA_S.id, "--index", url])
     assert shown.exit_code == 0, shown.output
     assert "same person" in shown.stdout and LENA_B.id in shown.stdout
+    assert "https://bsky.app/profile/lena.example" in shown.stdout  # the other's profile
     found = runner.invoke(main, ["search", "--collapse-person", "--format", "json",
                                  "--index", url])
     assert found.exit_code == 0, found.output
@@ -260,3 +261,12 @@ def test_the_command_line(grouped: SqliteIndex, tmp_path: Path) -> None:
 
 def test_creators_are_creator_models(grouped: SqliteIndex) -> None:
     assert all(isinstance(c, Creator) for c in grouped.iter_creators())
+
+
+def test_the_fast_identity_read_matches_the_generic_one(grouped: SqliteIndex) -> None:
+    moved = BEN_M.model_copy(update={"flags": CreatorFlags(moved_to="ben@fosstodon.org")})
+    grouped.upsert([make_scored(moved, niche=WINE)])
+    fast = list(grouped.iter_identities())
+    assert fast == list(Index.iter_identities(grouped))
+    assert {p.id: p.moved_to for p in fast}[BEN_M.id] == "ben@fosstodon.org"
+    assert {p.id: p.me_links for p in fast}[LENA_S.id] == ("https://vegan.social/@lena",)

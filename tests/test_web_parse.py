@@ -286,3 +286,14 @@ def test_garbage_feed_is_malformed():
     saved = response("feed_soft404_html", "posts", creator_id="web:tofu.example")
     with pytest.raises(MalformedResponse):
         platform().parse(saved)
+
+
+def test_web_reads_pages_and_feeds_but_leaves_api_urls_to_their_plugins():
+    web = platform()
+    assert web.owns_url("https://mayagreens.example/")
+    assert web.owns_url("https://lentil.blog.example/feed.json")
+    for api in ("https://lemmy.world/api/v3/search?q=vegan", "https://api.github.com/users/x",
+                "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile"):
+        assert not web.owns_url(api)
+    assert platform(SANDBOX).owns_url("http://127.0.0.1:9/web/maya.example/")
+    assert not platform(SANDBOX).owns_url("http://127.0.0.1:9/mastodon/x/api/v1/accounts/1")

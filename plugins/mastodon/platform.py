@@ -132,7 +132,10 @@ class Mastodon(Platform):
             if not domain:
                 domain = options.instances[0]
             url = self._url(domain, "/api/v1/accounts/lookup", [("acct", username)])
-            yield self._request(url, "profile", domain, via="seed")
+            yield self._request(
+                url, "profile", domain, via="seed",
+                creator_id=f"{self.name}:{username.lower()}@{domain.lower()}",
+            )
 
     def profile_requests(self, candidates: Sequence[Candidate]) -> Iterable[FetchRequest]:
         by_instance: dict[str, list[Candidate]] = {}

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Any, Final
@@ -65,6 +66,7 @@ logger = logging.getLogger(__name__)
 PLATFORM: Final = "web"
 GUESSED_FEEDS: Final = ("/feed", "/rss.xml", "/atom.xml", "/index.xml")
 _HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
+_API_URL: Final = re.compile(r"^https?://api\.|/api/|/xrpc/|/graphql|/oauth/", re.IGNORECASE)
 
 
 class WebOptions(BaseModel):
@@ -198,10 +200,12 @@ class Web(Platform):
         return str(response.request.context.get("url") or self.hosts.logical_url(response.url))
 
     def owns_url(self, url: str) -> bool:
-        """Any http(s) URL under the base URL: web pages have no fixed shape. The plugin is
-        registered last, so ``scout parse`` asks it only when no other plugin knows the
-        URL; name it with ``--platform web`` otherwise."""
-        return self.hosts.owns(url) and url.startswith(("http://", "https://"))
+        """Any http(s) URL under the base URL that is not an API endpoint (``api.*`` hosts,
+        ``/api/``, ``/xrpc/``...): web pages have no fixed shape, so other plugins' API
+        URLs are left to them. Name it with ``--platform web`` when in doubt."""
+        if not (self.hosts.owns(url) and url.startswith(("http://", "https://"))):
+            return False
+        return _API_URL.search(self.hosts.logical_url(url)) is None
 
     def refusal(self, response: FetchResponse) -> Refusal | None:
         if is_redirect(response):
