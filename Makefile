@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh clone (Python 3.11+ and make):
-#   make demo   sets up, starts the sandbox, crawls "vegan-cooking" on Mastodon, prints the top creators
+#   make demo   sets up, starts the sandbox, crawls "vegan-cooking" on every keyless platform, prints the top creators
 #   make test   sets up and runs the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
