@@ -37,7 +37,7 @@ def test_parse_reports_a_refusal():
 
 def test_parse_unknown_url_is_a_usage_error():
     result = CliRunner().invoke(main, ["parse", str(FIXTURES / "error_404.json"),
-                                       "--url", "https://example.com/feed.xml"])
+                                       "--url", "ftp://files.example/dump.bin"])
     assert result.exit_code == 2
     assert "--platform" in result.stderr
 
