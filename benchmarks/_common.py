@@ -70,11 +70,21 @@ def machine_info() -> dict[str, Any]:
     }
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages: other work on the machine skews timings."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def machine_line(info: dict[str, Any] | None = None) -> str:
     info = info or machine_info()
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    load = load_average()
+    busy = f"; load average {load[0]:.1f}" if load else ""
     return (f"machine: {info['nproc']} cores ({info['cpu']}), {info['memory_gib']} GiB, "
-            f"{info['os']}, Python {info['python']}; {versions}")
+            f"{info['os']}, Python {info['python']}; {versions}{busy}")
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -89,7 +99,8 @@ def percentile(values: Sequence[float], pct: float) -> float:
 
 def emit(name: str, result: dict[str, Any], json_path: str | None = None) -> None:
     """Print the machine-readable result line (and write it to ``json_path``)."""
-    payload = {"benchmark": name, "machine": machine_info(), **result}
+    payload = {"benchmark": name, "machine": machine_info(), "load_average": load_average(),
+               **result}
     text = json.dumps(payload, default=str)
     if json_path:
         Path(json_path).write_text(json.dumps(payload, default=str, indent=2) + "\n",

@@ -96,7 +96,9 @@ class NicheSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"{STAT}/{key}", count)
 
-    def _to_scrapy(self, fetch: FetchRequest, **meta: Any) -> scrapy.Request:
+    def _to_scrapy(
+        self, fetch: FetchRequest, *, again: bool = False, **meta: Any
+    ) -> scrapy.Request:
         host = fetch.context.get("instance") or host_of(fetch.url)
         return scrapy.Request(
             fetch.url,
@@ -107,7 +109,9 @@ class NicheSpider(scrapy.Spider):
             # Discovery before snowballing, and posts of accepted creators first of all so
             # creators complete (and reach the index) early.
             priority=(20 if fetch.purpose == "posts" else 10) - fetch.depth,
-            dont_filter=fetch.purpose == "posts",
+            # Posts pages repeat per creator; a recovery may ask for the same URL again
+            # (e.g. re-signed headers): neither must be dropped as a duplicate.
+            dont_filter=again or fetch.purpose == "posts",
             meta={
                 "fetch": fetch,
                 "handle_httpstatus_all": True,
@@ -120,7 +124,9 @@ class NicheSpider(scrapy.Spider):
             },
         )
 
-    def _requests(self, fetches: Iterable[FetchRequest]) -> Iterator[scrapy.Request]:
+    def _requests(
+        self, fetches: Iterable[FetchRequest], again: bool = False
+    ) -> Iterator[scrapy.Request]:
         for fetch in fetches:
             if fetch.purpose in ("discover", "graph") and self.accepted >= self.max_creators:
                 # The budget is full: nobody found from here on could be accepted, so more
@@ -128,7 +134,7 @@ class NicheSpider(scrapy.Spider):
                 self._inc(f"not_followed/{fetch.platform}/discovery after max-creators")
                 continue
             self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
-            yield self._to_scrapy(fetch)
+            yield self._to_scrapy(fetch, again=again)
 
     # -- the crawl ---------------------------------------------------------------------
 
@@ -205,7 +211,7 @@ class NicheSpider(scrapy.Spider):
         self._inc(f"refused/{fetch.platform}/{refusal.kind}")
         recovery = platform.on_refusal(fetched, refusal)
         if recovery is not None:
-            yield from self._handle(platform, fetch, recovery)
+            yield from self._handle(platform, fetch, recovery, again=True)
             return
         logger.info("%s refused %s: %s (%d)", fetch.platform, fetch.url, refusal.kind,
                     refusal.status)
@@ -221,7 +227,7 @@ class NicheSpider(scrapy.Spider):
         yield from self._pump()
 
     def _handle(
-        self, platform: Platform, fetch: FetchRequest, result: ParseResult
+        self, platform: Platform, fetch: FetchRequest, result: ParseResult, again: bool = False
     ) -> Iterator[Any]:
         if result.malformed:
             self._inc(f"malformed_objects/{fetch.platform}", result.malformed)
@@ -251,7 +257,7 @@ class NicheSpider(scrapy.Spider):
             if request.purpose == "posts" and request.creator_id == fetch.creator_id:
                 more_posts = fetch.purpose == "posts"
             follow.append(request)
-        yield from self._requests(follow)
+        yield from self._requests(follow, again=again)
         if fetch.purpose == "posts" and not more_posts:
             yield from self._posts_done(fetch)
         yield from self._pump()

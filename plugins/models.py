@@ -159,6 +159,14 @@ class Creator(BaseModel):
       the page links back with ``rel=me``), and, for platforms with domain handles, the
       URL ``https://<domain>`` when the account proved it controls that domain (Bluesky:
       a valid custom-domain handle, not ``handle.invalid``, not ``*.bsky.social``).
+
+    Per platform: Mastodon: note and field links, ``verified_at`` fields verified.
+    Bluesky: description URLs and ``website`` in links, the custom domain verified. Web: the
+    page's ``rel=me``/``sameAs`` in ``me_links`` (and links). GitHub: ``blog`` and
+    ``/social_accounts`` URLs in links. PeerTube: description and ``support`` URLs.
+    Podcasts: the channel link, the *hosts'* ``podcast:person`` links (not guests') and the
+    Apple Podcasts page in links. A platform whose profile URL is someone's web page (a
+    show's home page) is fine: the page belongs to the site, the show links it.
     """
 
     model_config = ConfigDict(extra="forbid")

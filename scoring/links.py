@@ -37,7 +37,6 @@ Only ``http(s)`` URLs, ``at://`` URIs and ``acct:``/``@user@host`` addresses hav
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Final, Protocol
 from urllib.parse import parse_qsl, unquote, urlencode
@@ -212,11 +211,6 @@ def link_key(link: str) -> str | None:
     return f"web:{host}{path}{suffix}"
 
 
-def site_key(host: str) -> str:
-    """The key of the web site at the root of ``host`` (``web:host``)."""
-    return f"web:{host_key(host)}"
-
-
 def self_keys(profile: HasIdentity) -> set[str]:
     """Every key under which ``profile`` itself can be linked.
 
@@ -254,16 +248,6 @@ def self_keys(profile: HasIdentity) -> set[str]:
         if _GITHUB_LOGIN.fullmatch(login):
             keys.add(f"github:{login.lower()}")
     return keys
-
-
-def keys_of(links: Iterable[str]) -> dict[str, str]:
-    """``{key: first link with that key}`` for the links that have a key."""
-    found: dict[str, str] = {}
-    for link in links:
-        key = link_key(link)
-        if key is not None:
-            found.setdefault(key, link)
-    return found
 
 
 def key_host(key: str) -> str | None:

@@ -57,7 +57,7 @@ def records_index(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{path}"
 
 
-def test_crawl_throughput_compares_the_crawl_with_a_bare_spider():
+def test_crawl_throughput_compares_the_crawl_with_a_bare_spider() -> None:
     result = bench("crawl_throughput.py", "--creators", "5", "--world", "2000",
                    "--repeat", "1", "--platform", "mastodon")
     [mastodon] = result["platforms"]
@@ -70,7 +70,7 @@ def test_crawl_throughput_compares_the_crawl_with_a_bare_spider():
         mastodon["bare_seconds"] / mastodon["crawl_seconds"], rel=0.01)
 
 
-def test_request_efficiency_counts_requests_per_creator_against_naive():
+def test_request_efficiency_counts_requests_per_creator_against_naive() -> None:
     result = bench("request_efficiency.py", "--creators", "5", "--world", "2000",
                    "--platform", "mastodon")
     [mastodon] = result["platforms"]
@@ -81,7 +81,7 @@ def test_request_efficiency_counts_requests_per_creator_against_naive():
     assert mastodon["command"].startswith("scout crawl vegan-cooking --platform mastodon")
 
 
-def test_index_benchmark_loads_and_searches_at_each_size(records_index: str):
+def test_index_benchmark_loads_and_searches_at_each_size(records_index: str) -> None:
     result = bench("index_load_search.py", "--records", records_index, "--sizes", "30,60",
                    "--posts", "3", "--runs", "2", "--backend", "sqlite")
     [sqlite] = result["backends"]
@@ -97,7 +97,7 @@ def test_index_benchmark_loads_and_searches_at_each_size(records_index: str):
     assert 0 < first < second
 
 
-def test_scoring_benchmark_scores_creators_and_times_the_graph(records_index: str):
+def test_scoring_benchmark_scores_creators_and_times_the_graph(records_index: str) -> None:
     result = bench("scoring_speed.py", "--records", records_index, "--graph-sizes", "300")
     assert result["per_creator"]["creators"] == 12
     assert result["per_creator"]["creators_per_s"] > 0
@@ -105,7 +105,7 @@ def test_scoring_benchmark_scores_creators_and_times_the_graph(records_index: st
     assert graph["creators"] == 300 and graph["edges"] > 300 and graph["seconds"] > 0
 
 
-def test_memory_benchmark_samples_the_crawler_rss():
+def test_memory_benchmark_samples_the_crawler_rss() -> None:
     result = bench("crawl_memory.py", "--creators", "5", "--world", "2000",
                    "--platform", "mastodon", "--interval", "0.2")
     assert result["creators_indexed"] == 5 and result["finished"]
@@ -113,7 +113,7 @@ def test_memory_benchmark_samples_the_crawler_rss():
     assert result["curve"] and result["curve"][-1]["end"]
 
 
-def test_run_all_rejects_an_unknown_benchmark():
+def test_run_all_rejects_an_unknown_benchmark() -> None:
     completed = subprocess.run(
         [sys.executable, str(BENCH / "run_all.py"), "--only", "nope"],
         capture_output=True, text=True, timeout=60,

@@ -64,6 +64,8 @@ class PageIdentity:
     followers: int | None = None
     posts_count: int | None = None
     noindex: bool = False
+    repaired: int = 0
+    """Counts the page publishes but that could not be read (kept as ``None``)."""
     has_identity: bool = False
     """An h-card, a schema.org Person or rel=me links: the page speaks for a person."""
 
@@ -178,7 +180,9 @@ def _walk_jsonld(value: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _counter(stats: Any, action: str) -> int | None:
+def _counter(stats: Any, action: str) -> tuple[int | None, bool]:
+    """The ``action`` counter's value, and whether it was there but unreadable (a repair:
+    the value is then ``None``, unknown)."""
     for stat in stats if isinstance(stats, list) else [stats]:
         if not isinstance(stat, dict):
             continue
@@ -187,10 +191,10 @@ def _counter(stats: Any, action: str) -> int | None:
             kind = kind.get("@type")
         if isinstance(kind, str) and kind.rsplit("/", 1)[-1] == action:
             try:
-                return parse_count(stat.get("userInteractionCount"))
+                return parse_count(stat.get("userInteractionCount")), False
             except ValueError:
-                return None
-    return None
+                return None, True
+    return None, False
 
 
 def jsonld_person(root: Any) -> dict[str, Any] | None:
@@ -315,8 +319,11 @@ def read_page(body: bytes, url: str, headers_robots: list[str] | None = None,
     identity.canonical = (_first_url(props.get("uid"), base) or _first_url(props.get("url"),
                                                                              base)
                           or _absolute(base, person.get("url")))
-    identity.followers = _counter(person.get("interactionStatistic"), "FollowAction")
-    identity.posts_count = _counter(person.get("agentInteractionStatistic"), "WriteAction")
+    identity.followers, bad_followers = _counter(person.get("interactionStatistic"),
+                                                 "FollowAction")
+    identity.posts_count, bad_posts = _counter(person.get("agentInteractionStatistic"),
+                                               "WriteAction")
+    identity.repaired = bad_followers + bad_posts
     identity.feeds = _feeds(root, base)
     claimed = set(identity.rel_me) | set(identity.same_as)
     identity.links = [u for u in _outbound(root, base, max_links + len(claimed))

@@ -261,6 +261,7 @@ class Web(Platform):
             creator = self._creator(page, url)
         except ValidationError as exc:
             raise MalformedResponse(f"{url}: unusable page: {exc.errors()[0]['msg']}") from exc
+        result.repaired += page.repaired
         if request.context.get("needs_match") and not creator.flags.opted_out:
             # Found through a website's outbound links: the spider checks the niche.
             result.candidates.append(Candidate(ref=creator.ref(), creator=creator,
