@@ -57,6 +57,10 @@ class NicheSpider(scrapy.Spider):
 
     name = "niche"
     custom_settings: dict[str, Any] = {}
+    #: Candidates whose profile requests may be queued or in flight at once
+    #: (``CREATORSCOUT_PROFILE_WINDOW``). Without a window a 100,000-creator crawl queues a
+    #: profile request for its whole budget at once (~2.4 KB each in Scrapy's scheduler).
+    profile_window: int = 1000
 
     def __init__(
         self,
@@ -75,7 +79,9 @@ class NicheSpider(scrapy.Spider):
         self.accepted = 0
         self.reserved = 0
         self.pending: dict[str, Pending] = {}
-        self.backlog: dict[str, deque[Candidate]] = {name: deque() for name in platforms}
+        # Candidates waiting for a profile fetch, as compact JSON (~0.4 KB instead of ~2 KB
+        # for the model): a large crawl finds several candidates per creator it keeps.
+        self.backlog: dict[str, deque[bytes]] = {name: deque() for name in platforms}
         self.awaiting_profile: set[str] = set()
         self._niche_terms = TermSet(niche.all_keywords() + niche.hashtags)
         # One bound method for every request: Scrapy caches "is this callback a generator
@@ -88,6 +94,10 @@ class NicheSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NicheSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_dropped, signal=signals.request_dropped)
+        spider.profile_window = max(
+            1, crawler.settings.getint("CREATORSCOUT_PROFILE_WINDOW", cls.profile_window)
+        )
         return spider
 
     # -- bookkeeping helpers -------------------------------------------------------------
@@ -278,7 +288,7 @@ class NicheSpider(scrapy.Spider):
             return
         self.seen.add(key)
         self._inc(f"found/{platform.name}")
-        self.backlog[platform.name].append(candidate)
+        self.backlog[platform.name].append(candidate.model_dump_json().encode())
 
     def _matches_niche(self, creator: Creator) -> bool:
         text = " ".join(filter(None, [creator.display_name, creator.bio, creator.handle]))
@@ -328,16 +338,26 @@ class NicheSpider(scrapy.Spider):
         """Fetch profiles from the backlog while the creator budget has room."""
         for name, backlog in self.backlog.items():
             platform = self.platforms[name]
-            while backlog and self.accepted + self.reserved < self.max_creators:
+            while (
+                backlog
+                and self.accepted + self.reserved < self.max_creators
+                and self.reserved < self.profile_window
+            ):
                 room = self.max_creators - self.accepted - self.reserved
-                size = max(1, min(platform.profile_batch_size, room))
-                batch = [backlog.popleft() for _ in range(min(size, len(backlog)))]
+                window = self.profile_window - self.reserved
+                size = max(1, min(platform.profile_batch_size, room, window))
+                batch = [
+                    Candidate.model_validate_json(backlog.popleft())
+                    for _ in range(min(size, len(backlog)))
+                ]
                 self.awaiting_profile.update(c.ref.id for c in batch if c.ref.id)
                 fetches = list(platform.profile_requests(batch))
                 # Reserve one budget slot per candidate until its profile answers.
                 shares = [1] * len(fetches) if len(fetches) == len(batch) else [len(batch)]
                 shares += [0] * (len(fetches) - len(shares))
                 self.reserved += len(batch) if fetches else 0
+                if self.crawler.stats is not None:
+                    self.crawler.stats.max_value(f"{STAT}/profile_reserved_max", self.reserved)
                 for fetch, share in zip(fetches, shares, strict=True):
                     self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
                     yield self._to_scrapy(fetch, reserved=share)
@@ -355,6 +375,11 @@ class NicheSpider(scrapy.Spider):
             )
         except ValidationError:  # pragma: no cover - models are validated on creation
             self._inc("invalid_items")
+
+    def _on_dropped(self, request: scrapy.Request) -> None:
+        """A request the scheduler refused (a duplicate URL): give back its reservation,
+        or the profile window would shrink for good."""
+        self._release(request.meta)
 
     def _on_idle(self) -> None:
         requests = list(self._pump())

@@ -33,7 +33,7 @@ EXCERPT = re.compile(r"<!-- excerpt: (?P<path>\S+) -->\n```\w*\n(?P<code>.*?)\n`
 
 #: Built-in platforms whose owners have not yet added tests/test_<name>_contract.py. The
 #: list may only shrink: a platform listed here that gains a contract test fails below.
-PENDING_CONTRACT: set[str] = {"github", "peertube"}
+PENDING_CONTRACT: set[str] = set()
 
 
 def hooks() -> list[str]:
