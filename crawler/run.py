@@ -7,6 +7,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
 from creatorscout.config import (
     ConfigError,
     load_markers,
@@ -21,9 +25,6 @@ from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.manager import PluginError, PluginHost, get_plugin_manager
 from creatorscout.plugins.platform import Platform, PlatformSettings
 from creatorscout.scoring import COMPONENTS
-from scrapy import signals
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
 
 class CrawlError(ValueError):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from creatorscout.sandbox.people import MAX_PEOPLE
 from pydantic import BaseModel, ConfigDict, Field
+
+from creatorscout.sandbox.people import MAX_PEOPLE
 
 
 class FaultOptions(BaseModel):

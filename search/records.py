@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.scoring.results import CreatorScore
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class CrawlInfo(BaseModel):

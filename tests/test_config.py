@@ -1,4 +1,5 @@
 import pytest
+
 from creatorscout.config import ConfigError, list_niches, load_niche, load_scoring, load_tiers
 
 

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from creatorscout.plugins.models import CreatorFlags
 from creatorscout.search.backend import copy_index, open_index
 from creatorscout.search.query import FACETS, SearchQuery
 from creatorscout.search.records import ScoredCreator
 from creatorscout.search.sqlite_index import SqliteIndex
 from creatorscout.search.sqlite_schema import SCHEMA_VERSION
-
 from tests.factories import make_creator, make_post, make_scored
 
 

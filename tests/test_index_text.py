@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from creatorscout.search.fts import fold, parse_text
 from creatorscout.search.query import SearchQuery
 from creatorscout.search.sqlite_index import SqliteIndex
-
 from tests.factories import make_creator, make_post, make_scored
 
 TEXTS = {

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from creatorscout.plugins.mastodon.entities import parse_account
 from creatorscout.plugins.platform import MalformedResponse
-
 from tests.mastodon_fixtures import fixture, platform, response
 
 

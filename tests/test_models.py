@@ -1,9 +1,9 @@
 from datetime import datetime
 
 import pytest
-from creatorscout.plugins.models import Creator, parse_count
 from pydantic import ValidationError
 
+from creatorscout.plugins.models import Creator, parse_count
 from tests.factories import make_creator, make_post, provenance
 
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from creatorscout.plugins.mastodon import Mastodon
 from creatorscout.plugins.platform import (
     FetchRequest,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from creatorscout.plugins.models import CreatorFlags, Provenance
 from creatorscout.search.query import Hit, SearchQuery, SearchResults
 from creatorscout.search.render import (
@@ -22,7 +23,6 @@ from creatorscout.search.render import (
     render_table,
 )
 from creatorscout.search.sqlite_index import SqliteIndex
-
 from tests.factories import make_creator, make_post, make_scored
 
 

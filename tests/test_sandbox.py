@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from creatorscout.sandbox import INSTANCES, NICHES, SandboxServer, build_world
 from creatorscout.sandbox.dialect import Request
 from creatorscout.sandbox.mastodon_api import MastodonDialect

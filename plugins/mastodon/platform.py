@@ -22,6 +22,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.mastodon.entities import (
     EntityError,
@@ -42,7 +44,6 @@ from creatorscout.plugins.platform import (
     Skip,
 )
 from creatorscout.plugins.web import parse_link_header
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 _ENDPOINTS: list[tuple[str, re.Pattern[str]]] = [
     ("tag", re.compile(r"/api/v1/timelines/tag/(?P<tag>[^/?#]+)$")),
