@@ -125,7 +125,10 @@ def run(creators: int, platforms: list[str], url: str, folder: Path, interval: f
 def summarise(outcome: dict[str, Any], creators: int) -> dict[str, Any]:
     samples = outcome["samples"]
     started = [s for s in samples if s["accepted"] > 0]
-    start_rss = started[0]["rss"] if started else (samples[0]["rss"] if samples else 0)
+    # A crawl too short to report progress has no "started" sample; the interpreter's first
+    # sample (before imports) would understate the start, so take the last one instead.
+    loaded = [s for s in samples if s["rss"]]
+    start_rss = started[0]["rss"] if started else (loaded[-1]["rss"] if loaded else 0)
     accepted = max((s["accepted"] for s in samples), default=0)
     stats = outcome["stats"]
     indexed = int(stats.get("creatorscout/indexed", 0))
