@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import lxml.html
 from lxml import etree
+
+from creatorscout.plugins.models import parse_count
 
 _BLOCK_BREAK = {"p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -97,3 +100,35 @@ def parse_datetime(value: object) -> datetime | None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class Repairs:
+    """Counts values that were unusable and kept as unknown (``None``) instead.
+
+    Plugins parse leniently: an unreadable count, date or text in an otherwise usable
+    object becomes ``None`` (never a made-up 0) and is counted, so the crawl reports
+    ``repaired_values`` instead of dropping the whole object.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def count_value(self, value: Any) -> int | None:
+        try:
+            return parse_count(value)
+        except ValueError:
+            self.count += 1
+            return None
+
+    def date(self, value: Any) -> datetime | None:
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            self.count += 1
+            return None
+
+    def text(self, value: Any) -> str | None:
+        if value is None or isinstance(value, str):
+            return value or None
+        self.count += 1
+        return None

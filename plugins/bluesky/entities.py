@@ -36,9 +36,8 @@ from creatorscout.plugins.models import (
     CreatorRef,
     Post,
     Provenance,
-    parse_count,
 )
-from creatorscout.plugins.web import parse_datetime
+from creatorscout.plugins.web import Repairs
 
 NO_UNAUTHENTICATED = "!no-unauthenticated"
 """The self-label of accounts that asked to be shown to signed-in users only."""
@@ -50,33 +49,6 @@ _TRAILING = ".,;:!?)]}'\"»”’…"
 
 class EntityError(ValueError):
     """An object in a response is unusable (no DID, wrong types...)."""
-
-
-class Repairs:
-    """Counts values that were unusable and kept as unknown (``None``) instead."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def count_value(self, value: Any) -> int | None:
-        try:
-            return parse_count(value)
-        except ValueError:
-            self.count += 1
-            return None
-
-    def date(self, value: Any) -> Any:
-        try:
-            return parse_datetime(value)
-        except ValueError:
-            self.count += 1
-            return None
-
-    def text(self, value: Any) -> str | None:
-        if value is None or isinstance(value, str):
-            return value or None
-        self.count += 1
-        return None
 
 
 def active_labels(view: dict[str, Any]) -> set[str]:

@@ -33,7 +33,7 @@ from creatorscout.plugins.models import (
     Provenance,
     parse_count,
 )
-from creatorscout.plugins.web import parse_datetime
+from creatorscout.plugins.web import Repairs
 
 PLATFORM = "github"
 WEB = "https://github.com"
@@ -44,27 +44,6 @@ _TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 
 class EntityError(ValueError):
     """An object in a response is unusable (no id or login, wrong types...)."""
-
-
-class Repairs:
-    """Counts values that were unusable and kept as unknown (``None``) instead."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def count_value(self, value: Any) -> int | None:
-        try:
-            return parse_count(value)
-        except ValueError:
-            self.count += 1
-            return None
-
-    def date(self, value: Any) -> Any:
-        try:
-            return parse_datetime(value)
-        except ValueError:
-            self.count += 1
-            return None
 
 
 def github_topic(tag: str) -> str | None:

@@ -20,9 +20,8 @@ from creatorscout.plugins.models import (
     CreatorRef,
     Post,
     Provenance,
-    parse_count,
 )
-from creatorscout.plugins.web import hrefs, html_to_text, parse_datetime
+from creatorscout.plugins.web import Repairs, hrefs, html_to_text
 
 PLATFORM = "mastodon"
 
@@ -49,27 +48,6 @@ def _require(obj: dict[str, Any], key: str) -> Any:
     if value is None or value == "":
         raise EntityError(f"missing '{key}'")
     return value
-
-
-class Repairs:
-    """Counts values that were unusable and kept as unknown (``None``) instead."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def count_value(self, value: Any) -> int | None:
-        try:
-            return parse_count(value)
-        except ValueError:
-            self.count += 1
-            return None
-
-    def date(self, value: Any) -> Any:
-        try:
-            return parse_datetime(value)
-        except ValueError:
-            self.count += 1
-            return None
 
 
 def opt_out_reason(account: dict[str, Any]) -> str | None:

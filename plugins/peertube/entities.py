@@ -32,9 +32,8 @@ from creatorscout.plugins.models import (
     CreatorRef,
     Post,
     Provenance,
-    parse_count,
 )
-from creatorscout.plugins.web import parse_datetime
+from creatorscout.plugins.web import Repairs
 
 PLATFORM = "peertube"
 
@@ -45,27 +44,6 @@ _TRAILING = ".,;:!?*_~'\""
 
 class EntityError(ValueError):
     """An object in a response is unusable (missing name or host, wrong types...)."""
-
-
-class Repairs:
-    """Counts values that were unusable and kept as unknown (``None``) instead."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def count_value(self, value: Any) -> int | None:
-        try:
-            return parse_count(value)
-        except ValueError:
-            self.count += 1
-            return None
-
-    def date(self, value: Any) -> Any:
-        try:
-            return parse_datetime(value)
-        except ValueError:
-            self.count += 1
-            return None
 
 
 def text_links(text: str | None) -> list[str]:
