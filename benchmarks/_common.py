@@ -25,7 +25,7 @@ from typing import Any
 RESULT_PREFIX = "BENCH_RESULT "
 BENCH_DIR = Path(__file__).resolve().parent
 
-LIBRARIES = ("scrapy", "twisted", "pydantic", "pydantic-core", "lxml", "networkx",
+LIBRARIES = ("scrapy", "twisted", "pydantic", "pydantic-core", "lxml", "networkx", "igraph",
              "elasticsearch", "creatorscout")
 
 
@@ -115,8 +115,19 @@ def say(text: str = "") -> None:
 # -- the sandbox ---------------------------------------------------------------------------
 
 
+def _demo_base_urls(sandbox_url: str) -> dict[str, str]:
+    """The platform -> sandbox base URL map the demo uses (kept by the platforms' authors),
+    or an empty map when this version has none."""
+    try:
+        from creatorscout.crawler.demo import sandbox_base_urls
+    except ImportError:
+        return {}
+    return dict(sandbox_base_urls(sandbox_url))
+
+
 def sandbox_platforms(wanted: Sequence[str] = ()) -> list[str]:
-    """Registered platforms that the sandbox speaks (a dialect of the same name).
+    """Registered platforms that the sandbox speaks (a dialect of the same name, or an entry
+    in the demo's base-URL map).
 
     Platforms and dialects added later are picked up without touching the benchmarks.
     ``wanted`` restricts the list; an unknown name raises ``SystemExit`` (usage error).
@@ -128,10 +139,10 @@ def sandbox_platforms(wanted: Sequence[str] = ()) -> list[str]:
     registered = set(get_plugin_manager().platforms())
     server = SandboxServer(build_world(seed=1, creators=20))
     try:
-        dialects = set(server.dialects)
+        served = set(server.dialects) | set(_demo_base_urls(server.url))
     finally:
         server.stop()
-    available = sorted(registered & dialects)
+    available = sorted(registered & served)
     if wanted:
         unknown = [name for name in wanted if name not in available]
         if unknown:
@@ -146,14 +157,21 @@ def sandbox_platforms(wanted: Sequence[str] = ()) -> list[str]:
 def sandbox_base_url(platform_name: str, sandbox_url: str) -> str:
     """Where platform ``platform_name`` is served by the sandbox at ``sandbox_url``.
 
-    The sandbox serves each dialect under ``/{name}``; a federated platform (a default base
-    URL with ``{instance}``) has one server per instance below that.
+    The demo's map when it names the platform; otherwise the sandbox's layout: each dialect
+    under ``/{name}``, a federated platform (``{instance}`` or ``{host}`` in its default base
+    URL) with one server per instance or host below that.
     """
+    mapped = _demo_base_urls(sandbox_url).get(platform_name)
+    if mapped:
+        return mapped
     from creatorscout.plugins.manager import get_plugin_manager
 
     cls = get_plugin_manager().platforms()[platform_name]
     base = f"{sandbox_url.rstrip('/')}/{platform_name}"
-    return f"{base}/{{instance}}" if "{instance}" in cls.default_base_url else base
+    for placeholder in ("{instance}", "{host}"):
+        if placeholder in cls.default_base_url:
+            return f"{base}/{placeholder}"
+    return base
 
 
 def niche_order(preferred: str) -> list[str]:

@@ -74,7 +74,8 @@ def run(creators: int, platforms: list[str], url: str, folder: Path, interval: f
     command = [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", niche,
                "--index", f"sqlite:///{folder / 'index.db'}",
                "--max-creators", str(creators), "--concurrency", str(concurrency),
-               "--snowball-depth", "3", "--stats-json", str(folder / "stats.json")]
+               "--snowball-depth", "3", "--stats-json", str(folder / "stats.json"),
+               "--allow-private-hosts"]  # the sandbox is on 127.0.0.1
     for platform in platforms:
         command += ["--platform", platform,
                     "--base-url", f"{platform}={sandbox_base_url(platform, url)}"]

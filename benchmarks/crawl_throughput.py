@@ -53,6 +53,7 @@ def crawl_args(platform: str, url: str, folder: Path, creators: int, concurrency
         "base_urls": {platform: sandbox_base_url(platform, url)},
         "concurrency": concurrency,
         "snowball_depth": 3,
+        "allow_private_hosts": True,  # the sandbox is on 127.0.0.1 (web pages, feeds)
     }
 
 

@@ -264,6 +264,32 @@ def measure(backend: str, url: str, size_of: Callable[[], int | None], templates
     return {"backend": backend, "checkpoints": checkpoints}
 
 
+def search_only(url: str, runs: int, json_path: str | None) -> int:
+    """The query suite on an existing index: latencies only."""
+    from itertools import islice
+
+    from creatorscout.search.backend import open_index
+    from creatorscout.search.query import SearchQuery
+
+    say(machine_line())
+    with open_index(url, create=False) as index:
+        templates = list(islice(index.iter_records(), 400))
+        creators = index.search(SearchQuery(limit=1)).total
+    if not templates:
+        raise SystemExit(f"error: the index {url} holds no records")
+    niche = templates[0].crawl.niche
+    search = run_queries(url, typical_queries(niche, templates), runs, templates[0].id)
+    say(f"  {url} ({creators:,} creators): search p50 {search['p50_ms']} ms, p95 "
+        f"{search['p95_ms']} ms, p99 {search['p99_ms']} ms (get by id "
+        f"{search['baseline_get_p50_ms']} ms)")
+    for query in search["queries"]:
+        say(f"      {query['query']:<42} {query['matches']:>9,} matches  "
+            f"p50 {query['p50_ms']:>8} ms  p95 {query['p95_ms']:>8} ms")
+    emit("index_load_search", {"search_only": url, "creators": creators, "runs": runs,
+                               "search": search}, json_path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000",
@@ -280,8 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", help="folder for the index files (default: a temp folder)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the index files (in --dir) for a closer look afterwards")
+    parser.add_argument("--search-only", metavar="INDEX_URL",
+                        help="no load: run the queries on this existing index (its own records "
+                        "give the handle word and role)")
     parser.add_argument("--json", dest="json_path", help="also write the result here")
     options = parser.parse_args(argv)
+    if options.search_only:
+        return search_only(options.search_only, options.runs, options.json_path)
     sizes = sorted({int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()})
     es_url = os.environ.get("CREATORSCOUT_ES_URL", "").strip()
     backends = ["sqlite"] if options.backend in ("sqlite", "both") else []

@@ -49,6 +49,7 @@ def crawl(platform: str, url: str, folder: Path, creators: int, concurrency: int
         "--base-url", f"{platform}={sandbox_base_url(platform, url)}",
         "--index", f"sqlite:///{folder / 'index.db'}", "--max-creators", str(creators),
         "--concurrency", str(concurrency), "--stats-json", str(stats_path),
+        "--allow-private-hosts",  # the sandbox is on 127.0.0.1
     ]
     completed = subprocess.run(
         [sys.executable, "-m", "creatorscout.crawler.cli", *command[1:]],
