@@ -8,7 +8,8 @@ process). Not meant to be run by hand; the benchmark scripts call it.
 
 ``python benchmarks/_crawl_child.py bare SPEC.json``
     The baseline: a bare Scrapy spider that requests the recorded URLs (same download
-    slots, same engine settings: concurrency, reactor, timeouts) and only decodes the JSON.
+    slots, same engine settings: concurrency, reactor, timeouts) and only decodes the JSON
+    (or, for feeds and pages, the text).
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ class BareSpider(scrapy.Spider):
             yield scrapy.Request(entry["url"], dont_filter=True, meta=meta)
 
     def parse(self, response: Response, **kwargs: Any) -> None:
-        json.loads(response.body)
+        try:
+            json.loads(response.body)
+        except ValueError:  # feeds and web pages: decoding the text is the equivalent
+            response.body.decode("utf-8", "replace")
         self.decoded += 1
 
 

@@ -16,7 +16,9 @@ reported as a partial run; the figures say so.
 Same-run baseline: the RSS once the crawl has started (the first progress line: code,
 plugins, the sandbox's first answers), so the ratio peak / start says how much the crawl
 itself added. "Flat" means the RSS of the second half of the crawl grows by less than
-10% of the start RSS per 10,000 creators (least-squares slope). Target: peak under 1 GiB.
+10% of the start RSS per 10,000 creators (least-squares slope). The crawl-end passes (niche
+pass, persons) run after the last creator is accepted; their peak is reported apart.
+Target: peak under 1 GiB.
 
 Linux only (/proc).
 """
@@ -133,9 +135,19 @@ def summarise(outcome: dict[str, Any], creators: int) -> dict[str, Any]:
     accepted = max((s["accepted"] for s in samples), default=0)
     stats = outcome["stats"]
     indexed = int(stats.get("creatorscout/indexed", 0))
-    # the second half of the crawl, while creators were still being accepted
-    half = [(s["accepted"], s["rss"]) for s in started
-            if accepted and s["accepted"] >= accepted / 2 and s["accepted"] < accepted]
+    # The crawl phase ends when the last creator is accepted; after it come the crawl-end
+    # passes (niche pass, persons), whose memory is reported on its own.
+    crawling = []
+    for sample in started:
+        crawling.append(sample)
+        if sample["accepted"] >= accepted:
+            break
+    crawl_peak = max((s["rss"] for s in crawling), default=0)
+    crawl_end = crawling[-1]["t"] if crawling else float("inf")
+    end_peak = max((s["rss"] for s in samples if s["t"] > crawl_end), default=0)
+    # the second half of the crawl phase
+    half = [(s["accepted"], s["rss"]) for s in crawling
+            if accepted and s["accepted"] >= accepted / 2]
     slope = slope_per_10k(half)
     flat = slope is not None and slope < 0.1 * start_rss
     # one point per ~5% of the crawl, for the curve in BENCHMARKS.md
@@ -162,10 +174,15 @@ def summarise(outcome: dict[str, Any], creators: int) -> dict[str, Any]:
         "peak_rss_bytes": outcome["peak"],
         "start_rss_bytes": start_rss,
         "ratio_peak_to_start": round(outcome["peak"] / start_rss, 2) if start_rss else None,
+        "crawl_phase_peak_rss_bytes": crawl_peak,
+        "end_passes_peak_rss_bytes": end_peak,
         "growth_per_10k_creators_bytes": round(slope) if slope is not None else None,
         "flat": flat,
         "target_met": outcome["peak"] < TARGET_BYTES,
         "curve": curve,
+        "samples": [[s["t"], s["accepted"], s["indexed"], round(s["rss"] / 2**20, 1)]
+                    for s in samples],
+        "samples_columns": ["seconds", "accepted", "indexed", "rss_mib"],
     }
 
 
@@ -205,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         if result["interrupted_after_s"] else "ended early")
     say(f"crawl {state}: {result['creators_indexed']:,} creators indexed in "
         f"{result['seconds']}s; peak RSS {mib(result['peak_rss_bytes'])} (start "
-        f"{mib(result['start_rss_bytes'])}, ratio {result['ratio_peak_to_start']}); growth "
-        f"over the second half {mib(growth) if growth is not None else '-'} per 10,000 "
+        f"{mib(result['start_rss_bytes'])}, ratio {result['ratio_peak_to_start']}; while "
+        f"crawling {mib(result['crawl_phase_peak_rss_bytes'])}, crawl-end passes "
+        f"{mib(result['end_passes_peak_rss_bytes'])}); growth over the second half of the "
+        f"crawl {mib(growth) if growth is not None else '-'} per 10,000 "
         f"creators: {'flat' if result['flat'] else 'GROWING'}; target < 1 GiB: "
         f"{'met' if result['target_met'] else 'NOT met'}")
     emit("crawl_memory", {"world": world, "seed": options.seed, "platforms": platforms,
