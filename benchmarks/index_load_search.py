@@ -7,7 +7,8 @@ latency (p50/p95/p99) of typical queries at several sizes.
 Records are made from a real sandbox crawl (see ``_records.py``): real profiles, posts and
 score explanations, copied into distinct creators with their own ids, follower counts,
 scores and niches, at most ``--posts`` posts each. They are upserted in batches of
-``--batch`` (what ``scout index copy`` does); only the upsert calls are timed.
+``--batch`` inside the index's bulk mode (what ``scout index copy`` does); only the upsert
+calls are timed.
 
 Same-run baselines:
 
@@ -35,7 +36,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,8 @@ def measure(backend: str, url: str, size_of: Callable[[], int | None], templates
     index_s = raw_s = 0.0
     checkpoints = []
     index = open_index(url)
+    stack = ExitStack()
+    stack.enter_context(index.bulk())  # what `scout index copy` does around its batches
     probe_id = ""
     try:
         for size in sizes:
@@ -256,6 +259,7 @@ def measure(backend: str, url: str, size_of: Callable[[], int | None], templates
                 say(f"      {query['query']:<42} {query['matches']:>9,} matches  "
                     f"p50 {query['p50_ms']:>8} ms  p95 {query['p95_ms']:>8} ms")
     finally:
+        stack.close()
         index.close()
         if raw is not None:
             raw.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -160,6 +161,12 @@ class Index(ABC):
         member. None when the creator is not in the index."""
         raise NotImplementedError(f"{type(self).__name__} does not store persons")
 
+    def bulk(self) -> AbstractContextManager[None]:
+        """A block of many upserts (a copy, a big load): the backend may trade some
+        durability against a crash of the *machine* for speed until the block ends. Nothing
+        committed is lost if the process fails. The default does nothing special."""
+        return nullcontext()
+
     @property
     @abstractmethod
     def opted_out_skipped(self) -> int:
@@ -238,15 +245,16 @@ def copy_index(
     """
     stored = 0
     batch: list[ScoredCreator] = []
-    for record in source.iter_records():
-        batch.append(record)
-        if len(batch) >= batch_size:
+    with target.bulk():
+        for record in source.iter_records():
+            batch.append(record)
+            if len(batch) >= batch_size:
+                stored += target.upsert(batch)
+                batch = []
+                if progress is not None:
+                    progress(stored)
+        if batch:
             stored += target.upsert(batch)
-            batch = []
             if progress is not None:
                 progress(stored)
-    if batch:
-        stored += target.upsert(batch)
-        if progress is not None:
-            progress(stored)
     return stored

@@ -60,7 +60,7 @@ from creatorscout.search.es_query import (
 )
 from creatorscout.search.query import Hit, IndexStats, SearchQuery, SearchResults
 from creatorscout.search.records import ScoredCreator
-from creatorscout.search.sqlite_index import handle_key, scrub, url_key
+from creatorscout.search.sqlite_rows import handle_key, scrub, url_key
 
 log = logging.getLogger(__name__)
 

@@ -59,16 +59,17 @@ import dataclasses
 import hashlib
 import json
 import types
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import Evidence
+from creatorscout.search import sqlite_rows
 from creatorscout.search.fts import fold, needs_substring
 from creatorscout.search.records import ScoredCreator
-from creatorscout.search.sqlite_index import _crawl_scores, _posts_text, handle_key, url_key
+from creatorscout.search.sqlite_rows import handle_key, iso, posts_text, url_key
 
 MAPPING_VERSION = 1
 """Stored in each index's ``_meta``; bump when a mapping change needs a rebuild."""
@@ -227,7 +228,7 @@ def records_mapping() -> dict[str, Any]:
             "relevance": {"type": "double"},
             "crawled_at": {"type": "date"},
             "post_ids": _keyword(),
-            # crawl-level scores, as the embedded index stores them (sqlite_index._crawl_scores)
+            # crawl-level scores, as the embedded index stores them (sqlite_rows.crawl_scores)
             "flags": _keyword(),
             "authenticity": {"type": "double"},
             "er_percentile": {"type": "double"},
@@ -380,14 +381,6 @@ class Names:
 # -- documents --------------------------------------------------------------------------
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.isoformat()
-
-
 def languages(codes: list[str]) -> list[str]:
     """Lower-case, stripped, de-duplicated, sorted: as the embedded index stores them."""
     return sorted({c.strip().lower() for c in codes if c.strip()})
@@ -407,7 +400,7 @@ def record_document(record: ScoredCreator, person_id: str | None = None) -> dict
         "handle": fold(creator.handle),
         "display_name": fold(creator.display_name or ""),
         "bio": fold(creator.bio or ""),
-        "posts": fold(_posts_text(record)),
+        "posts": fold(posts_text(record)),
     }
     text: dict[str, Any] = dict(parts)
     body = "\n".join(p for p in parts.values() if p)
@@ -424,7 +417,7 @@ def record_document(record: ScoredCreator, person_id: str | None = None) -> dict
         "er": score.engagement.rate,
         "score": score.score,
         "relevance": score.relevance.score,
-        "crawled_at": _iso(record.crawl.crawled_at),
+        "crawled_at": iso(record.crawl.crawled_at),
         "post_ids": [p.id for p in record.posts],
         **crawl_scores(record),
         "person_id": person_id,
@@ -436,7 +429,8 @@ def record_document(record: ScoredCreator, person_id: str | None = None) -> dict
 
 def crawl_scores(record: ScoredCreator) -> dict[str, Any]:
     """The crawl-level score fields, exactly as the embedded index derives them."""
-    flags, authenticity, er_percentile, influence, bridging, sponsored = _crawl_scores(record)
+    scores = sqlite_rows.crawl_scores(record)
+    flags, authenticity, er_percentile, influence, bridging, sponsored = scores
     return {
         "flags": json.loads(flags),
         "authenticity": authenticity,
@@ -494,7 +488,7 @@ def snapshot_document(record: ScoredCreator) -> dict[str, Any]:
     creator = record.creator
     score = record.score
     return {
-        "@timestamp": _iso(creator.provenance.observed_at),
+        "@timestamp": iso(creator.provenance.observed_at),
         "creator_id": creator.id,
         "niche": record.niche,
         "platform": creator.platform.lower(),

@@ -17,7 +17,8 @@ the recent posts' text):
   ``instr`` on the same rows (the trigram index cannot serve them).
 
 Rows of texts in Latin, Cyrillic, Greek, Georgian, Armenian... never reach the trigram
-table, so it costs nothing for them.
+table, so it costs nothing for them; of a mixed text, only the chunks written in those
+scripts go there.
 
 Before either table sees a text (document or query), :func:`fold` applies NFKC (full-width
 ``ＷＩＮＥ`` = ``WINE``, half-width katakana = katakana) and removes Hebrew points, Arabic
@@ -167,4 +168,10 @@ def trigram_body(folded: Iterable[str]) -> str | None:
     """The case-folded text for ``fts_trigram`` from already folded parts, or None when no
     row is needed (no part has a substring script)."""
     body = "\n".join(p for p in folded if p)
-    return body.casefold() if needs_substring(body) else None
+    if not needs_substring(body):
+        return None
+    # Only the whitespace-separated chunks with a substring script: the table is searched
+    # with such words alone, and a query word (never containing a space) that matches
+    # the whole text matches inside one of these chunks. Mixed-script posts keep their
+    # Latin part out of the trigram index, which is most of its size and write time.
+    return "\n".join(c for c in body.split() if needs_substring(c)).casefold()

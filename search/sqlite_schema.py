@@ -23,7 +23,8 @@ Tables (version 1):
     coefficient in the mention graph) and ``sponsored_share`` (0-1).
 ``documents``
     The full ScoredCreator JSON of each record, which is what searches return: TEXT, or a
-    zlib-compressed BLOB when the JSON has 4 KB or more (records with many posts). A
+    zstd-compressed BLOB when the JSON has 4 KB or more (records with many posts; files
+    written before creatorscout 0.2 hold zlib BLOBs, which are still read). A
     record is self-contained: it keeps the profile it was scored with. Posts live in this
     JSON only: a separate posts table cost half the upsert time and nothing reads it yet.
 ``creators.person_id`` / ``identity_evidence`` (version 3)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,10 +180,8 @@ def test_ten_thousand_records_in_one_batch(index: SqliteIndex) -> None:
         records.append(
             make_scored(creator, posts=[make_post(creator, 0, text="tofu bowl")], score=i % 100)
         )
-    started = time.perf_counter()
+    # speed lives in benchmarks/index_load_search.py, not here
     assert index.upsert(records) == 10_000
-    elapsed = time.perf_counter() - started
-    assert elapsed < 30, f"10,000 records took {elapsed:.1f}s"  # ~2 s on a laptop
     assert index.stats().records == 10_000
     assert index.search(SearchQuery(text="tofu", limit=5)).total == 10_000
 
