@@ -40,6 +40,8 @@ class CreatorScoutAddon:
             # response (default 100: ~1.7 ms of CPU per response, a third of a bare spider's
             # time). Our pipelines are synchronous, so more than one gains nothing.
             "CONCURRENT_ITEMS": 1,
+            # Request fingerprints on disk, not in a set that grows with the crawl.
+            "DUPEFILTER_CLASS": "creatorscout.crawler.dupefilter.DiskDupeFilter",
         }
         for key, value in defaults.items():
             settings.set(key, value, priority="addon")

@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from creatorscout.config import load_markers, load_scoring, load_tiers
+from creatorscout.crawler.books import DiskStore
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.niche_pass import carry_history, run_niche_pass
 from creatorscout.scoring import disclosure_matcher, score_creator
@@ -82,12 +83,16 @@ class MergePipeline(_Component):
     The first item stands; a later one is dropped and counted. Only the ids are kept: the
     first item has already been scored and indexed when a second one arrives, so keeping
     items (with their posts) would only grow memory with the crawl (gigabytes at 100,000
-    creators) without changing what is indexed.
+    creators) without changing what is indexed. The ids are kept on disk (crawler/books.py).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.seen: set[str] = set()
+        self.books = DiskStore()
+        self.seen = self.books.set("merged")
+
+    def close_spider(self) -> None:
+        self.books.close()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, CrawledCreator):

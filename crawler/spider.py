@@ -9,7 +9,6 @@ complete so the creator can go down the pipelines.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from creatorscout.config.schema import Niche
+from creatorscout.crawler.books import DiskQueue, DiskStore
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.platform import (
@@ -75,14 +75,17 @@ class NicheSpider(scrapy.Spider):
         self.platforms = platforms
         self.max_creators = max_creators
         self.snowball_depth = snowball_depth
-        self.seen: set[str] = set()
+        # The books that grow with the crawl (several keys and candidates per creator kept)
+        # live on disk, so memory stays flat on 100,000 creators (crawler/books.py).
+        self.books = DiskStore()
+        self.seen = self.books.set("seen")
         self.accepted = 0
         self.reserved = 0
         self.pending: dict[str, Pending] = {}
-        # Candidates waiting for a profile fetch, as compact JSON (~0.4 KB instead of ~2 KB
-        # for the model): a large crawl finds several candidates per creator it keeps.
-        self.backlog: dict[str, deque[bytes]] = {name: deque() for name in platforms}
-        self.awaiting_profile: set[str] = set()
+        # Candidates waiting for a profile fetch, as compact JSON, first found first fetched.
+        backlogs = self.books.queues("backlog")
+        self.backlog: dict[str, DiskQueue] = {name: backlogs[name] for name in platforms}
+        self.awaiting_profile = self.books.set("awaiting_profile")
         self._niche_terms = TermSet(niche.all_keywords() + niche.hashtags)
         # One bound method for every request: Scrapy caches "is this callback a generator
         # with a return value?" in a weak-keyed cache, so a fresh bound method per request
@@ -346,10 +349,7 @@ class NicheSpider(scrapy.Spider):
                 room = self.max_creators - self.accepted - self.reserved
                 window = self.profile_window - self.reserved
                 size = max(1, min(platform.profile_batch_size, room, window))
-                batch = [
-                    Candidate.model_validate_json(backlog.popleft())
-                    for _ in range(min(size, len(backlog)))
-                ]
+                batch = [Candidate.model_validate_json(body) for body in backlog.take(size)]
                 self.awaiting_profile.update(c.ref.id for c in batch if c.ref.id)
                 fetches = list(platform.profile_requests(batch))
                 # Reserve one budget slot per candidate until its profile answers.
@@ -380,6 +380,10 @@ class NicheSpider(scrapy.Spider):
         """A request the scheduler refused (a duplicate URL): give back its reservation,
         or the profile window would shrink for good."""
         self._release(request.meta)
+
+    def closed(self, reason: str) -> None:
+        """Scrapy calls this when the crawl ends: drop the books (a temporary file)."""
+        self.books.close()
 
     def _on_idle(self) -> None:
         requests = list(self._pump())

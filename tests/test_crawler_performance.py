@@ -75,4 +75,4 @@ def test_merge_drops_a_creator_seen_before_and_keeps_only_ids() -> None:
         merge.process_item(CrawledCreator(creator=creator, posts=[]))
     other = CrawledCreator(creator=make_creator("2"))
     assert merge.process_item(other) is other
-    assert merge.seen == {creator.id, other.creator.id}
+    assert set(merge.seen) == {creator.id, other.creator.id}
