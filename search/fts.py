@@ -40,6 +40,10 @@ from dataclasses import dataclass, field
 
 WORDS_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 TRIGRAM_TOKENIZER = "trigram"
+WORDS_PREFIXES = "3 4 5 6"
+"""Prefix lengths ``fts_words`` indexes: a query word of 3-6 characters is one index
+lookup instead of a walk over every term starting with it. Longer words have few
+completions; indexing their prefixes too would cost more at write time than it saves."""
 
 MAX_TERMS = 32
 """Words of a query beyond this many are ignored."""

@@ -15,6 +15,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -63,8 +64,8 @@ BM25_WEIGHTS = (2.0, 2.0, 3.0, 1.0)
 """bm25 column weights of ``fts_words``: handle, display name, bio, posts."""
 
 _READ_BATCH = 500
-_WRITE_BATCH = 500
-"""Records written per ``executemany`` round (two parameters each in the id lookup)."""
+_WRITE_BATCH = 100
+"""Records per ``executemany`` round: small enough that encoding and writing overlap."""
 CACHE_KIB = 32 * 1024
 """Page cache per connection; big upserts spill less."""
 WAL_LIMIT_BYTES = 8 * 1024 * 1024
@@ -176,18 +177,31 @@ class SqliteIndex(Index):
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                while batch := list(islice(iterator, _WRITE_BATCH)):
-                    if _needs_order(batch):
-                        for record in batch:
-                            if record.creator.flags.opted_out:
-                                self._delete(record.creator.id)
-                                refused += 1
-                            else:
-                                self._write([record_rows(scrub(record))])
-                                stored += 1
-                    else:
-                        self._write([record_rows(scrub(record)) for record in batch])
-                        stored += len(batch)
+                # Two stages overlap: this thread turns a batch into rows (Python, holds the
+                # GIL) while a writer thread sends the previous batch to SQLite (which
+                # releases the GIL), so a big upsert keeps both cores busy.
+                with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as writer:
+                    pending: Future[None] | None = None
+                    while batch := list(islice(iterator, _WRITE_BATCH)):
+                        if _needs_order(batch):
+                            if pending is not None:
+                                pending.result()
+                                pending = None
+                            for record in batch:
+                                if record.creator.flags.opted_out:
+                                    self._delete(record.creator.id)
+                                    refused += 1
+                                else:
+                                    self._write([record_rows(scrub(record))])
+                                    stored += 1
+                            continue
+                        rows = [record_rows(scrub(record)) for record in batch]
+                        if pending is not None:
+                            pending.result()
+                        pending = writer.submit(self._write, rows)
+                        stored += len(rows)
+                    if pending is not None:
+                        pending.result()
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -248,14 +262,14 @@ class SqliteIndex(Index):
         if new:
             conn.executemany(_INSERT_RECORD, [(rid, r.creator_id, *r.record) for rid, r in new])
             conn.executemany(
-                "INSERT INTO documents (record_id, record_json) VALUES (?, ?)",
-                [(rid, r.document) for rid, r in new],
+                "INSERT INTO documents (record_id, record_json, post_ids) VALUES (?, ?, ?)",
+                [(rid, r.document, r.post_ids) for rid, r in new],
             )
         if old:
             conn.executemany(_UPDATE_RECORD, [(*r.record, rid) for rid, r in old])
             conn.executemany(
-                "UPDATE documents SET record_json = ? WHERE record_id = ?",
-                [(r.document, rid) for rid, r in old],
+                "UPDATE documents SET record_json = ?, post_ids = ? WHERE record_id = ?",
+                [(r.document, r.post_ids, rid) for rid, r in old],
             )
             # a new record has no full-text rows to delete
             conn.executemany("DELETE FROM fts_words WHERE rowid = ?", [(rid,) for rid, _ in old])
@@ -495,7 +509,7 @@ class SqliteIndex(Index):
                 creators = conn.execute("SELECT count(*) FROM creators").fetchone()[0]
                 records = conn.execute("SELECT count(*) FROM records").fetchone()[0]
                 posts = conn.execute(
-                    "SELECT count(DISTINCT p.value) FROM records, json_each(records.post_ids) p"
+                    "SELECT count(DISTINCT p.value) FROM documents, json_each(documents.post_ids) p"
                 ).fetchone()[0]
                 niches = conn.execute(
                     "SELECT niche, count(*) FROM records GROUP BY niche ORDER BY niche"

@@ -34,7 +34,7 @@ CREATOR_COLUMNS = (
 )
 RECORD_COLUMNS = (
     "niche", "platform", "score", "tier", "er", "relevance", "role", "followers", "languages",
-    "crawled_at", "post_ids", "flags", "authenticity", "er_percentile", "influence",
+    "crawled_at", "flags", "authenticity", "er_percentile", "influence",
     "bridging", "sponsored_share",
 )
 FTS_COLUMNS = ("handle", "display_name", "bio", "posts")
@@ -55,6 +55,8 @@ class RecordRows:
     record: tuple[Any, ...]
     """Values of :data:`RECORD_COLUMNS`."""
     document: str | bytes
+    post_ids: str
+    """The ids of the record's posts, a JSON array."""
     words: tuple[str, str, str, str]
     """Values of :data:`FTS_COLUMNS`, folded."""
     trigram: str | None
@@ -192,10 +194,10 @@ def record_rows(record: ScoredCreator) -> RecordRows:
             creator.followers,
             languages,
             iso(record.crawl.crawled_at),
-            json.dumps([p.id for p in record.posts]),
             *crawl_scores(record),
         ),
         document=encode_record(record),
+        post_ids=json.dumps([p.id for p in record.posts]),
         words=words,
         trigram=trigram_body(words),
     )

@@ -14,9 +14,8 @@ Tables (version 1):
 ``records``
     One row per (creator id, niche): the filter and sort columns (platform, score, tier,
     er = engagement rate in %, relevance = niche relevance 0-1, role, followers, languages
-    as a JSON array of lower-case codes) and the ids of its posts (a JSON array, for
-    counting distinct posts). The table stays narrow so that filtering, sorting and facets
-    scan few pages.
+    as a JSON array of lower-case codes) and, until version 4, the ids of its posts. The
+    table stays narrow so that filtering, sorting and facets scan few pages.
     Version 2 adds the crawl-level scores: ``flags`` (JSON array of flag names),
     ``authenticity`` (0-1), ``er_percentile`` (0-100 among the same platform and tier in the
     niche's crawl), ``influence`` (PageRank percentile), ``bridging`` (participation
@@ -37,6 +36,10 @@ Tables (version 1):
 ``fts_words`` / ``fts_trigram``
     Full text over handle, display name, bio and recent post text; rowid = ``records.id``.
     See :mod:`creatorscout.search.fts` for the tokenizers and why there are two.
+``documents.post_ids`` (version 4)
+    The ids of the record's posts (a JSON array, for counting distinct posts), moved out of
+    ``records`` to keep that table narrow; ``fts_words`` then gets prefix indexes for
+    query words of 3 to 6 characters (rebuilt from its own content by the migration).
 
 Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its
 document (cascade) and its full-text rows (trigger ``records_ad``).
@@ -50,7 +53,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from creatorscout.search.fts import TRIGRAM_TOKENIZER, WORDS_TOKENIZER
+from creatorscout.search.fts import TRIGRAM_TOKENIZER, WORDS_PREFIXES, WORDS_TOKENIZER
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # version 1
@@ -157,6 +160,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # version 4 (issue 7): faster search at a million creators. The wide post_ids column
+    # moves from records to documents, so that records (read for every match) stays
+    # narrow; fts_words gets prefix indexes, since a prefix query without one walks
+    # every term that starts with the prefix (a handle-rich index has 100,000s).
+    (
+        "ALTER TABLE documents ADD COLUMN post_ids TEXT NOT NULL DEFAULT '[]'",
+        "UPDATE documents SET post_ids ="
+        " (SELECT r.post_ids FROM records r WHERE r.id = documents.record_id)",
+        "ALTER TABLE records DROP COLUMN post_ids",
+        "DROP TRIGGER records_ad",
+        f"""
+        CREATE VIRTUAL TABLE fts_words_v4 USING fts5 (
+            handle, display_name, bio, posts, tokenize = "{WORDS_TOKENIZER}",
+            prefix = '{WORDS_PREFIXES}'
+        )
+        """,
+        "INSERT INTO fts_words_v4 (rowid, handle, display_name, bio, posts)"
+        " SELECT rowid, handle, display_name, bio, posts FROM fts_words",
+        "DROP TABLE fts_words",
+        "ALTER TABLE fts_words_v4 RENAME TO fts_words",
+        """
+        CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN
+            DELETE FROM fts_words WHERE rowid = old.id;
+            DELETE FROM fts_trigram WHERE rowid = old.id;
+        END
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -184,8 +214,9 @@ def current_version(conn: sqlite3.Connection) -> int:
 PAGE_SIZE = 16384
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the missing migrations; return the version. ``conn`` must be in autocommit.
+def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migrations up to version ``upto`` (default: all); return the
+    version. ``conn`` must be in autocommit.
 
     Call it before switching to WAL: the page size of a new file can only be set then.
     """
@@ -194,7 +225,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(version)
-    while version < SCHEMA_VERSION:
+    while version < upto:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(
@@ -203,7 +234,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             )
             # another process may have migrated while we waited for the write lock
             version = current_version(conn)
-            if version < SCHEMA_VERSION:
+            if version < upto:
                 for statement in MIGRATIONS[version]:
                     conn.execute(statement)
                 version += 1

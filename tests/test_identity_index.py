@@ -5,7 +5,6 @@ search collapsed by person, ``scout show`` and ``scout index regroup``. Real SQL
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from creatorscout.search.persons import regroup
 from creatorscout.search.query import SearchQuery
 from creatorscout.search.render import render_json, render_show, render_table
 from creatorscout.search.sqlite_index import SqliteIndex
-from creatorscout.search.sqlite_schema import SCHEMA_VERSION
 from tests.factories import make_creator, make_scored
+from tests.old_index import write_old_index
 
 VEGAN, WINE = "vegan-cooking", "georgian-wine"
 
@@ -196,15 +195,7 @@ def test_the_default_iter_creators_matches_the_sqlite_one(grouped: SqliteIndex) 
 
 def test_the_schema_migrates_an_older_file(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with SqliteIndex(path) as opened:
-        opened.upsert(records())
-    conn = sqlite3.connect(path)
-    conn.executescript(
-        "DROP TRIGGER creators_ad; DROP TABLE identity_evidence; DROP INDEX creators_person;"
-        "ALTER TABLE creators DROP COLUMN person_id;"
-        f"DELETE FROM schema_version WHERE version >= {SCHEMA_VERSION};"
-    )
-    conn.close()
+    write_old_index(path, 2, records())  # before persons (version 3)
     with SqliteIndex(path) as reopened:
         assert reopened.person_of(LENA_M.id).members == [LENA_M.id]
         regroup(reopened)

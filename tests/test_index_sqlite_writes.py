@@ -18,7 +18,9 @@ from creatorscout.plugins.models import CreatorFlags
 from creatorscout.search.query import SearchQuery
 from creatorscout.search.sqlite_index import _WRITE_BATCH, SqliteIndex
 from creatorscout.search.sqlite_rows import COMPRESS_FROM
+from creatorscout.search.sqlite_schema import SCHEMA_VERSION
 from tests.factories import make_creator, make_post, make_scored
+from tests.old_index import write_old_index
 from tests.test_index_sqlite import ids
 
 VEGAN, WINE = "vegan-cooking", "georgian-wine"
@@ -184,3 +186,32 @@ def test_only_substring_script_chunks_reach_the_trigram_table(index: SqliteIndex
     assert ids(index, text="בי") == ["mastodon:mixed"]  # two letters: instr on the chunks
     assert ids(index, text="tahini טבעוני") == ["mastodon:mixed"]  # both tables
     assert sorted(ids(index, text="vegan kitchen")) == ["mastodon:latin", "mastodon:mixed"]
+
+
+# -- upgrading files written by older versions ------------------------------------------------
+
+
+def test_a_version_3_file_is_upgraded_without_losing_anything(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    records = []
+    for n in range(30):
+        creator = make_creator(str(n), bio=f"Weinbau und Kochen {n}")
+        records.append(make_scored(creator, posts=long_posts(str(n), 3 + n % 2), score=n))
+    write_old_index(path, 3, records)
+    posts = len({p.id for r in records for p in r.posts})
+    with SqliteIndex(path) as upgraded:
+        stats = upgraded.stats()
+        assert (stats.records, stats.creators, stats.posts) == (30, 30, posts)
+        assert upgraded.search(SearchQuery(text="wein")).total == 30  # prefix, 4 letters
+        assert upgraded.search(SearchQuery(text="lenti rice")).total == 30
+        assert [r.score.score for r in upgraded.get("mastodon:7")] == [7]
+        assert upgraded.get("mastodon:7")[0].posts == records[7].posts
+        assert upgraded.delete("mastodon:7")
+        assert upgraded.search(SearchQuery(text="kochen")).total == 29  # trigger still works
+        upgraded.upsert([records[7]])
+        assert upgraded.search(SearchQuery(text="kochen")).total == 30
+    columns = [r[1] for r in raw(tmp_path, "PRAGMA table_info(records)")]
+    assert "post_ids" not in columns
+    [(sql,)] = raw(tmp_path, "SELECT sql FROM sqlite_master WHERE name = 'fts_words'")
+    assert "prefix" in sql
+    assert raw(tmp_path, "SELECT max(version) FROM schema_version") == [(SCHEMA_VERSION,)]
