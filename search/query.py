@@ -125,7 +125,12 @@ class Hit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     record: ScoredCreator
-    text_rank: float | None = Field(default=None, description="Text match strength, if any")
+    text_rank: float | None = Field(
+        default=None,
+        description="Text match strength; always set under sort='relevance' with text, "
+        "otherwise a backend may leave it unset (computing it for every match is the "
+        "main cost of a broad text search in the embedded index)",
+    )
     person_id: str | None = Field(
         default=None, description="The person the creator belongs to, once grouped"
     )
