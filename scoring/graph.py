@@ -124,8 +124,10 @@ def mention_roles(
                 c = membership[other]
                 bucket[c] = bucket.get(c, 0.0) + weight
                 degree[me] += 1
+    del undirected  # the roles below need only the numbers taken from it
     influence = percentiles(ranks[:crawled])
     names = list(index)
+    del index
     roles: dict[str, GraphRole] = {}
     for i in range(crawled):
         total = sum(shares[i].values())
