@@ -32,20 +32,7 @@ def html_to_text(html: str | None) -> str | None:
     Paragraphs become blank-line separated, ``<br>`` a newline, entities are decoded,
     runs of spaces collapse. ``None`` or empty input gives ``None``.
     """
-    if html is None:
-        return None
-    root = _fragment(html)
-    if root is None:
-        text = html.strip()
-        return text or None
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    for element in root.iter(*_BLOCK_BREAK):
-        element.tail = "\n\n" + (element.tail or "")
-    text = root.text_content()
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return cleaned or None
+    return html_text_and_links(html)[0]
 
 
 def hrefs(html: str | None, *, skip_classes: Iterable[str] = ("mention", "hashtag")) -> list[str]:
@@ -55,9 +42,24 @@ def hrefs(html: str | None, *, skip_classes: Iterable[str] = ("mention", "hashta
     hashtags that way) are left out.
     """
     root = _fragment(html or "")
+    return [] if root is None else _links_of(root, set(skip_classes))
+
+
+def html_text_and_links(
+    html: str | None, *, skip_classes: Iterable[str] = ("mention", "hashtag")
+) -> tuple[str | None, list[str]]:
+    """:func:`html_to_text` and :func:`hrefs` of the same fragment, parsed once (parsing is
+    most of their cost, and a crawl runs both on every post)."""
+    if html is None:
+        return None, []
+    root = _fragment(html)
     if root is None:
-        return []
-    skip = set(skip_classes)
+        return html.strip() or None, []
+    links = _links_of(root, set(skip_classes))  # before the text pass changes the tree
+    return _text_of(root), links
+
+
+def _links_of(root: lxml.html.HtmlElement, skip: set[str]) -> list[str]:
     found: list[str] = []
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
@@ -67,6 +69,17 @@ def hrefs(html: str | None, *, skip_classes: Iterable[str] = ("mention", "hashta
         if href not in found:
             found.append(href)
     return found
+
+
+def _text_of(root: lxml.html.HtmlElement) -> str | None:
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for element in root.iter(*_BLOCK_BREAK):
+        element.tail = "\n\n" + (element.tail or "")
+    text = root.text_content()
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return cleaned or None
 
 
 def parse_link_header(value: str | None) -> dict[str, str]:

@@ -12,7 +12,13 @@ from creatorscout.plugins.platform import (
     parse_reset,
     parse_retry_after,
 )
-from creatorscout.plugins.web import hrefs, html_to_text, parse_datetime, parse_link_header
+from creatorscout.plugins.web import (
+    hrefs,
+    html_text_and_links,
+    html_to_text,
+    parse_datetime,
+    parse_link_header,
+)
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -77,6 +83,20 @@ def test_hrefs_skip_mentions_and_hashtags():
             '<span class="h-card"><a href="https://m.example/@a" class="u-url mention">@a</a>'
             '</span><a href="https://m.example/tags/x" class="mention hashtag">#x</a>')
     assert hrefs(html) == ["https://blog.example/"]
+
+
+@pytest.mark.parametrize("html", [
+    '<p>Try <a href="https://blog.example/x" rel="nofollow">my blog</a><br>now</p>'
+    '<p><a class="mention" href="https://m.example/@a">@a</a> '
+    '<a class="hashtag" href="https://m.example/tags/v">#v</a></p>',
+    "plain text, no tags",
+    "<p></p>",
+    "",
+    None,
+    "<<not html",
+])
+def test_text_and_links_in_one_parse_equal_the_two_functions(html: str | None) -> None:
+    assert html_text_and_links(html) == (html_to_text(html), hrefs(html))
 
 
 def test_dates():

@@ -21,7 +21,7 @@ from creatorscout.plugins.models import (
     Post,
     Provenance,
 )
-from creatorscout.plugins.web import Repairs, hrefs, html_to_text
+from creatorscout.plugins.web import Repairs, hrefs, html_text_and_links
 
 PLATFORM = "mastodon"
 
@@ -80,7 +80,7 @@ def parse_account(
     username, domain, native_id = canonical_acct(str(_require(account, "acct")), instance)
     reason = opt_out_reason(account)
     fields = account.get("fields") or []
-    links: list[str] = hrefs(account.get("note"))
+    bio, links = html_text_and_links(account.get("note"))
     verified: list[str] = []
     for field in fields if isinstance(fields, list) else []:
         if not isinstance(field, dict):
@@ -99,7 +99,7 @@ def parse_account(
         display_name=(account.get("display_name") or None),
         profile_url=account.get("url") or None,
         avatar_url=account.get("avatar") or None,
-        bio=html_to_text(account.get("note")),
+        bio=bio,
         followers=repairs.count_value(account.get("followers_count")),
         following=repairs.count_value(account.get("following_count")),
         posts_count=repairs.count_value(account.get("statuses_count")),
@@ -160,8 +160,8 @@ def parse_status(
     uri = str(status.get("uri") or status["id"])
     created_at = repairs.date(status.get("created_at"))
     text: str | None = None
+    body, links = html_text_and_links(status.get("content"))
     if keep_text:
-        body = html_to_text(status.get("content"))
         spoiler = (status.get("spoiler_text") or "").strip()
         text = "\n\n".join(part for part in (spoiler, body) if part) or None
     mentions = []
@@ -175,7 +175,6 @@ def parse_status(
         for tag in status.get("tags") or []
         if isinstance(tag, dict) and tag.get("name")
     ]
-    links = hrefs(status.get("content"))
     card = status.get("card")
     if isinstance(card, dict) and card.get("url") and card["url"] not in links:
         links.append(card["url"])
