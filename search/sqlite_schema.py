@@ -50,6 +50,7 @@ be browsed with ``sqlite3`` or Datasette. New files use 16 KiB pages.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime
 
@@ -193,6 +194,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+log = logging.getLogger(__name__)
+
 
 class SchemaTooNew(Exception):
     """The file's schema version is higher than this code's."""
@@ -227,6 +230,11 @@ def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(version)
+    if 0 < version < upto:
+        log.warning(
+            "upgrading the index from schema %d to %d; this can take minutes on a big file "
+            "(schema 4 rebuilds the word index) and happens once", version, upto,
+        )
     while version < upto:
         conn.execute("BEGIN IMMEDIATE")
         try:
