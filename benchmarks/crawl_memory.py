@@ -17,7 +17,8 @@ Same-run baseline: the RSS once the crawl has started (the first progress line: 
 plugins, the sandbox's first answers), so the ratio peak / start says how much the crawl
 itself added. "Flat" means the RSS of the second half of the crawl grows by less than
 10% of the start RSS per 10,000 creators (least-squares slope). The crawl-end passes (niche
-pass, persons) run after the last creator is accepted; their peak is reported apart.
+pass, persons) run after the crawl, while no progress line is printed; their peak is
+reported apart (:func:`crawl_phase`).
 Target: peak under 1 GiB.
 
 Linux only (/proc).
@@ -49,6 +50,8 @@ from _common import (
 )
 
 TARGET_BYTES = 2**30
+#: Seconds without a progress line (printed every 5 s) that mark the crawl-end passes.
+SILENCE = 15.0
 PROGRESS = re.compile(r"crawl: (?P<accepted>\d+)/\d+ creators accepted, (?P<indexed>\d+) indexed")
 
 
@@ -71,6 +74,35 @@ def slope_per_10k(points: list[tuple[int, int]]) -> float | None:
     return cov / var * 10_000
 
 
+def crawl_phase(started: list[dict[str, Any]], accepted: int) -> list[dict[str, Any]]:
+    """The samples taken while creators were being crawled, before the crawl-end passes.
+
+    The passes (niche pass, persons) run in the index pipeline's ``close_spider``, which
+    blocks the reactor, so the progress lines stop while they run (one more may come after
+    them). The crawl phase therefore ends at the last progress line before the longest
+    silence of at least :data:`SILENCE` seconds. A crawl too short to show one ends at the
+    first sample that reached the highest ``accepted``.
+    """
+    changes = [0]  # indexes of the samples where a new progress line had arrived
+    for i in range(1, len(started)):
+        before, now = started[i - 1], started[i]
+        if any(now.get(k) != before.get(k) for k in ("lines", "accepted", "indexed")):
+            changes.append(i)
+    gaps = [(started[b]["t"] - started[a]["t"], a)
+            for a, b in zip(changes, changes[1:], strict=False)]
+    if started:
+        gaps.append((started[-1]["t"] - started[changes[-1]]["t"], changes[-1]))
+    longest = max(gaps, default=(0.0, 0))
+    if longest[0] >= SILENCE:
+        return started[: longest[1] + 1]
+    crawling = []
+    for sample in started:
+        crawling.append(sample)
+        if sample["accepted"] >= accepted:
+            break
+    return crawling
+
+
 def run(creators: int, platforms: list[str], url: str, folder: Path, interval: float,
         time_limit: float, concurrency: int, niche: str) -> dict[str, Any]:
     command = [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", niche,
@@ -83,7 +115,7 @@ def run(creators: int, platforms: list[str], url: str, folder: Path, interval: f
                     "--base-url", f"{platform}={sandbox_base_url(platform, url)}"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                stdin=subprocess.DEVNULL, text=True)
-    progress = {"accepted": 0, "indexed": 0}
+    progress = {"accepted": 0, "indexed": 0, "lines": 0}
     stderr_tail: list[str] = []
 
     def read_progress() -> None:
@@ -93,6 +125,7 @@ def run(creators: int, platforms: list[str], url: str, folder: Path, interval: f
             if found:
                 progress["accepted"] = int(found["accepted"])
                 progress["indexed"] = int(found["indexed"])
+                progress["lines"] += 1
             else:
                 stderr_tail.append(line)
                 del stderr_tail[:-40]
@@ -135,13 +168,7 @@ def summarise(outcome: dict[str, Any], creators: int) -> dict[str, Any]:
     accepted = max((s["accepted"] for s in samples), default=0)
     stats = outcome["stats"]
     indexed = int(stats.get("creatorscout/indexed", 0))
-    # The crawl phase ends when the last creator is accepted; after it come the crawl-end
-    # passes (niche pass, persons), whose memory is reported on its own.
-    crawling = []
-    for sample in started:
-        crawling.append(sample)
-        if sample["accepted"] >= accepted:
-            break
+    crawling = crawl_phase(started, accepted)
     crawl_peak = max((s["rss"] for s in crawling), default=0)
     crawl_end = crawling[-1]["t"] if crawling else float("inf")
     end_peak = max((s["rss"] for s in samples if s["t"] > crawl_end), default=0)
@@ -180,9 +207,9 @@ def summarise(outcome: dict[str, Any], creators: int) -> dict[str, Any]:
         "flat": flat,
         "target_met": outcome["peak"] < TARGET_BYTES,
         "curve": curve,
-        "samples": [[s["t"], s["accepted"], s["indexed"], round(s["rss"] / 2**20, 1)]
-                    for s in samples],
-        "samples_columns": ["seconds", "accepted", "indexed", "rss_mib"],
+        "samples": [[s["t"], s["accepted"], s["indexed"], round(s["rss"] / 2**20, 1),
+                     s.get("lines", 0)] for s in samples],
+        "samples_columns": ["seconds", "accepted", "indexed", "rss_mib", "progress_lines"],
     }
 
 
