@@ -34,8 +34,10 @@ PROFILES: dict[str, dict[str, list[str]]] = {
         "crawl_throughput": ["--creators", "2000", "--repeat", "2"],
         "request_efficiency": ["--creators", "500"],
         "scoring_speed": ["--creators", "400", "--graph-sizes", "10000,100000"],
-        "index_load_search": ["--sizes", "100000,1000000", "--posts", "10"],
-        "crawl_memory": ["--creators", "100000", "--time-limit", "600"],
+        "index_load_search": ["--sizes", "100000,1000000", "--posts", "10", "--runs", "10"],
+        # ~30 minutes on 2 cores (BENCHMARKS.md); the limit leaves room on a slower machine
+        "crawl_memory": ["--creators", "100000", "--platform", "mastodon",
+                         "--time-limit", "4800"],
     },
     "quick": {
         "crawl_throughput": ["--creators", "200", "--repeat", "1", "--platform", "mastodon"],
