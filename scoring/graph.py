@@ -177,6 +177,12 @@ def mention_roles(
     return roles
 
 
+LEIDEN_ITERATIONS = 10
+"""Leiden passes over the graph. Running to convergence (-1) took 272 s on the mention
+graph of a real 100,000-creator crawl (483K accounts, 943K mentions); 10 passes take 12 s
+and reach modularity 0.569 (2 passes: 3 s, 0.553). Small graphs converge well before."""
+
+
 def _communities(graph: igraph.Graph, settings: GraphSettings) -> list[int]:
     """Leiden (modularity) membership per node, reproducible for a given seed."""
     if graph.vcount() == 0:
@@ -190,7 +196,7 @@ def _communities(graph: igraph.Graph, settings: GraphSettings) -> list[int]:
             objective_function="modularity",
             weights="weight",
             resolution=settings.resolution,
-            n_iterations=-1,
+            n_iterations=LEIDEN_ITERATIONS,
         )
     finally:
         igraph.set_random_number_generator(random)
