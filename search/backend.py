@@ -21,14 +21,17 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import Grouping, IdentityProfile, Person
 from creatorscout.search.query import IndexStats, SearchQuery, SearchResults
 from creatorscout.search.records import ScoredCreator
+
+T = TypeVar("T")
 
 ENV_VAR = "CREATORSCOUT_INDEX"
 DEFAULT_PATH = "creatorscout.db"
@@ -243,18 +246,24 @@ def copy_index(
     ``progress`` is called after each batch with the number stored so far. Re-running a copy
     is safe: upserts replace records by (creator id, niche).
     """
-    stored = 0
-    batch: list[ScoredCreator] = []
     with target.bulk():
-        for record in source.iter_records():
-            batch.append(record)
-            if len(batch) >= batch_size:
-                stored += target.upsert(batch)
-                batch = []
-                if progress is not None:
-                    progress(stored)
-        if batch:
-            stored += target.upsert(batch)
-            if progress is not None:
-                progress(stored)
-    return stored
+        return write_in_batches(source.iter_records(), target.upsert,
+                                batch_size=batch_size, progress=progress)
+
+
+def write_in_batches(
+    items: Iterable[T],
+    write: Callable[[list[T]], int],
+    *,
+    batch_size: int,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Hand ``items`` to ``write`` in lists of ``batch_size``; return the sum of what it
+    returned. ``progress`` gets that running sum after each batch."""
+    written = 0
+    iterator = iter(items)
+    while batch := list(islice(iterator, batch_size)):
+        written += write(batch)
+        if progress is not None:
+            progress(written)
+    return written

@@ -33,7 +33,12 @@ from typing import Any
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import Grouping, Person, person_id
-from creatorscout.search.backend import IncompatibleIndex, Index, IndexNotFound
+from creatorscout.search.backend import (
+    IncompatibleIndex,
+    Index,
+    IndexNotFound,
+    write_in_batches,
+)
 from creatorscout.search.es_config import EsSettings, load_client
 from creatorscout.search.es_errors import ElasticsearchError, ElasticsearchWriteError, translate
 from creatorscout.search.es_mapping import (
@@ -937,17 +942,5 @@ def copy_history(
     """
     if not isinstance(source, ElasticIndex) or not isinstance(target, ElasticIndex):
         return 0
-    copied = 0
-    batch: list[dict[str, Any]] = []
-    for snapshot in source.iter_snapshots():
-        batch.append(snapshot)
-        if len(batch) >= batch_size:
-            copied += target.add_snapshots(batch)
-            batch = []
-            if progress is not None:
-                progress(copied)
-    if batch:
-        copied += target.add_snapshots(batch)
-        if progress is not None:
-            progress(copied)
-    return copied
+    return write_in_batches(source.iter_snapshots(), target.add_snapshots,
+                            batch_size=batch_size, progress=progress)

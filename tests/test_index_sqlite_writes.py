@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from creatorscout.plugins.models import CreatorFlags
+from creatorscout.search.backend import write_in_batches
 from creatorscout.search.query import SearchQuery
 from creatorscout.search.sqlite_index import _WRITE_BATCH, SqliteIndex
 from creatorscout.search.sqlite_rows import COMPRESS_FROM
@@ -215,3 +216,18 @@ def test_a_version_3_file_is_upgraded_without_losing_anything(tmp_path: Path) ->
     [(sql,)] = raw(tmp_path, "SELECT sql FROM sqlite_master WHERE name = 'fts_words'")
     assert "prefix" in sql
     assert raw(tmp_path, "SELECT max(version) FROM schema_version") == [(SCHEMA_VERSION,)]
+
+
+def test_copies_go_in_batches_with_progress_after_each() -> None:
+    batches: list[list[int]] = []
+    seen: list[int] = []
+
+    def write(batch: list[int]) -> int:
+        batches.append(batch)
+        return len(batch) - (1 if 3 in batch else 0)  # one refused, as an opted-out record
+
+    assert write_in_batches(range(10), write, batch_size=4, progress=seen.append) == 9
+    assert batches == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert seen == [3, 7, 9]
+    assert write_in_batches([], write, batch_size=4, progress=seen.append) == 0
+    assert seen == [3, 7, 9]
