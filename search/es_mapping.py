@@ -69,7 +69,7 @@ from creatorscout.scoring.identity import Evidence
 from creatorscout.search import sqlite_rows
 from creatorscout.search.fts import fold, needs_substring
 from creatorscout.search.records import ScoredCreator
-from creatorscout.search.sqlite_rows import handle_key, iso, posts_text, url_key
+from creatorscout.search.sqlite_rows import handle_key, iso, languages, posts_text, url_key
 
 MAPPING_VERSION = 1
 """Stored in each index's ``_meta``; bump when a mapping change needs a rebuild."""
@@ -379,11 +379,6 @@ class Names:
 
 
 # -- documents --------------------------------------------------------------------------
-
-
-def languages(codes: list[str]) -> list[str]:
-    """Lower-case, stripped, de-duplicated, sorted: as the embedded index stores them."""
-    return sorted({c.strip().lower() for c in codes if c.strip()})
 
 
 def record_id(creator_id: str, niche: str) -> str:

@@ -125,8 +125,9 @@ def decode_record(stored: str | bytes) -> ScoredCreator:
     return ScoredCreator.model_validate_json(stored)
 
 
-def languages_json(codes: Iterable[str]) -> str:
-    return json.dumps(sorted({c.strip().lower() for c in codes if c.strip()}))
+def languages(codes: Iterable[str]) -> list[str]:
+    """Lower-case, stripped, de-duplicated, sorted: how every index stores languages."""
+    return sorted({c.strip().lower() for c in codes if c.strip()})
 
 
 def posts_text(record: ScoredCreator) -> str:
@@ -157,7 +158,7 @@ def crawl_scores(record: ScoredCreator) -> tuple[Any, ...]:
 def record_rows(record: ScoredCreator) -> RecordRows:
     """The rows of one (already scrubbed) record."""
     creator = record.creator
-    languages = languages_json(creator.languages)
+    languages_text = json.dumps(languages(creator.languages))
     key = handle_key(creator.handle)
     score = record.score
     words = (
@@ -179,7 +180,7 @@ def record_rows(record: ScoredCreator) -> RecordRows:
             creator.profile_url,
             url_key(creator.profile_url) if creator.profile_url else None,
             creator.followers,
-            languages,
+            languages_text,
             iso(creator.provenance.observed_at),
             creator.model_dump_json(exclude_computed_fields=True),
         ),
@@ -192,7 +193,7 @@ def record_rows(record: ScoredCreator) -> RecordRows:
             score.relevance.score,
             score.role,
             creator.followers,
-            languages,
+            languages_text,
             iso(record.crawl.crawled_at),
             *crawl_scores(record),
         ),
