@@ -7,14 +7,18 @@ test that opens it with the current code exercises the real upgrade path.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from creatorscout.search.records import ScoredCreator
-from creatorscout.search.sqlite_rows import CREATOR_COLUMNS, RECORD_COLUMNS, record_rows
+from creatorscout.search.sqlite_rows import (
+    COMPRESS_FROM,
+    CREATOR_COLUMNS,
+    RECORD_COLUMNS,
+    record_rows,
+)
 from creatorscout.search.sqlite_schema import migrate
 
 
@@ -27,10 +31,9 @@ def write_old_index(path: Path, version: int, records: Iterable[ScoredCreator]) 
         conn.execute("BEGIN")
         for number, record in enumerate(records, start=1):
             rows = record_rows(record)
-            creator_columns = CREATOR_COLUMNS
             conn.execute(
-                f"INSERT OR REPLACE INTO creators ({', '.join(creator_columns)})"
-                f" VALUES ({', '.join('?' for _ in creator_columns)})",
+                f"INSERT OR REPLACE INTO creators ({', '.join(CREATOR_COLUMNS)})"
+                f" VALUES ({', '.join('?' for _ in CREATOR_COLUMNS)})",
                 rows.creator,
             )
             # versions 1-3 kept post_ids in records, after crawled_at
@@ -44,7 +47,8 @@ def write_old_index(path: Path, version: int, records: Iterable[ScoredCreator]) 
             document = record.model_dump_json(exclude_computed_fields=True)
             conn.execute(
                 "INSERT INTO documents (record_id, record_json) VALUES (?, ?)",
-                (number, zlib.compress(document.encode()) if len(document) > 4096 else document),
+                (number, zlib.compress(document.encode())
+                 if len(document) >= COMPRESS_FROM else document),
             )
             conn.execute(
                 "INSERT INTO fts_words (rowid, handle, display_name, bio, posts)"
@@ -56,6 +60,6 @@ def write_old_index(path: Path, version: int, records: Iterable[ScoredCreator]) 
                              (number, rows.trigram))
         conn.execute("COMMIT")
         found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-        assert found == version, json.dumps(found)
+        assert found == version, found
     finally:
         conn.close()

@@ -52,17 +52,7 @@ def test_the_same_record_twice_in_one_batch_keeps_the_last(index: SqliteIndex) -
     assert index.stats().records == 1
 
 
-def test_an_opt_out_later_in_the_batch_wins(index: SqliteIndex) -> None:
-    creator = make_creator("o", bio="sourdough")
-    opted = creator.model_copy(update={"flags": CreatorFlags(opted_out=True)})
-    others = [make_scored(make_creator(str(n))) for n in range(5)]
-    stored = index.upsert([*others, make_scored(creator), make_scored(opted, niche=WINE)])
-    assert stored == 6
-    assert index.get("mastodon:o") == []
-    assert ids(index, text="sourdough") == []
-    assert index.stats().records == 5
-
-
+# an opt-out after the record in one batch: test_index_contract.test_opt_out_within_one_batch
 def test_a_record_after_an_opt_out_in_the_batch_is_stored(index: SqliteIndex) -> None:
     creator = make_creator("back", bio="sourdough")
     opted = creator.model_copy(update={"flags": CreatorFlags(opted_out=True)})
