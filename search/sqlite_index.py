@@ -208,14 +208,16 @@ class SqliteIndex(Index):
         is checkpointed and truncated.
         """
         with self._lock:
+            synchronous = int(self._conn.execute("PRAGMA synchronous").fetchone()[0])
+            checkpoint = int(self._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
             self._conn.execute("PRAGMA synchronous = OFF")
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:
             yield
         finally:
             with self._lock:
-                self._conn.execute("PRAGMA synchronous = NORMAL")
-                self._conn.execute("PRAGMA wal_autocheckpoint = 1000")
+                self._conn.execute(f"PRAGMA synchronous = {synchronous}")
+                self._conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
                 try:
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 except sqlite3.OperationalError:  # busy readers: the next checkpoint will do
