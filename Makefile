@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m creatorscout.crawler.demo
+	$(BIN)/python -m creatorscout.cli.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -119,7 +119,7 @@ def _demo_base_urls(sandbox_url: str) -> dict[str, str]:
     """The platform -> sandbox base URL map the demo uses (kept by the platforms' authors),
     or an empty map when this version has none."""
     try:
-        from creatorscout.crawler.demo import sandbox_base_urls
+        from creatorscout.cli.demo import sandbox_base_urls
     except ImportError:
         return {}
     return dict(sandbox_base_urls(sandbox_url))

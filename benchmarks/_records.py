@@ -30,7 +30,7 @@ def crawled_records(creators: int, seed: int = 42, world: int = 20_000,
     with tempfile.TemporaryDirectory(prefix="cs-bench-records-") as tmp, \
             sandbox(world, seed) as url:
         index = f"sqlite:///{Path(tmp) / 'index.db'}"
-        command = [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", niche,
+        command = [sys.executable, "-m", "creatorscout.cli", "crawl", niche,
                    "--index", index, "--max-creators", str(creators), "--concurrency", "8",
                    "--allow-private-hosts"]  # the sandbox is on 127.0.0.1
         for platform in platforms:

@@ -105,7 +105,7 @@ def crawl_phase(started: list[dict[str, Any]], accepted: int) -> list[dict[str, 
 
 def run(creators: int, platforms: list[str], url: str, folder: Path, interval: float,
         time_limit: float, concurrency: int, niche: str) -> dict[str, Any]:
-    command = [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", niche,
+    command = [sys.executable, "-m", "creatorscout.cli", "crawl", niche,
                "--index", f"sqlite:///{folder / 'index.db'}",
                "--max-creators", str(creators), "--concurrency", str(concurrency),
                "--snowball-depth", "3", "--stats-json", str(folder / "stats.json"),

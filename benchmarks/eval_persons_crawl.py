@@ -89,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cs-persons-") as folder, \
             sandbox(args.creators, args.seed) as url:
         index_url = f"sqlite:///{Path(folder) / 'index.db'}"
-        command = [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", args.niche,
+        command = [sys.executable, "-m", "creatorscout.cli", "crawl", args.niche,
                    "--max-creators", str(args.max_creators), "--index", index_url,
                    "--allow-private-hosts", "--concurrency", "4"]
         for platform in platforms:

@@ -52,7 +52,7 @@ def crawl(platform: str, url: str, folder: Path, creators: int, concurrency: int
         "--allow-private-hosts",  # the sandbox is on 127.0.0.1
     ]
     completed = subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", *command[1:]],
+        [sys.executable, "-m", "creatorscout.cli", *command[1:]],
         capture_output=True, text=True, stdin=subprocess.DEVNULL,
     )
     if completed.returncode != 0:

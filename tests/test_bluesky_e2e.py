@@ -67,7 +67,7 @@ def niche_file(folder: Path, people: BlueskyPeople) -> tuple[Path, dict[str, str
 def crawl(url: str, niche: Path, folder: Path, *extra: str) -> tuple[dict[str, Any], str]:
     env = {k: v for k, v in os.environ.items() if k not in (ENV_HANDLE, ENV_PASSWORD)}
     completed = subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", str(niche),
+        [sys.executable, "-m", "creatorscout.cli", "crawl", str(niche),
          "--platform", "bluesky", "--base-url", f"bluesky={url}/bluesky",
          "--max-creators", str(BUDGET), "--max-posts", "20", "--concurrency", "4",
          "--index", f"sqlite:///{folder / 'index.db'}",

@@ -6,12 +6,12 @@ import sys
 
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 from tests.mastodon_fixtures import FIXTURES, fixture
 
 
 def scout(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "creatorscout.crawler.cli", *args],
+    return subprocess.run([sys.executable, "-m", "creatorscout.cli", *args],
                           capture_output=True, text=True, timeout=120)
 
 

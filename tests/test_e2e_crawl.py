@@ -41,7 +41,7 @@ def sandbox() -> Iterator[str]:
 
 def scout(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", *args],
+        [sys.executable, "-m", "creatorscout.cli", *args],
         capture_output=True, text=True, timeout=300, cwd=cwd,
     )
 
@@ -188,7 +188,7 @@ def test_creators_that_are_gone_are_deleted_from_the_index(sandbox, world, tmp_p
         index.upsert(make_scored(make_creator(acct.lower(), handle=acct), niche="gone-test")
                      for acct in deleted)
     completed = subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", "gone-test",
+        [sys.executable, "-m", "creatorscout.cli", "crawl", "gone-test",
          "--platform", "mastodon", "--snowball-depth", "0",
          "--base-url", f"mastodon={sandbox}/mastodon/{{instance}}",
          "--index", f"sqlite:///{index_path}", "--stats-json", str(tmp_path / "s.json")],

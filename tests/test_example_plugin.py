@@ -35,7 +35,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_found_through_its_entry_point(installed):
     python, _ = installed
-    listing = run_python(python, "-m", "creatorscout.crawler.cli", "plugins", "list")
+    listing = run_python(python, "-m", "creatorscout.cli", "plugins", "list")
     assert listing.returncode == 0, listing.stderr
     row = next(line for line in listing.stdout.splitlines() if "lemmy" in line)
     assert row.split() == ["creatorscout-lemmy", "0.1.0", "lemmy", "creatorscout_lemmy"]
@@ -54,12 +54,12 @@ def test_scout_parse_and_check_work_on_its_saved_responses(installed):
     python, project = installed
     saved = project / "tests" / "fixtures" / "lemmy" / "search_posts.json"
     url = json.loads(saved.read_text())["url"]
-    parsed = run_python(python, "-m", "creatorscout.crawler.cli", "parse", str(saved),
+    parsed = run_python(python, "-m", "creatorscout.cli", "parse", str(saved),
                         "--url", url)
     assert parsed.returncode == 0, parsed.stderr
     lines = [json.loads(line) for line in parsed.stdout.splitlines()]
     assert [line["type"] for line in lines].count("candidate") == 2
-    check = run_python(python, "-m", "creatorscout.crawler.cli", "plugins", "check",
+    check = run_python(python, "-m", "creatorscout.cli", "plugins", "check",
                        "--platform", "lemmy", cwd=project)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "lemmy (plugin creatorscout-lemmy 0.1.0): ok" in check.stdout

@@ -45,7 +45,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with start_sandbox_process(creators=CREATORS, seed=SEED, fail_every=9,
                                retry_after=0) as url:
         completed = subprocess.run(
-            [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", NICHE,
+            [sys.executable, "-m", "creatorscout.cli", "crawl", NICHE,
              "--platform", "github", "--max-creators", "8", "--max-posts", "10",
              "--base-url", f"github={url}/github", "--index", f"sqlite:///{folder / 'i.db'}",
              "--stats-json", str(stats), "-vv"],

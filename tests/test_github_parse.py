@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
+from creatorscout.cli.parse_file import parse_saved_response
 from creatorscout.config.schema import Niche
-from creatorscout.crawler.parse_file import parse_saved_response
 from creatorscout.plugins.github import GitHub
 from creatorscout.plugins.github.platform import SEARCH_SLOT, SECONDARY_WAIT
 from creatorscout.plugins.platform import PlatformSettings

@@ -33,7 +33,7 @@ NICHE = "vegan-cooking"
 
 
 def scout(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "creatorscout.crawler.cli", *args],
+    return subprocess.run([sys.executable, "-m", "creatorscout.cli", *args],
                           capture_output=True, text=True, timeout=300)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 from creatorscout.plugins.models import Creator, CreatorFlags
 from creatorscout.search.backend import Index
 from creatorscout.search.persons import regroup

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 from creatorscout.plugins.models import CreatorFlags
 from creatorscout.scoring.identity import Evidence, Grouping
 from creatorscout.scoring.identity import person_id as identity_person_id

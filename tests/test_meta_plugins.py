@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 from creatorscout.plugins import hookspecs
 from creatorscout.plugins.manager import get_plugin_manager
 from creatorscout.plugins.platform import Platform

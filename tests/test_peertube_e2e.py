@@ -43,7 +43,7 @@ def sandbox() -> Iterator[str]:
 def crawl(url: str, folder: Path, niche: str = NICHE) -> dict[str, Any]:
     stats = folder / "stats.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", "crawl", niche,
+        [sys.executable, "-m", "creatorscout.cli", "crawl", niche,
          "--platform", "peertube", "--max-creators", "10", "--max-posts", "20",
          "--base-url", f"peertube={url}/peertube/{{instance}}",
          "--index", f"sqlite:///{folder / 'index.db'}", "--stats-json", str(stats)],

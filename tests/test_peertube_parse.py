@@ -6,8 +6,8 @@ from datetime import UTC
 
 import pytest
 
+from creatorscout.cli.parse_file import parse_saved_response
 from creatorscout.config.schema import Niche
-from creatorscout.crawler.parse_file import parse_saved_response
 from creatorscout.plugins.peertube import PeerTube
 from creatorscout.plugins.peertube.entities import parse_actor
 from creatorscout.plugins.platform import PlatformSettings

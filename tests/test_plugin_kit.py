@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from creatorscout.cli import main
 from creatorscout.config.schema import Niche
-from creatorscout.crawler.cli import main
 from creatorscout.plugins import hookimpl
 from creatorscout.plugins.manager import get_plugin_manager
 from creatorscout.plugins.mastodon import Mastodon

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 BASELINE = Path(__file__).parent / "field_coverage.json"

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 from creatorscout.plugins.manager import PluginError, get_plugin_manager
 
 GOOD = """

@@ -49,7 +49,7 @@ def test_cli_exposes_the_score_filters(tmp_path: Path) -> None:
     db = tmp_path / "i.db"
     _index(str(db)).close()
     done = subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", "search", "--index", str(db),
+        [sys.executable, "-m", "creatorscout.cli", "search", "--index", str(db),
          "--flag", "low_engagement", "--min-relevance", "0.1", "--sort", "authenticity",
          "--format", "json"],
         capture_output=True, text=True, timeout=60,
@@ -57,7 +57,7 @@ def test_cli_exposes_the_score_filters(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert [h["id"] for h in json.loads(done.stdout)["hits"]] == ["mastodon:2"]
     bad = subprocess.run(
-        [sys.executable, "-m", "creatorscout.crawler.cli", "search", "--index", str(db),
+        [sys.executable, "-m", "creatorscout.cli", "search", "--index", str(db),
          "--min-relevance", "3"], capture_output=True, text=True, timeout=60,
     )
     assert bad.returncode == 2 and "min-relevance" in bad.stderr

@@ -13,7 +13,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from creatorscout.crawler.cli import main
+from creatorscout.cli import main
 from creatorscout.testing.venv import overlay_venv, pip_install, run_python
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def test_rendered_template_installs_passes_its_tests_and_is_listed(tmp_path):
     python = overlay_venv(tmp_path / "env")
     installed = pip_install(python, project)
     assert installed.returncode == 0, installed.stderr[-3000:]
-    listing = run_python(python, "-m", "creatorscout.crawler.cli", "plugins", "list")
+    listing = run_python(python, "-m", "creatorscout.cli", "plugins", "list")
     assert listing.returncode == 0, listing.stderr
     row = next(line for line in listing.stdout.splitlines() if "fair-play" in line)
     assert row.split()[:3] == ["creatorscout-fair-play", "0.1.0", "fair-play"]

@@ -27,7 +27,7 @@ def sandbox_base_urls(url: str) -> dict[str, str]:
 
 
 def _scout(*args: str) -> None:
-    command = [sys.executable, "-m", "creatorscout.crawler.cli", *args]
+    command = [sys.executable, "-m", "creatorscout.cli", *args]
     completed = subprocess.run(command, check=False)
     if completed.returncode != 0:
         sys.exit(completed.returncode)

@@ -1,0 +1,78 @@
+"""``scout crawl``: discover, fetch, score and index a niche."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.config import ConfigError, UnknownNiche, load_niche
+from creatorscout.crawler.args import CrawlArgs, parse_base_urls
+from creatorscout.crawler.summary import format_summary
+
+
+@click.command()
+@click.argument("niche")
+@click.option("--platform", "platforms", multiple=True, help="Platform to crawl (repeatable).")
+@click.option("--max-creators", type=int, default=200, show_default=True)
+@click.option("--index", "index_url", default=None, help=INDEX_HELP)
+@click.option("--base-url", "base_urls", multiple=True, metavar="P=URL",
+              help="Point a platform at another server, e.g. the sandbox (repeatable).")
+@click.option("--max-posts", type=int, default=40, show_default=True,
+              help="Recent posts read per creator.")
+@click.option("--snowball-depth", type=int, default=1, show_default=True,
+              help="Mention hops followed away from discovery.")
+@click.option("--discovery-pages", type=int, default=3, show_default=True)
+@click.option("--concurrency", type=int, default=2, show_default=True,
+              help="Requests at once per host.")
+@click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the crawl statistics to this JSON file.")
+@click.option("--allow-private-hosts", is_flag=True,
+              help="Let web pages and feeds be fetched from loopback/private addresses "
+                   "(the sandbox needs it; metadata addresses stay refused).")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def crawl(
+    niche: str, platforms: tuple[str, ...], max_creators: int, index_url: str | None,
+    base_urls: tuple[str, ...], max_posts: int, snowball_depth: int, discovery_pages: int,
+    concurrency: int, stats_json: Path | None, allow_private_hosts: bool, verbose: int,
+) -> None:
+    """Discover, fetch, score and index the creators of NICHE."""
+    from creatorscout.crawler.run import CrawlError, run_crawl
+    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.es_errors import ElasticsearchError
+
+    try:
+        args = CrawlArgs(
+            niche=niche, platforms=list(platforms), max_creators=max_creators,
+            index=index_url, base_urls=parse_base_urls(base_urls), max_posts=max_posts,
+            snowball_depth=snowball_depth, discovery_pages=discovery_pages,
+            concurrency=concurrency, allow_private_hosts=allow_private_hosts,
+        )
+        load_niche(niche)
+        open_index(index_url).close()  # fail before crawling, not after
+    except ValidationError as exc:
+        fail(validation_message(exc), 2)
+    except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
+        fail(str(exc), 2)
+    except (ConfigError, ElasticsearchError) as exc:
+        fail(str(exc), 1)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
+    try:
+        stats = run_crawl(
+            args,
+            settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0},
+        )
+    except CrawlError as exc:
+        fail(str(exc), 2)
+    except ConfigError as exc:
+        fail(str(exc), 1)
+    if stats_json is not None:
+        stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
+    click.echo(format_summary(stats, niche=args.niche))
+    if stats.get("finish_reason") not in (None, "finished"):
+        fail(f"crawl ended early: {stats.get('finish_reason')}")
