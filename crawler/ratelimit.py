@@ -28,7 +28,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from creatorscout.plugins.platform import FetchRequest, FetchResponse, Platform
+from creatorscout.crawler.fetched import fetch_response, refusal_of
+from creatorscout.crawler.guard import PluginFailed, guarded
+from creatorscout.plugins.platform import FetchRequest, Platform
 
 logger = logging.getLogger(__name__)
 
@@ -77,31 +79,27 @@ class PlatformRateLimitMiddleware:
             return None
         return platforms.get(fetch.platform)
 
-    @staticmethod
-    def _rate_limited(platform: Platform, fetched: FetchResponse) -> bool:
+    def _rate_limited(self, platform: Platform, request: Request, response: Response) -> bool:
         """Whether the platform says this (non-2xx) refusal is a rate limit."""
-        if 200 <= fetched.status < 300:
+        if 200 <= response.status < 300:
             return False
         try:
-            refusal = platform.refusal(fetched)
-        except Exception:  # a plugin bug must not break politeness; the spider reports it
+            refusal = refusal_of(self.crawler.stats, platform, request, response)
+        except PluginFailed:  # counted; the spider reports the response as unusable
             return False
         return refusal is not None and refusal.kind == "rate_limited"
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         platform = self._platform(request)
-        if platform is None:
+        fetched = fetch_response(request, response) if platform is not None else None
+        if platform is None or fetched is None:
             return response
-        headers = {
-            key.decode("latin-1").lower(): values[-1].decode("latin-1")
-            for key, values in response.headers.items()
-            if values
-        }
-        fetch: FetchRequest = request.meta["fetch"]
-        fetched = FetchResponse(url=response.url, status=response.status, headers=headers,
-                                body=response.body, request=fetch)
-        info = platform.rate_limit(fetched)
-        retry = response.status in RETRY_STATUSES or self._rate_limited(platform, fetched)
+        try:
+            info = guarded(self.crawler.stats, platform, "rate_limit", response.url,
+                           platform.rate_limit, fetched)
+        except PluginFailed:  # counted; pace by the status alone
+            info = None
+        retry = response.status in RETRY_STATUSES or self._rate_limited(platform, request, response)
         slot = self._slot(request)
         now_wall = time.time()
         if (

@@ -9,9 +9,9 @@ complete so the creator can go down the pipelines.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import scrapy
 from pydantic import ValidationError
@@ -23,6 +23,8 @@ from twisted.python.failure import Failure
 
 from creatorscout.config.schema import Niche
 from creatorscout.crawler.books import DiskQueue, DiskStore
+from creatorscout.crawler.fetched import fetch_response, refusal_of
+from creatorscout.crawler.guard import PluginFailed, guarded, listed
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.platform import (
@@ -40,6 +42,8 @@ from creatorscout.scoring.text import TermSet
 logger = logging.getLogger(__name__)
 
 STAT = "creatorscout"
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass
@@ -109,6 +113,13 @@ class NicheSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"{STAT}/{key}", count)
 
+    def _guard(
+        self, platform: Platform, method: str, about: str, call: Callable[P, T],
+        *args: P.args, **kwargs: P.kwargs,
+    ) -> T:
+        """One plugin call, isolated (see :mod:`creatorscout.crawler.guard`)."""
+        return guarded(self.crawler.stats, platform, method, about, call, *args, **kwargs)
+
     def _to_scrapy(
         self, fetch: FetchRequest, *, again: bool = False, **meta: Any
     ) -> scrapy.Request:
@@ -153,13 +164,10 @@ class NicheSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for platform in self.platforms.values():
-            try:
-                fetches = list(platform.discover(self.niche))
-            except Exception:  # one plugin's bug must not stop the other platforms
-                self._inc(f"plugin_errors/{platform.name}")
-                logger.exception("plugin %s failed in discover(); its platform '%s' is not "
-                                 "crawled (run `scout plugins check`)", platform.plugin_name,
-                                 platform.name)
+            try:  # one plugin's bug must not stop the other platforms
+                fetches = self._guard(platform, "discover", self.niche.name,
+                                      listed(platform.discover), self.niche)
+            except PluginFailed:
                 continue
             for request in self._requests(fetches):
                 yield request
@@ -167,33 +175,26 @@ class NicheSpider(scrapy.Spider):
     def on_response(self, response: Response) -> Iterator[Any]:
         fetch: FetchRequest = response.meta["fetch"]
         platform = self.platforms[fetch.platform]
-        headers = {
-            key.decode("latin-1").lower(): values[-1].decode("latin-1")
-            for key, values in response.headers.items()
-            if values
-        }
-        fetched = FetchResponse(
-            url=response.url, status=response.status, headers=headers, body=response.body,
-            request=fetch,
-        )
+        fetched = fetch_response(response.request, response)
+        assert fetched is not None  # every request the spider makes carries its fetch
         self._release(response.meta)
-        refusal = platform.refusal(fetched)
-        if refusal is not None:
-            yield from self._refused(platform, fetched, refusal)
-            return
         try:
-            result = platform.parse(fetched)
+            refusal = refusal_of(self.crawler.stats, platform, response.request, response)
+            result = None if refusal else self._guard(platform, "parse", fetch.url,
+                                                      platform.parse, fetched)
         except MalformedResponse as exc:
             self._inc(f"malformed_responses/{fetch.platform}")
             logger.warning("%s: malformed response from %s: %s", fetch.platform, fetch.url, exc)
-            yield from self._posts_done(fetch)
+        except PluginFailed:  # counted and logged; the crawl goes on without this response
+            pass
+        else:
+            if refusal is not None:
+                yield from self._refused(platform, fetched, refusal)
+            elif result is not None:
+                yield from self._handle(platform, fetch, result)
             return
-        except Exception:  # a plugin bug must not end the crawl
-            self._inc(f"plugin_errors/{fetch.platform}")
-            logger.exception("plugin %s failed to parse %s", platform.plugin_name, fetch.url)
-            yield from self._posts_done(fetch)
-            return
-        yield from self._handle(platform, fetch, result)
+        yield from self._posts_done(fetch)
+        yield from self._pump()
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = getattr(failure, "request", None)
@@ -222,7 +223,11 @@ class NicheSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         fetch = fetched.request
         self._inc(f"refused/{fetch.platform}/{refusal.kind}")
-        recovery = platform.on_refusal(fetched, refusal)
+        try:
+            recovery = self._guard(platform, "on_refusal", fetch.url, platform.on_refusal,
+                                   fetched, refusal)
+        except PluginFailed:  # recorded as a plain refusal
+            recovery = None
         if recovery is not None:
             yield from self._handle(platform, fetch, recovery, again=True)
             return
@@ -323,15 +328,18 @@ class NicheSpider(scrapy.Spider):
         )
         for other in self.platforms.values():  # their websites, podcasts... (one hop more)
             try:
-                linked = other.candidates_from_links(creator, depth + 1)
-            except Exception:  # a plugin bug must not end the crawl
-                self._inc(f"plugin_errors/{other.name}")
-                logger.exception("plugin %s failed on the links of %s", other.plugin_name,
-                                 creator.id)
+                linked = self._guard(other, "candidates_from_links", creator.id,
+                                     listed(other.candidates_from_links), creator, depth + 1)
+            except PluginFailed:
                 continue
             for candidate in linked:
                 yield from self._consider(other, candidate)
-        requests = list(platform.posts_requests(creator, depth=depth))
+        try:
+            requests = self._guard(platform, "posts_requests", creator.id,
+                                   listed(platform.posts_requests), creator, depth=depth)
+        except PluginFailed:  # keep the profile; its posts are known to be missing
+            yield from self._finish(creator.id, complete=False)
+            return
         if not requests:
             yield from self._finish(creator.id, complete=True)
             return
@@ -350,11 +358,15 @@ class NicheSpider(scrapy.Spider):
                 window = self.profile_window - self.reserved
                 size = max(1, min(platform.profile_batch_size, room, window))
                 batch = [Candidate.model_validate_json(body) for body in backlog.take(size)]
+                try:
+                    fetches = self._guard(platform, "profile_requests", batch[0].ref.key,
+                                          listed(platform.profile_requests), batch)
+                except PluginFailed:  # these candidates cannot be fetched; the others can
+                    fetches = []
                 self.awaiting_profile.update(c.ref.id for c in batch if c.ref.id)
-                fetches = list(platform.profile_requests(batch))
                 # Reserve one budget slot per candidate until its profile answers.
                 shares = [1] * len(fetches) if len(fetches) == len(batch) else [len(batch)]
-                shares += [0] * (len(fetches) - len(shares))
+                shares = (shares + [0] * len(fetches))[: len(fetches)]  # none when no fetches
                 self.reserved += len(batch) if fetches else 0
                 if self.crawler.stats is not None:
                     self.crawler.stats.max_value(f"{STAT}/profile_reserved_max", self.reserved)

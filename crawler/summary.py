@@ -19,6 +19,28 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
     return dict(grouped)
 
 
+def plugin_failures(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Failed plugin calls: platform -> method -> how many times it raised."""
+    failures: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, n in crawl_counts(stats).get("plugin_errors", {}).items():
+        platform, _, method = key.partition("/")
+        failures[platform][method or "unknown"] = n
+    return dict(failures)
+
+
+def broken_platforms(stats: dict[str, Any]) -> list[str]:
+    """One line per platform that produced nothing because its plugin raised (the crawl
+    then fails: an empty result must not pass for a quiet niche)."""
+    fetched = crawl_counts(stats).get("fetched", {})
+    lines = []
+    for platform, methods in sorted(plugin_failures(stats).items()):
+        if fetched.get(platform, 0) == 0:
+            calls = ", ".join(f"{m}() {n}x" for m, n in sorted(methods.items()))
+            lines.append(f"platform '{platform}' produced nothing because its plugin raised "
+                         f"({calls}); see the log, or run `scout plugins check`")
+    return lines
+
+
 def format_summary(stats: dict[str, Any], niche: str) -> str:
     counts = crawl_counts(stats)
 
@@ -38,8 +60,10 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
         lines.append(f"    not followed {n:>5}  {reason}")
     per_creator = f"{requests / indexed:.2f}" if indexed else "-"
     lines.append(f"  requests {requests} ({per_creator} per indexed creator)")
+    for platform, methods in sorted(plugin_failures(stats).items()):
+        calls = ", ".join(f"{m}() {n}x" for m, n in sorted(methods.items()))
+        lines.append(f"  plugin errors {platform}: {calls}")
     for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
-                 "plugin_errors",
                  "network_errors", "ratelimit", "merged_duplicates"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")

@@ -23,6 +23,7 @@ def main(spec_path: str) -> int:
     from creatorscout.config import ConfigError
     from creatorscout.crawler.args import CrawlArgs
     from creatorscout.crawler.run import CrawlError, run_crawl
+    from creatorscout.crawler.summary import broken_platforms
 
     items = open(spec["items"], "w", encoding="utf-8")  # noqa: SIM115 - closed below
 
@@ -41,6 +42,10 @@ def main(spec_path: str) -> int:
     finally:
         items.close()
     Path(spec["stats"]).write_text(json.dumps(stats, default=str), encoding="utf-8")
+    broken = broken_platforms(stats)
+    if broken:
+        print(f"scout: error: {'; '.join(broken)}", file=sys.stderr)
+        return 1
     return 0
 
 

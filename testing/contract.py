@@ -507,7 +507,7 @@ class PlatformContract:
                 self.crawl_niche(), platforms=[name],
                 base_urls={name: server.base_url(self.platform.default_base_url)},
                 env=env, max_creators=20, max_posts=self.crawl_max_posts,
-                discovery_pages=self.crawl_discovery_pages,
+                discovery_pages=self.crawl_discovery_pages, check=False,
             )
 
     def test_contract_crawl(self) -> None:
@@ -521,6 +521,7 @@ class PlatformContract:
             misses = [f"{hit.method} {hit.path}" for hit in server.misses][:5]
         name = self.platform.name
         assert run.stats.get("finish_reason") == "finished", run.log[-3000:]
+        assert run.returncode != 2, f"the contract crawl could not start: {run.errors}"
         assert len(run.items) >= self.min_crawl_creators, (
             f"the contract crawl indexed {len(run.items)} creators; make crawl_responses() "
             f"answer the URLs the plugin asks for (unanswered: {misses})"
@@ -534,8 +535,12 @@ class PlatformContract:
         problems += [f"{i.id}: opted out, yet indexed" for i in run.items if i.id in skipped]
         problems += [f"{i.id}: indexed for platform {i.creator.platform}" for i in run.items
                      if i.creator.platform != name]
-        if run.stat(f"plugin_errors/{name}"):
-            problems.append(f"the plugin raised while parsing: see {run.folder / 'crawl.log'}")
+        failed = run.stats_under(f"plugin_errors/{name}")
+        if failed:
+            calls = ", ".join(f"{method}() {n}x" for method, n in sorted(failed.items()))
+            problems.append(f"the plugin raised in {calls}: see {run.folder / 'crawl.log'}")
+        if run.stats.get("spider_exceptions/count"):
+            problems.append(f"the crawl raised inside Scrapy: see {run.folder / 'crawl.log'}")
         for secret in env.values():
             for where, text in (("log", run.log), ("stats", json.dumps(run.stats)),
                                 ("items", " ".join(i.model_dump_json() for i in run.items))):
@@ -549,6 +554,9 @@ class PlatformContract:
             run = self._crawl(server)
         name = self.platform.name
         assert run.stats.get("finish_reason") == "finished", run.log[-3000:]
+        _fail([f"the plugin raised in {m}() {n}x" for m, n in
+               sorted(run.stats_under(f"plugin_errors/{name}").items())],
+              "a refused crawl made the plugin raise")
         assert run.items == []
         assert run.stat(f"refused/{name}/blocked") >= 1, (
             f"a platform answering 403 to everything was not counted as refusing: "

@@ -66,11 +66,14 @@ def test_broken_plugins_are_named_and_the_crawl_goes_on(
         parse="def parse(self, response):\n        return None"))
     items = replay_server([Saved(url="https://badparse.example/api/items", body=[{"id": 1}])])
     run = scout_crawl(
-        "vegan-cooking", max_creators=12, max_posts=5, snowball_depth=0,
+        "vegan-cooking", max_creators=12, max_posts=5, snowball_depth=0, check=False,
         base_urls={"mastodon": f"{sandbox}/mastodon/{{instance}}",
                    "badparse": items.base_url("https://badparse.example")},
     )
-    assert run.returncode == 0, run.log[-3000:]
+    # Two platforms produced nothing because their plugins raised: the crawl says so.
+    assert run.returncode == 1, run.log[-3000:]
+    assert "'badparse' produced nothing" in run.errors[0]
+    assert "'baddiscover' produced nothing" in run.errors[0]
     assert run.stats["finish_reason"] == "finished"
     assert len(run.items) == 12  # Mastodon's creators were crawled all the same
     assert {item.creator.platform for item in run.items} == {"mastodon"}
@@ -78,7 +81,6 @@ def test_broken_plugins_are_named_and_the_crawl_goes_on(
     assert "plugin 'cs-kit-boom' (0.0.0) was skipped: import failed: RuntimeError: boom" in log
     assert "does not implement parse" in log and "'cs-kit-abstract'" in log
     assert "CREATORSCOUT_DISABLE_PLUGINS=cs-kit-boom" in log  # the fix is named
-    assert run.stat("plugin_errors/badparse") == 1
-    assert "plugin cs-kit-parse failed to parse" in log
-    assert run.stat("plugin_errors/baddiscover") == 1
-    assert "plugin cs-kit-discover failed in discover()" in log
+    assert run.stats_under("plugin_errors") == {"badparse/parse": 1, "baddiscover/discover": 1}
+    assert "plugin cs-kit-parse (badparse) failed in parse()" in log
+    assert "plugin cs-kit-discover (baddiscover) failed in discover()" in log

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
 from creatorscout.config import ConfigError, UnknownNiche, load_niche
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
-from creatorscout.crawler.summary import format_summary
+from creatorscout.crawler.summary import broken_platforms, format_summary
 
 
 @click.command()
@@ -76,3 +76,6 @@ def crawl(
     click.echo(format_summary(stats, niche=args.niche))
     if stats.get("finish_reason") not in (None, "finished"):
         fail(f"crawl ended early: {stats.get('finish_reason')}")
+    broken = broken_platforms(stats)
+    if broken:
+        fail("; ".join(broken))

@@ -1,0 +1,74 @@
+"""Every call into a platform plugin goes through :func:`guarded`.
+
+A plugin is third-party code: one platform's bug must not end the crawl, drop the other
+creators of the same response, or hide behind Scrapy's generic ``spider_exceptions``
+counter. :func:`guarded` runs one plugin call; when it raises anything but the exceptions
+the contract allows (``MalformedResponse`` from ``parse``), it counts
+``creatorscout/plugin_errors/<platform>/<method>``, logs the traceback once with the
+plugin's name, and raises :class:`PluginFailed` for the call site to carry on without it.
+
+Lazy results (``discover``, ``profile_requests`` and ``posts_requests`` may be
+generators) are materialised inside the guard, or their bugs would surface later,
+outside it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+from scrapy.statscollectors import StatsCollector
+
+from creatorscout.plugins.platform import MalformedResponse, Platform
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+P = ParamSpec("P")
+STAT = "creatorscout/plugin_errors"
+
+
+class PluginFailed(Exception):
+    """A plugin call raised; it is already counted and logged."""
+
+
+def plugin_error_key(platform: str, method: str) -> str:
+    """The stats key that counts one platform method's failures."""
+    return f"{STAT}/{platform}/{method}"
+
+
+def listed(method: Callable[P, Iterable[T]]) -> Callable[P, list[T]]:
+    """``method`` with its (possibly lazy) result read to the end, for :func:`guarded`."""
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> list[T]:
+        return list(method(*args, **kwargs))
+
+    return call
+
+
+def guarded(
+    stats: StatsCollector | None, platform: Platform, method: str, about: str,
+    call: Callable[P, T], *args: P.args, **kwargs: P.kwargs,
+) -> T:
+    """``call(*args, **kwargs)`` (one call of ``platform.<method>``), isolated.
+
+    Lazy results must be read inside: pass ``listed(platform.discover)``, not the bound
+    generator method. ``about`` (a URL, a creator id) is named in the log line.
+
+    :raises MalformedResponse: passed through: the contract lets ``parse`` raise it.
+    :raises PluginFailed: for anything else the plugin raised.
+    """
+    try:
+        return call(*args, **kwargs)
+    except MalformedResponse:
+        raise
+    except Exception as exc:
+        if stats is not None:
+            stats.inc_value(plugin_error_key(platform.name, method))
+        logger.error(
+            "plugin %s (%s) failed in %s()%s: %s: %s; its result is left out (run `scout "
+            "plugins check`)", platform.plugin_name, platform.name, method,
+            f" on {about}" if about else "", type(exc).__name__, exc, exc_info=exc,
+        )
+        raise PluginFailed(method) from exc
