@@ -3,7 +3,7 @@
     from creatorscout.plugins import hookimpl, Platform, Creator, Post
 """
 
-from creatorscout.plugins.hookspecs import hookimpl
+from creatorscout.plugins.hookspecs import Register, hookimpl
 from creatorscout.plugins.models import Count, Creator, CreatorFlags, CreatorRef, Post, Provenance
 from creatorscout.plugins.platform import (
     Candidate,
@@ -34,6 +34,7 @@ __all__ = [
     "Provenance",
     "RateLimit",
     "Refusal",
+    "Register",
     "Skip",
     "hookimpl",
 ]

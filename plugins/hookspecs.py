@@ -39,13 +39,16 @@ if TYPE_CHECKING:
 
 PROJECT = "creatorscout"
 
+#: The type of the ``register`` argument of :func:`register_platforms`.
+Register = Callable[[type["Platform"]], None]
+
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 """Decorator for hook implementations in plugins."""
 
 
 @hookspec
-def register_platforms(register: Callable[[type[Platform]], None]) -> None:
+def register_platforms(register: Register) -> None:
     """Register the platforms this plugin provides.
 
     Call ``register(PlatformSubclass)`` once per platform. The class (not an instance) is
@@ -60,3 +63,9 @@ def register_platforms(register: Callable[[type[Platform]], None]) -> None:
 
     Added in 0.1.
     """
+
+
+#: Every hook's name (a hook implementation with any other name is a load error).
+HOOKS: tuple[str, ...] = tuple(
+    name for name, value in list(globals().items()) if hasattr(value, f"{PROJECT}_spec")
+)

@@ -11,6 +11,7 @@ Nothing is loaded at import time; call :func:`get_plugin_manager`.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 from collections.abc import Iterable
@@ -112,6 +113,12 @@ class PluginHost:
             self.pm.register(module, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
             self._fail(name, version, f"invalid hook implementation: {exc}")
+            return False
+        unknown = sorted(caller.name for caller in self.pm.get_hookcallers(module) or []
+                         if caller.spec is None)
+        if unknown:  # pluggy accepts them silently; a misspelled hook would never run
+            self.pm.unregister(module)
+            self._fail(name, version, _unknown_hook(unknown[0]))
             return False
         info = PluginInfo(
             name=name,
@@ -225,6 +232,21 @@ class PluginHost:
 
     def plugins(self) -> list[PluginInfo]:
         return sorted(self.infos.values(), key=lambda info: (not info.builtin, info.name))
+
+    def empty_plugins(self) -> list[str]:
+        """One line per loaded plugin that registered no platform (it does nothing)."""
+        return [
+            f"plugin '{info.name}' ({info.version}) registers no platform; its "
+            "register_platforms hook must call register(YourPlatform)"
+            for info in self.plugins() if not info.platforms
+        ]
+
+
+def _unknown_hook(hook: str) -> str:
+    known = hookspecs.HOOKS
+    close = difflib.get_close_matches(hook, known, n=1)
+    hint = f"did you mean {close[0]}?" if close else f"creatorscout's hooks: {', '.join(known)}"
+    return f"hook implementation '{hook}' matches no creatorscout hook ({hint})"
 
 
 def get_plugin_manager(

@@ -123,3 +123,42 @@ def test_scout_plugins_list(site):
     assert result.exit_code == 0
     assert "mastodon" in result.stdout and "built-in" in result.stdout
     assert "creatorscout-broken" in result.stderr
+
+
+MISSPELLED = GOOD.replace("def register_platforms(register)", "def register_platform(register)")
+
+
+def test_a_misspelled_hook_is_a_load_error_that_names_it(site):
+    install_fake_dist(site, "creatorscout-typo", "cs_typo", MISSPELLED)
+    host = get_plugin_manager()
+    [error] = host.errors
+    assert "creatorscout-typo" in str(error)
+    assert "'register_platform' matches no creatorscout hook" in str(error)
+    assert "did you mean register_platforms?" in str(error)
+    assert "lemmy" not in host.platforms() and "creatorscout-typo" not in host.infos
+
+
+def test_a_misspelled_hook_fails_strict_mode(site, monkeypatch):
+    install_fake_dist(site, "creatorscout-typo", "cs_typo_strict", MISSPELLED)
+    monkeypatch.setenv("CREATORSCOUT_STRICT_PLUGINS", "1")
+    with pytest.raises(PluginError, match="register_platform"):
+        get_plugin_manager()
+
+
+EMPTY = """
+from creatorscout.plugins import hookimpl
+
+@hookimpl
+def register_platforms(register):
+    pass  # forgot to register anything
+"""
+
+
+def test_a_plugin_without_platforms_is_flagged_by_list_and_check(site):
+    install_fake_dist(site, "creatorscout-empty", "cs_empty", EMPTY)
+    listed = CliRunner().invoke(main, ["plugins", "list"])
+    assert listed.exit_code == 0
+    assert "plugin 'creatorscout-empty' (1.2.3) registers no platform" in listed.stderr
+    checked = CliRunner().invoke(main, ["plugins", "check", "--platform", "mastodon"])
+    assert checked.exit_code == 1
+    assert "error: plugin 'creatorscout-empty' (1.2.3) registers no platform" in checked.stderr

@@ -29,7 +29,7 @@ def plugins_list() -> None:
         rows.append((info.name, info.version, ", ".join(info.platforms) or "-",
                      "built-in" if info.builtin else info.module))
     click.echo(table(rows))
-    for problem in host.errors:
+    for problem in [*map(str, host.errors), *host.empty_plugins()]:
         click.echo(f"warning: {problem}", err=True)
 
 
@@ -85,11 +85,12 @@ def plugins_check(platforms: tuple[str, ...], fixtures: tuple[str, ...], baselin
                              else baseline, only=list(platforms) or None)
     for check in checks:
         click.echo(report(check))
-    for problem in host.errors:
+    problems = [*map(str, host.errors), *host.empty_plugins()]
+    for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if update_baseline and baseline is not None:
         measured = [c.coverage for c in checks if c.coverage is not None]
         write_baseline(baseline, measured)
         click.echo(f"baseline {baseline}: wrote {', '.join(c.platform for c in measured)}")
-    if host.errors or not all(check.ok for check in checks):
+    if problems or not all(check.ok for check in checks):
         sys.exit(1)
