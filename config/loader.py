@@ -104,14 +104,13 @@ def list_niches() -> list[Niche]:
     return [load_niche(name) for name in sorted(_niche_files())]
 
 
-def load_niche(name_or_path: str) -> Niche:
-    """A niche by name (``vegan-cooking``) or by path to its YAML file."""
+def niche_file(name_or_path: str) -> Path:
+    """The YAML file of a niche given by name (``vegan-cooking``) or path."""
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or os.sep in name_or_path:
         if not candidate.is_file():
             raise UnknownNiche(f"{name_or_path}: no such niche file")
-        niche = validate_file(candidate, Niche)
-        return niche
+        return candidate
     files = _niche_files()
     if name_or_path not in files:
         known = ", ".join(sorted(files)) or "none"
@@ -119,10 +118,16 @@ def load_niche(name_or_path: str) -> Niche:
             f"unknown niche '{name_or_path}'; known niches: {known} "
             f"(or pass a path to a niche YAML file)"
         )
-    niche = validate_file(files[name_or_path], Niche)
-    if niche.name != name_or_path:
+    return files[name_or_path]
+
+
+def load_niche(name_or_path: str) -> Niche:
+    """A niche by name (``vegan-cooking``) or by path to its YAML file."""
+    path = niche_file(name_or_path)
+    niche = validate_file(path, Niche)
+    if path.stem == name_or_path and niche.name != name_or_path:
         raise ConfigError(
-            f"{files[name_or_path]}: name: '{niche.name}' does not match the file name; "
+            f"{path}: name: '{niche.name}' does not match the file name; "
             f"rename the file or set name: {name_or_path}"
         )
     return niche

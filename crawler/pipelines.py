@@ -17,6 +17,7 @@ from creatorscout.config import load_markers, load_scoring, load_tiers
 from creatorscout.crawler.books import DiskStore
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.niche_pass import carry_history, run_niche_pass
+from creatorscout.plugins.platform import INTERACTIONS
 from creatorscout.scoring import disclosure_matcher, score_creator
 from creatorscout.search.backend import Index, open_index
 from creatorscout.search.persons import PersonsUnsupported, regroup
@@ -118,9 +119,12 @@ class ScorePipeline(_Component):
             return item
         spider = self.crawler.spider
         niche = spider.niche  # type: ignore[union-attr]
+        platform = getattr(spider, "platforms", {}).get(item.creator.platform)
         score = score_creator(
             item.creator, item.posts, niche, tiers=self.tiers, scoring=self.scoring,
             markers=self.markers,
+            # what the platform cannot have is not held against its creators
+            interactions=platform.interactions if platform is not None else INTERACTIONS,
         )
         self._inc("scored")
         return ScoredCreator(

@@ -14,7 +14,6 @@ from scrapy.settings import Settings
 from creatorscout.config import (
     ConfigError,
     load_markers,
-    load_niche,
     load_scoring,
     load_tiers,
 )
@@ -23,6 +22,7 @@ from creatorscout.crawler.addon import CreatorScoutAddon
 from creatorscout.crawler.args import CrawlArgs
 from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.manager import PluginError, PluginHost, get_plugin_manager
+from creatorscout.plugins.options import load_checked_niche
 from creatorscout.plugins.platform import Platform, PlatformSettings
 from creatorscout.scoring import COMPONENTS
 
@@ -110,11 +110,12 @@ def run_crawl(
     Runs the Twisted reactor, so it can be called once per process; tests and the CLI
     run crawls in their own process.
     """
-    niche = load_niche(args.niche)
-    check_config()
     host = host or get_plugin_manager()
     for problem in host.errors:
         logging.getLogger("creatorscout").warning("%s", problem)
+    # Plugin options are checked with the niche, before any request.
+    niche = load_checked_niche(args.niche, host.platforms())
+    check_config()
     try:
         platforms = build_platforms(args, niche, host)
     except PluginError as exc:

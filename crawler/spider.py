@@ -27,6 +27,7 @@ from creatorscout.crawler.fetched import fetch_response, refusal_of
 from creatorscout.crawler.guard import PluginFailed, guarded, listed
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.plugins.models import Creator, Post
+from creatorscout.plugins.niche import mentions_niche, niche_terms
 from creatorscout.plugins.platform import (
     Candidate,
     FetchRequest,
@@ -37,7 +38,6 @@ from creatorscout.plugins.platform import (
     Refusal,
     host_of,
 )
-from creatorscout.scoring.text import TermSet
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class NicheSpider(scrapy.Spider):
         backlogs = self.books.queues("backlog")
         self.backlog: dict[str, DiskQueue] = {name: backlogs[name] for name in platforms}
         self.awaiting_profile = self.books.set("awaiting_profile")
-        self._niche_terms = TermSet(niche.all_keywords() + niche.hashtags)
+        self._niche_terms = niche_terms(niche)
         # One bound method for every request: Scrapy caches "is this callback a generator
         # with a return value?" in a weak-keyed cache, so a fresh bound method per request
         # makes it re-read and parse the callback's source every time (~0.5 ms a response).
@@ -128,6 +128,7 @@ class NicheSpider(scrapy.Spider):
             fetch.url,
             method=fetch.method,
             headers=fetch.headers or None,
+            body=fetch.body,
             callback=self._callback,
             errback=self._errback,
             # Discovery before snowballing, and posts of accepted creators first of all so
@@ -299,8 +300,8 @@ class NicheSpider(scrapy.Spider):
         self.backlog[platform.name].append(candidate.model_dump_json().encode())
 
     def _matches_niche(self, creator: Creator) -> bool:
-        text = " ".join(filter(None, [creator.display_name, creator.bio, creator.handle]))
-        return bool(self._niche_terms.find(text))
+        return mentions_niche(self._niche_terms, creator.display_name, creator.bio,
+                              creator.handle)
 
     def _accept(
         self, platform: Platform, creator: Creator, via: str, depth: int, needs_match: bool,

@@ -1,15 +1,31 @@
 """The plugin contract: everything a platform plugin author imports.
 
     from creatorscout.plugins import hookimpl, Platform, Creator, Post
+
+Also here: the request/response types, :class:`Endpoint` tables, the ``Register`` type of
+the hook's argument, niche matching (:func:`niche_terms`, :func:`mentions_niche`) and the
+parsing helpers (:func:`parse_count`, :func:`parse_datetime`, :func:`parse_link_header`).
 """
 
 from creatorscout.plugins.hookspecs import Register, hookimpl
-from creatorscout.plugins.models import Count, Creator, CreatorFlags, CreatorRef, Post, Provenance
+from creatorscout.plugins.models import (
+    Count,
+    Creator,
+    CreatorFlags,
+    CreatorRef,
+    Post,
+    Provenance,
+    parse_count,
+)
+from creatorscout.plugins.niche import mentions_niche, niche_terms
 from creatorscout.plugins.platform import (
     Candidate,
+    Endpoint,
     FetchRequest,
     FetchResponse,
     MalformedResponse,
+    NoOptions,
+    OptionsError,
     ParseResult,
     Platform,
     PlatformSettings,
@@ -17,6 +33,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     Skip,
 )
+from creatorscout.plugins.web import parse_datetime, parse_link_header
 
 __all__ = [
     "Candidate",
@@ -24,9 +41,12 @@ __all__ = [
     "Creator",
     "CreatorFlags",
     "CreatorRef",
+    "Endpoint",
     "FetchRequest",
     "FetchResponse",
     "MalformedResponse",
+    "NoOptions",
+    "OptionsError",
     "ParseResult",
     "Platform",
     "PlatformSettings",
@@ -37,4 +57,9 @@ __all__ = [
     "Register",
     "Skip",
     "hookimpl",
+    "mentions_niche",
+    "niche_terms",
+    "parse_count",
+    "parse_datetime",
+    "parse_link_header",
 ]

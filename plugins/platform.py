@@ -32,20 +32,27 @@ skips and counts it.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, CreatorRef, Post, Provenance, utc_now
 
 Purpose = Literal["discover", "profile", "posts", "graph"]
+Interaction = Literal["likes", "replies", "reposts", "quotes", "views"]
+#: Every interaction count a :class:`Post` has.
+INTERACTIONS: frozenset[Interaction] = frozenset(
+    ("likes", "replies", "reposts", "quotes", "views")
+)
 
 
 class FetchRequest(BaseModel):
@@ -57,7 +64,13 @@ class FetchRequest(BaseModel):
     platform: str
     purpose: Purpose
     method: str = "GET"
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Request headers (a token goes here, never in the URL or context)",
+    )
+    body: bytes | None = Field(
+        default=None, description="The request body (a POST's JSON); set Content-Type too"
+    )
     api: bool = Field(
         default=True,
         description="True for documented API endpoints (governed by the API's terms); "
@@ -97,6 +110,34 @@ class FetchResponse(BaseModel):
 
 class MalformedResponse(ValueError):
     """Raised by a parser when a response cannot be understood at all."""
+
+
+class OptionsError(ValueError):
+    """A platform's options (the niche file's ``platforms.<name>`` section) are invalid.
+
+    ``path`` is the YAML path of the first mistake (``("platforms", "mastodon",
+    "instancs")``) and ``problem`` what is wrong there; ``str()`` is one line of both."""
+
+    def __init__(self, path: tuple[str | int, ...], problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        where = ".".join(str(p) for p in path)
+        super().__init__(f"{where}: {problem}")
+
+
+class NoOptions(BaseModel):
+    """The options of a platform that takes none: any key is a mistake."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Endpoint(NamedTuple):
+    """One API endpoint a platform reads: its name (what :meth:`Platform.parse`
+    dispatches on) and a regular expression searched in the URL's path (end it with ``$``;
+    named groups become the values :meth:`Platform.endpoint` returns)."""
+
+    name: str
+    path: str
 
 
 class Candidate(BaseModel):
@@ -210,6 +251,22 @@ class Platform(ABC):
       federated platforms; the crawler substitutes each configured instance.
     * ``profile_batch_size``: how many profiles one request can fetch (1 = no batching).
     * ``concurrency``: simultaneous requests per host; keep it low and polite.
+    * ``Options``: a pydantic model (``extra="forbid"``) of the niche file's
+      ``platforms.<name>`` section. It is validated when the niche loads (a typo stops
+      ``scout niches show`` and ``scout crawl`` with the file and YAML path), and the
+      instance's ``options`` holds the validated model.
+    * ``endpoints``: the API endpoints the platform reads (:class:`Endpoint`):
+      :meth:`owns_url` and :meth:`endpoint` use them, ``parse`` dispatches on the name.
+    * ``interactions``: which post counts the platform publishes (``likes``, ``replies``,
+      ``reposts``, ``quotes``, ``views``); the others must stay ``None``, and scoring
+      leaves out what a platform cannot have (no ``interaction_mix`` without reposts).
+    * ``has_followers``: whether profiles publish follower counts (if not, ``followers``
+      stays ``None``, never 0).
+    * ``has_opt_out``: whether the platform has a signal by which creators opt out
+      (``noindex``, ``discoverable: false``...); if so the contract suite wants a saved
+      example of it.
+    * ``catch_all``: the platform reads URLs of any shape (web pages): ``scout parse``
+      tries it only when no other platform claims a URL.
     """
 
     name: ClassVar[str]
@@ -217,6 +274,12 @@ class Platform(ABC):
     default_base_url: ClassVar[str]
     profile_batch_size: ClassVar[int] = 1
     concurrency: ClassVar[int] = 2
+    Options: ClassVar[type[BaseModel]] = NoOptions
+    endpoints: ClassVar[Sequence[Endpoint]] = ()
+    interactions: ClassVar[frozenset[Interaction]] = INTERACTIONS
+    has_followers: ClassVar[bool] = True
+    has_opt_out: ClassVar[bool] = True
+    catch_all: ClassVar[bool] = False
 
     #: Set by the plugin manager from the distribution that registered the class.
     plugin_name: ClassVar[str] = "unknown"
@@ -224,6 +287,33 @@ class Platform(ABC):
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         self.settings = settings or PlatformSettings()
+        #: ``settings.options`` validated as :attr:`Options` (annotate it with your model).
+        self.options: Any = self.validate_options(self.settings.options)
+
+    @classmethod
+    def validate_options(cls, options: Mapping[str, Any]) -> BaseModel:
+        """``options`` as :attr:`Options`, or :class:`OptionsError` naming the first
+        mistake's YAML path (``platforms.<name>.<key>``) and the fix."""
+        try:
+            return cls.Options.model_validate(dict(options))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            path: tuple[str | int, ...] = ("platforms", cls.name, *first["loc"])
+            if first["type"] == "extra_forbidden":
+                allowed = sorted(cls.Options.model_fields)
+                close = difflib.get_close_matches(str(first["loc"][-1]), allowed, n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
+                problem = f"unknown key; {hint}allowed keys: {', '.join(allowed) or 'none'}"
+            else:
+                problem = str(first["msg"]).removeprefix("Value error, ")
+            more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+            raise OptionsError(path, problem + more) from None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._endpoint_patterns = [(e.name, re.compile(e.path)) for e in cls.endpoints]
+
+    _endpoint_patterns: ClassVar[list[tuple[str, re.Pattern[str]]]] = []
 
     # -- what each platform must implement -------------------------------------------
 
@@ -270,11 +360,40 @@ class Platform(ABC):
             observed_at=utc_now(),
         )
 
+    def endpoint(self, url: str) -> tuple[str, dict[str, str]]:
+        """Which of :attr:`endpoints` ``url`` is: its name and the pattern's named groups.
+
+        :raises MalformedResponse: when it is none of them."""
+        path = urlsplit(url).path.rstrip("/")
+        for name, pattern in self._endpoint_patterns:
+            match = pattern.search(path)
+            if match:
+                return name, match.groupdict()
+        title = self.title or self.name
+        raise MalformedResponse(f"not a {title} API endpoint this plugin reads: {path}")
+
     def owns_url(self, url: str) -> bool:
-        """True when ``url`` is one of this platform's API URLs (used by ``scout parse``)."""
-        template = self.settings.base_url or self.default_base_url
-        prefix = template.split("{instance}")[0].rstrip("/")
-        return url.startswith(prefix) if prefix.split("//")[-1] else False
+        """True when ``url`` is one of this platform's API URLs (used by ``scout parse``
+        and the contract suite): under its base URL (configured or default; any host for a
+        federated ``https://{instance}``) and, when :attr:`endpoints` are declared, one
+        of them."""
+        if self._endpoint_patterns:
+            try:
+                self.endpoint(url)
+            except MalformedResponse:
+                return False
+        templates = {self.settings.base_url or self.default_base_url, self.default_base_url}
+        return any(_under(template, url) for template in templates)
+
+    def instance_of(self, url: str) -> str:
+        """The instance (host) a URL belongs to, by matching it against the base-URL
+        template (a sandbox or replay server puts the instance in the path)."""
+        template = (self.settings.base_url or self.default_base_url).rstrip("/")
+        pattern = re.escape(template).replace(re.escape("{instance}"), r"(?P<instance>[^/]+)")
+        match = re.match(pattern, url)
+        if match and "instance" in match.groupdict():
+            return match.group("instance").lower()
+        return urlsplit(url).netloc.lower()
 
     def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
         """Candidates of this platform among an accepted creator's links.
@@ -317,6 +436,14 @@ class Platform(ABC):
             kind = "server_error"
         message = response.body[:200].decode("utf-8", "replace")
         return Refusal(kind=kind, status=status, url=response.url, message=message)
+
+
+def _under(template: str, url: str) -> bool:
+    """Is ``url`` under the base-URL ``template``? ``https://{instance}`` takes any host."""
+    prefix = template.split("{instance}")[0]
+    if prefix.endswith("://"):
+        return urlsplit(url).scheme in ("http", "https")
+    return url.startswith(prefix.rstrip("/"))
 
 
 def _number(value: str | None) -> float | None:

@@ -40,10 +40,11 @@ niche flag the posts that contain them (``brand_safety``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from creatorscout.config.schema import AuthenticitySettings, Niche
 from creatorscout.plugins.models import Creator, Post
+from creatorscout.plugins.platform import INTERACTIONS
 from creatorscout.scoring.markers import DisclosureMatcher, brand_safety_terms
 from creatorscout.scoring.results import (
     AuthenticityResult,
@@ -264,6 +265,7 @@ def assess_authenticity(
     matcher: DisclosureMatcher,
     history: Sequence[FollowerPoint] = (),
     derived_metrics: bool = True,
+    interactions: Collection[str] = INTERACTIONS,
 ) -> tuple[AuthenticityResult, list[Flag]]:
     """The authenticity signals of one creator, and the flags they raise (see module doc).
 
@@ -271,13 +273,16 @@ def assess_authenticity(
     marker and brand-safety checks). ``history`` holds earlier follower observations,
     including the current one. With ``derived_metrics`` False (the platform's terms forbid
     derived metrics) only the text checks run: sponsored markers and brand safety.
+    ``interactions`` are the post counts the platform publishes (``Platform.interactions``):
+    ``interaction_mix`` needs likes and reposts, so a platform without reposts gets none.
     """
     flags: list[Flag] = []
     signals: dict[str, float] = {}
     if derived_metrics:
         _ratio_signal(creator, settings, flags, signals)
         _engagement_signals(engagement, settings, flags, signals)
-        _mix_signal(posts, settings, flags, signals)
+        if {"likes", "reposts"} <= set(interactions):
+            _mix_signal(posts, settings, flags, signals)
         _jump_signal(history, settings, flags, signals)
     sponsored = sponsored_share(posts, analyses, matcher)
     if sponsored.share is not None and sponsored.share >= settings.sponsored_share_flag:

@@ -25,11 +25,12 @@ in ``without_derived_metrics`` are computed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 
 from creatorscout.config.schema import MarkerConfig, Niche, ScoringConfig, TierConfig
 from creatorscout.plugins.models import Creator, Post
+from creatorscout.plugins.platform import INTERACTIONS
 from creatorscout.scoring.authenticity import assess_authenticity
 from creatorscout.scoring.engagement import DERIVED_OFF_NOTE, engagement_rate
 from creatorscout.scoring.markers import DisclosureMatcher, disclosure_matcher
@@ -240,6 +241,7 @@ def score_creator(
     markers: MarkerConfig | DisclosureMatcher | None = None,
     history: Sequence[FollowerPoint] = (),
     now: datetime | None = None,
+    interactions: Collection[str] = INTERACTIONS,
 ) -> CreatorScore:
     """Score ``creator`` in ``niche`` from their profile and recent ``posts``.
 
@@ -251,7 +253,8 @@ def score_creator(
     (:mod:`creatorscout.scoring.niche_pass`).
 
     Raises ``ValueError`` when ``scoring.weights`` names a component that does not exist.
-    ``now`` sets ``computed_at`` (default: the current time, UTC).
+    ``now`` sets ``computed_at`` (default: the current time, UTC). ``interactions`` are
+    the post counts the creator's platform publishes (``Platform.interactions``).
     """
     check_weights(scoring)
     posts = list(posts)
@@ -272,7 +275,7 @@ def score_creator(
     authenticity, flags = assess_authenticity(
         creator, posts, analyses, engagement, niche,
         settings=scoring.authenticity, matcher=matcher, history=follower_history,
-        derived_metrics=derived,
+        derived_metrics=derived, interactions=interactions,
     )
     draft = CreatorScore(
         niche=niche.name,

@@ -27,7 +27,9 @@ The rules:
   through another base URL (the sandbox, a replay server, another instance);
 * **typed counts, None for unknown**: counts are ints or ``None``; when the keys holding
   counts are missing the same objects come back with ``None`` counts, never 0; when they
-  hold garbage the plugin keeps the object and counts the repair;
+  hold garbage the plugin keeps the object and counts the repair; a count the platform
+  does not publish (not in ``Platform.interactions``, or followers without
+  ``has_followers``) is always ``None``;
 * **malformed counted, not raised**: garbage in the list of objects is counted in
   ``malformed``, the good objects are kept; a body that is not what the endpoint sends
   raises at most :class:`MalformedResponse`;
@@ -35,7 +37,8 @@ The rules:
 * **pagination terminates**: a platform that always says "there is a next page" is read
   only as far as the crawl's limits allow, and a last page asks for no more;
 * **opt-outs honoured**: creators who opted out come back as skips or flagged, never as
-  plain creators, and never reach the index;
+  plain creators, and never reach the index (skipped for a platform that declares
+  ``has_opt_out = False``);
 * **no tokens**: a token from the environment goes in request headers only, never in
   URLs, items, stats or logs;
 * **field coverage**: the fields the fixtures fill have not dropped below the baseline;
@@ -318,6 +321,28 @@ class PlatformContract:
         )
         _fail(problems, "a count the platform did not send must be None, never 0")
 
+    def test_contract_unpublished_counts_are_none(self) -> None:
+        cls = self.platform
+        problems: list[str] = []
+        for item, result in self._parsable():
+            creators, posts = _objects(result)
+            for creator in creators:
+                if not cls.has_followers and creator.followers is not None:
+                    problems.append(
+                        f"{item.name}: creator {creator.id}.followers is {creator.followers!r}, "
+                        "but the platform declares has_followers = False"
+                    )
+            for post in posts:
+                for field in POST_COUNTS:
+                    value = getattr(post, field)
+                    if field not in cls.interactions and value is not None:
+                        problems.append(
+                            f"{item.name}: post {post.id}.{field} is {value!r}, but the "
+                            f"platform's interactions are {sorted(cls.interactions)}"
+                        )
+        _fail(problems, "a count the platform does not publish must be None, never invented "
+                        "(or declare it in `interactions` / `has_followers`)")
+
     def test_contract_spoiled_counts_are_repaired(self) -> None:
         platform = self.make_platform()
         problems: list[str] = []
@@ -439,9 +464,11 @@ class PlatformContract:
         return []
 
     def test_contract_opt_outs_are_honoured(self) -> None:
+        if not self.platform.has_opt_out:
+            pytest.skip("the platform declares no opt-out signal (has_opt_out = False)")
         assert self.opted_out, (
-            "declare at least one saved response of a creator who opted out (`opted_out`): "
-            "every platform has some way to say 'leave me alone'"
+            "declare at least one saved response of a creator who opted out (`opted_out`), "
+            "or set has_opt_out = False on a platform that has no way to say 'leave me alone'"
         )
         platform = self.make_platform()
         problems = []

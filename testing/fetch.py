@@ -15,7 +15,7 @@ from creatorscout.plugins.platform import FetchRequest, FetchResponse
 def fetch(request: FetchRequest, timeout: float = 10.0) -> FetchResponse:
     """GET (or ``request.method``) the URL; every status comes back as a response."""
     http_request = urllib.request.Request(
-        request.url, method=request.method, headers=dict(request.headers)
+        request.url, data=request.body, method=request.method, headers=dict(request.headers)
     )
     try:
         with urllib.request.urlopen(http_request, timeout=timeout) as answer:  # noqa: S310

@@ -1,5 +1,6 @@
-"""Post search with an app password: signing in (com.atproto.server.createSession) over real
-HTTP on 127.0.0.1, and the session's token staying in request headers only.
+"""Post search with an app password: signing in (com.atproto.server.createSession) as an
+ordinary POST request the crawler makes (over real HTTP on 127.0.0.1 here), and the
+session's token staying in request headers only.
 
 The entryway here is a small local server that answers createSession as Bluesky's does
 (lexicon com/atproto/server/createSession.json; 401 AuthenticationRequired "Invalid
@@ -24,9 +25,10 @@ from creatorscout.plugins.bluesky.session import (
     ENV_HANDLE,
     ENV_PASSWORD,
     SessionError,
-    create_session,
+    session_from_answer,
+    sign_in_request,
 )
-from creatorscout.plugins.platform import PlatformSettings
+from creatorscout.plugins.platform import FetchResponse, PlatformSettings
 from creatorscout.sandbox import SandboxServer, build_world
 from creatorscout.testing.fetch import fetch
 
@@ -103,41 +105,41 @@ def sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def test_sign_in_finds_the_pds_and_hides_the_token():
+def sign_in(entryway: str, password: str = APP_PASSWORD) -> FetchResponse:
+    return fetch(sign_in_request("bluesky", entryway, HANDLE, password))
+
+
+def test_sign_in_is_a_post_request_that_finds_the_pds_and_hides_the_token():
     with Entryway(pds="https://morel.us-east.host.bsky.network/") as entryway:
-        session = create_session(entryway.url, HANDLE, APP_PASSWORD)
+        request = sign_in_request("bluesky", entryway.url, HANDLE, APP_PASSWORD)
+        answer = fetch(request)
+    assert request.method == "POST" and APP_PASSWORD not in request.url + str(request.context)
+    session = session_from_answer(entryway.url, HANDLE, answer.body)
     assert session.service == "https://morel.us-east.host.bsky.network"
     assert session.did == "did:plc:scoutbot0000000000000000" and session.handle == HANDLE
     assert session.headers() == {"Authorization": f"Bearer {ACCESS}"}
     assert ACCESS not in repr(session)
-    [sign_in] = entryway.sign_ins
-    assert sign_in["type"] == "application/json" and sign_in["agent"].startswith("creatorscout/")
+    [signed] = entryway.sign_ins
+    assert signed["type"] == "application/json"
+    assert signed["payload"] == {"identifier": HANDLE, "password": APP_PASSWORD}
 
 
 def test_without_a_did_document_the_entryway_serves_the_session():
     with Entryway(pds=None) as entryway:
-        assert create_session(entryway.url + "/", HANDLE, APP_PASSWORD).service == entryway.url
+        answer = sign_in(entryway.url)
+    assert session_from_answer(entryway.url + "/", HANDLE, answer.body).service == entryway.url
 
 
 @pytest.mark.parametrize(("answer", "expected"), [
-    (None, "HTTP 401 AuthenticationRequired: Invalid identifier or password"),
     (b"<html>maintenance</html>", "the answer is not JSON"),
     (b'{"did": "did:plc:x"}', "no accessJwt"),
 ])
-def test_sign_in_failures_are_one_line_without_the_password(answer, expected):
+def test_unusable_sign_in_answers_are_one_line(answer, expected):
     with Entryway(pds=None, answer=answer) as entryway:
-        with pytest.raises(SessionError) as caught:
-            create_session(entryway.url, HANDLE, "wrong-password-123")
-    message = str(caught.value)
-    assert expected in message and "\n" not in message
-    assert "wrong-password-123" not in message
-
-
-def test_an_unreachable_entryway():
-    with Entryway(pds=None) as entryway:
-        url = entryway.url
-    with pytest.raises(SessionError, match="signing in at"):
-        create_session(url, HANDLE, APP_PASSWORD, timeout=2)
+        response = sign_in(entryway.url)
+    with pytest.raises(SessionError) as caught:
+        session_from_answer(entryway.url, HANDLE, response.body)
+    assert expected in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_post_search_with_an_app_password(monkeypatch, sandbox, caplog):
@@ -149,8 +151,11 @@ def test_post_search_with_an_app_password(monkeypatch, sandbox, caplog):
             options={"auth_service": entryway.url, "search_actors": False},
         ))
         with caplog.at_level(logging.DEBUG):
-            requests = list(plugin.discover(NICHE))
-            again = list(plugin.discover(NICHE))
+            [signing_in] = list(plugin.discover(NICHE))
+            assert signing_in.url == entryway.url + CREATE_SESSION
+            assert not entryway.sign_ins  # the plugin does no I/O: the crawler signs in
+            requests = plugin.parse(fetch(signing_in)).requests
+            again = list(plugin.discover(NICHE))  # the session is kept for the crawl
         assert len(entryway.sign_ins) == 1  # one session per crawl, never one per request
     assert [r.url for r in requests] == [r.url for r in again]
     assert len(requests) == 2  # the keyword and the hashtag
@@ -167,15 +172,20 @@ def test_post_search_with_an_app_password(monkeypatch, sandbox, caplog):
                for r in caplog.records)
 
 
-def test_a_failed_sign_in_turns_post_search_off_with_one_line(monkeypatch, caplog):
+def test_a_refused_sign_in_turns_post_search_off_with_one_line(monkeypatch, caplog):
     monkeypatch.setenv(ENV_HANDLE, HANDLE)
     monkeypatch.setenv(ENV_PASSWORD, "not-the-app-password")
     with Entryway(pds=None) as entryway:
         plugin = Bluesky(PlatformSettings(options={"auth_service": entryway.url}))
-        with caplog.at_level(logging.WARNING):
-            requests = list(plugin.discover(NICHE))
-    assert requests and not any("searchPosts" in r.url for r in requests)
+        requests = list(plugin.discover(NICHE))
+        [signing_in] = [r for r in requests if r.method == "POST"]
+        response = fetch(signing_in)
+    refusal = plugin.refusal(response)
+    assert refusal is not None and refusal.kind == "login_required"
+    with caplog.at_level(logging.WARNING):
+        recovery = plugin.on_refusal(response, refusal)
+    assert recovery is not None and recovery.requests == []
     [record] = caplog.records
     assert "post search is off" in record.getMessage()
-    assert "Invalid identifier or password" in record.getMessage()
+    assert "HTTP 401 AuthenticationRequired: Invalid identifier or password" in record.getMessage()
     assert "not-the-app-password" not in record.getMessage()

@@ -264,5 +264,13 @@ def test_sandbox_style_base_url_instance_is_recovered():
 
     sandboxed = Mastodon(PlatformSettings(base_url="http://127.0.0.1:9/mastodon/{instance}"))
     url = "http://127.0.0.1:9/mastodon/vegan.social/api/v1/accounts/1/statuses"
-    assert sandboxed._instance_of(url) == "vegan.social"
-    assert platform()._instance_of("https://fosstodon.org/api/v1/directory") == "fosstodon.org"
+    assert sandboxed.instance_of(url) == "vegan.social"
+    assert platform().instance_of("https://fosstodon.org/api/v1/directory") == "fosstodon.org"
+
+
+def test_account_search_reads_v1_arrays_and_v2_objects():
+    v2 = platform().parse(response("search_accounts", context={"via": "search:vegan"}))
+    v1 = platform().parse(response("search_accounts_v1", context={"via": "search:vegan"}))
+    assert v1.malformed == 0 and v2.malformed == 0
+    assert [c.ref.key for c in v1.candidates] == [c.ref.key for c in v2.candidates]
+    assert v1.candidates and all(c.via == "search:vegan" for c in v1.candidates)

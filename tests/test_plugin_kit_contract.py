@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 
 import tests.test_mastodon_contract as mastodon_contract
+import tests.test_podcasts_contract as podcasts_contract
 from creatorscout.config.schema import Niche
 from creatorscout.plugins import CreatorFlags, FetchRequest, FetchResponse, ParseResult, Refusal
 from creatorscout.plugins.mastodon import Mastodon
 from creatorscout.plugins.mastodon.entities import parse_account
+from creatorscout.plugins.podcasts import Podcasts
 
 TOKEN_ENV = "CREATORSCOUT_KIT_TEST_TOKEN"
 
@@ -30,6 +32,26 @@ class ZeroForUnknown(Mastodon):
         result = super().parse(response)
         for post in result.posts:
             post.likes = post.likes or 0
+        return result
+
+
+class InventsViews(Mastodon):
+    """Says 0 views on a platform that publishes none."""
+
+    def parse(self, response: FetchResponse) -> ParseResult:
+        result = super().parse(response)
+        for post in result.posts:
+            post.views = 0
+        return result
+
+
+class InventsFollowers(Podcasts):
+    """Says 0 followers on a platform that publishes no audience size."""
+
+    def parse(self, response: FetchResponse) -> ParseResult:
+        result = super().parse(response)
+        for creator in result.creators:
+            creator.followers = 0
         return result
 
 
@@ -140,6 +162,23 @@ def test_each_rule_catches_its_bug(platform, rule, says):
     with pytest.raises((AssertionError, pytest.fail.Exception)) as failure:
         getattr(contract(platform), rule)()
     assert says in str(failure.value)
+
+
+def test_invented_counts_are_caught():
+    with pytest.raises(pytest.fail.Exception, match=r"\.views is 0, but the platform's "):
+        contract(InventsViews).test_contract_unpublished_counts_are_none()
+    podcasts = type("Contract", (podcasts_contract.TestPodcastsContract,),
+                    {"platform": InventsFollowers})()
+    with pytest.raises(pytest.fail.Exception, match="declares has_followers = False"):
+        podcasts.test_contract_unpublished_counts_are_none()
+
+
+def test_a_platform_without_an_opt_out_signal_says_so():
+    class NoOptOut(Mastodon):
+        has_opt_out = False
+
+    with pytest.raises(pytest.skip.Exception, match="has_opt_out = False"):
+        contract(NoOptOut, opted_out={}).test_contract_opt_outs_are_honoured()
 
 
 def test_tokens_in_urls_are_caught(monkeypatch):

@@ -91,6 +91,21 @@ def test_follow_farm_and_bought_likes_raise_audience_flags() -> None:
     assert good.score > result.score
 
 
+def test_interaction_mix_only_where_the_platform_has_reposts() -> None:
+    # An article platform (DEV.to) publishes likes and comments, no reposts: its authors'
+    # missing reposts are not a sign of bought likes.
+    writer = make_creator("writer", followers=6000, following=300)
+    posts = [make_post(writer, n, "vegan lentils", likes=400, replies=2) for n in range(6)]
+    everywhere = _score(writer, posts)
+    assert "interaction_mix" in everywhere.flags
+    assert everywhere.authenticity is not None
+    assert "interaction_mix" in everywhere.authenticity.signals
+    articles = _score(writer, posts, interactions=frozenset({"likes", "replies"}))
+    assert "interaction_mix" not in articles.flags
+    assert articles.authenticity is not None
+    assert "interaction_mix" not in articles.authenticity.signals
+
+
 def test_brand_safety_terms_flag_posts() -> None:
     creator = make_creator(followers=5000)
     posts = [make_post(creator, 0, "My detox tea routine"), make_post(creator, 1, "tofu")]

@@ -9,7 +9,7 @@ import click
 from pydantic import ValidationError
 
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
-from creatorscout.config import ConfigError, UnknownNiche, load_niche
+from creatorscout.config import ConfigError, UnknownNiche
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
 from creatorscout.crawler.summary import broken_platforms, format_summary
 
@@ -41,6 +41,8 @@ def crawl(
 ) -> None:
     """Discover, fetch, score and index the creators of NICHE."""
     from creatorscout.crawler.run import CrawlError, run_crawl
+    from creatorscout.plugins.manager import get_plugin_manager
+    from creatorscout.plugins.options import NicheOptionsError, load_checked_niche
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
     from creatorscout.search.es_errors import ElasticsearchError
 
@@ -51,11 +53,12 @@ def crawl(
             snowball_depth=snowball_depth, discovery_pages=discovery_pages,
             concurrency=concurrency, allow_private_hosts=allow_private_hosts,
         )
-        load_niche(niche)
+        # The niche and its plugin options, checked before any request.
+        load_checked_niche(niche, get_plugin_manager().platforms())
         open_index(index_url).close()  # fail before crawling, not after
     except ValidationError as exc:
         fail(validation_message(exc), 2)
-    except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
+    except (UnknownNiche, NicheOptionsError, IndexUnavailable, InvalidIndexURL) as exc:
         fail(str(exc), 2)
     except (ConfigError, ElasticsearchError) as exc:
         fail(str(exc), 1)

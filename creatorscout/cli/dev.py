@@ -23,15 +23,27 @@ def sandbox(port: int, creators: int, seed: int, fail_every: int) -> None:
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", required=True, help="The URL the response was fetched from.")
+@click.option("--url", default=None,
+              help="The URL the response was fetched from (default: the saved file's own).")
 @click.option("--platform", default=None, help="Which plugin parses it (default: by URL).")
-@click.option("--status", type=int, default=200, show_default=True)
-def parse(file: Path, url: str, platform: str | None, status: int) -> None:
+@click.option("--status", type=int, default=None,
+              help="The HTTP status (default: the saved file's own, or 200).")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="A plugin option, as in the niche file's platforms section (repeatable; "
+                   "needs --platform).")
+def parse(file: Path, url: str | None, platform: str | None, status: int | None,
+          options: tuple[str, ...]) -> None:
     """Print what the plugins extract from a saved response, as JSON lines."""
-    from creatorscout.cli.parse_file import parse_saved_response
+    from creatorscout.cli.parse_file import (
+        ParseUsageError,
+        json_lines,
+        parse_options,
+        parse_saved,
+    )
 
     try:
-        for line in parse_saved_response(file, url, platform, status):
-            click.echo(line)
-    except ValueError as exc:
+        parsed = parse_saved(file, url, platform, status, parse_options(options))
+    except ParseUsageError as exc:
         fail(str(exc), 2)
+    for line in json_lines(parsed):
+        click.echo(line)

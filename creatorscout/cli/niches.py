@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from creatorscout.cli.common import fail, table
-from creatorscout.config import ConfigError, list_niches, load_niche
+from creatorscout.config import ConfigError, list_niches
 
 
 @click.group()
@@ -31,8 +31,11 @@ def niches_show(name: str) -> None:
     """Print a niche's definition as YAML."""
     import yaml
 
-    try:
-        niche = load_niche(name)
+    from creatorscout.plugins.manager import get_plugin_manager
+    from creatorscout.plugins.options import load_checked_niche
+
+    try:  # the plugin options too: a typo in platforms.<name> is caught here
+        niche = load_checked_niche(name, get_plugin_manager().platforms())
     except ConfigError as exc:
         fail(str(exc), 2)
     click.echo(yaml.safe_dump(niche.model_dump(), allow_unicode=True, sort_keys=False))

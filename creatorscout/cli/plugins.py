@@ -47,7 +47,7 @@ def plugins_new(name: str, output: Path | None, title: str | None) -> None:
         folder = render_plugin(name, output, title=title)
     except ScaffoldError as exc:
         fail(str(exc), 2)
-    click.echo(f"wrote {folder}\nnext: cd {folder} && pip install -e . && pytest")
+    click.echo(f"wrote {folder}\nnext: cd {folder} && pip install -e '.[test]' && pytest")
 
 
 @plugins.command("check")

@@ -56,10 +56,13 @@ from creatorscout.plugins.bluesky.session import (
     ENV_PASSWORD,
     Session,
     SessionError,
-    create_session,
     credentials_from_env,
+    session_from_answer,
+    sign_in_failure,
+    sign_in_request,
 )
 from creatorscout.plugins.models import Creator, CreatorRef, utc_now
+from creatorscout.plugins.niche import mentions_niche, niche_terms
 from creatorscout.plugins.platform import (
     Candidate,
     FetchRequest,
@@ -73,6 +76,7 @@ from creatorscout.plugins.platform import (
     Skip,
     parse_rate_limit_headers,
 )
+from creatorscout.plugins.text import TermSet
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,9 @@ GET_PROFILE = "app.bsky.actor.getProfile"
 AUTHOR_FEED = "app.bsky.feed.getAuthorFeed"
 GET_FOLLOWS = "app.bsky.graph.getFollows"
 SEARCH_POSTS = "app.bsky.feed.searchPosts"
-READS = (SEARCH_ACTORS, GET_PROFILES, GET_PROFILE, AUTHOR_FEED, GET_FOLLOWS, SEARCH_POSTS)
+CREATE_SESSION_NSID = "com.atproto.server.createSession"
+READS = (SEARCH_ACTORS, GET_PROFILES, GET_PROFILE, AUTHOR_FEED, GET_FOLLOWS, SEARCH_POSTS,
+         CREATE_SESSION_NSID)
 _NSID = re.compile(r"/xrpc/(?P<nsid>[A-Za-z0-9.-]+)$")
 _POLICY_WINDOW = re.compile(r"w=(?P<seconds>\d+)")
 
@@ -127,17 +133,15 @@ class Bluesky(Platform):
     default_base_url = "https://public.api.bsky.app"
     profile_batch_size = 25  # app.bsky.actor.getProfiles: actors maxLength 25
     concurrency = 2
+    Options = BlueskyOptions
+    options: BlueskyOptions
+    interactions = frozenset({"likes", "replies", "reposts", "quotes"})
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
-        self._niche_terms: list[str] = []
+        self._niche_terms: TermSet | None = None
         self._session: Session | None = None
-        try:  # a typo in the niche file stops the crawl before it starts, in one line
-            self.options = BlueskyOptions.model_validate(self.settings.options)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"])
-            raise ValueError(f"platforms.bluesky.{where}: {error['msg']}") from None
+        self._post_search_terms: list[str] = []
 
     # -- request builders ------------------------------------------------------------------
 
@@ -157,7 +161,7 @@ class Bluesky(Platform):
 
     def discover(self, niche: Niche) -> Iterable[FetchRequest]:
         options = self.options
-        self._niche_terms = [t.casefold() for t in niche.all_keywords() + niche.hashtags]
+        self._niche_terms = niche_terms(niche)
         terms = self._search_terms(niche)
         if options.search_actors:
             for term in terms:
@@ -176,22 +180,17 @@ class Bluesky(Platform):
             batch = seeds[start : start + self.profile_batch_size]
             yield self._request(self._url(GET_PROFILES, [("actors", a) for a in batch]),
                                 "profile", context={"via": "seed"})
-        session = self._sign_in()
-        if session is not None:
-            for term in terms + [f"#{tag}" for tag in niche.hashtags]:
-                params = [("q", term), ("sort", "latest"),
-                          ("limit", str(options.search_page_size))]
-                yield self._request(
-                    self._url(SEARCH_POSTS, params, base=session.service), "discover",
-                    headers=session.headers(), context={"via": f"post-search:{term}", "page": 1},
-                )
-
-    def _sign_in(self) -> Session | None:
-        """The app-password session post search needs, or ``None`` with one line saying why."""
-        if not self.options.search_posts:
-            return None
+        self._post_search_terms = terms + [f"#{tag}" for tag in niche.hashtags]
         if self._session is not None:
-            return self._session
+            yield from self._post_searches(self._session)
+        else:
+            yield from self._sign_in()
+
+    def _sign_in(self) -> Iterable[FetchRequest]:
+        """The sign-in request post search needs (its answer, parsed, starts post search),
+        or nothing with one line saying why."""
+        if not self.options.search_posts:
+            return
         credentials = credentials_from_env()
         if credentials is None:
             logger.warning(
@@ -199,14 +198,29 @@ class Bluesky(Platform):
                 "(or platforms.bluesky.search_posts: false to silence this). Account search, "
                 "seeds, mentions and follows still run.", ENV_HANDLE, ENV_PASSWORD,
             )
-            return None
+            return
         handle, password = credentials
+        yield sign_in_request(self.name, self.options.auth_service, handle, password)
+
+    def _post_searches(self, session: Session) -> Iterable[FetchRequest]:
+        for term in self._post_search_terms:
+            params = [("q", term), ("sort", "latest"),
+                      ("limit", str(self.options.search_page_size))]
+            yield self._request(
+                self._url(SEARCH_POSTS, params, base=session.service), "discover",
+                headers=session.headers(), context={"via": f"post-search:{term}", "page": 1},
+            )
+
+    def _signed_in(self, response: FetchResponse) -> ParseResult:
+        """A createSession answer: keep the session, start post search."""
+        handle = (credentials_from_env() or ("", ""))[0]
         try:
-            self._session = create_session(self.options.auth_service, handle, password)
+            self._session = session_from_answer(self.options.auth_service, handle,
+                                                response.body)
         except SessionError as exc:
             logger.warning("bluesky: post search is off: %s", exc)
-            return None
-        return self._session
+            return ParseResult()
+        return ParseResult(requests=list(self._post_searches(self._session)))
 
     def profile_requests(self, candidates: Sequence[Candidate]) -> Iterable[FetchRequest]:
         by_depth: dict[int, list[Candidate]] = {}
@@ -274,6 +288,8 @@ class Bluesky(Platform):
 
     def parse(self, response: FetchResponse) -> ParseResult:
         nsid = self._nsid(response.url)
+        if nsid == CREATE_SESSION_NSID:
+            return self._signed_in(response)
         data = response.json()
         if not isinstance(data, dict):
             raise MalformedResponse(f"{nsid}: expected a JSON object")
@@ -448,14 +464,12 @@ class Bluesky(Platform):
             self._next_page(response, data, result, len(follows), read=read, page=page + 1)
 
     def _in_niche(self, view: dict[str, Any]) -> bool:
-        """Whether a followed account's own words mention the niche (when filtering)."""
+        """Whether a followed account's own words mention the niche (when filtering), by
+        the rules the crawler matches profiles with."""
         if not (self.options.follows_niche_filter and self._niche_terms):
             return True
-        text = " ".join(
-            v for v in (view.get("displayName"), view.get("description"), view.get("handle"))
-            if isinstance(v, str)
-        ).casefold()
-        return any(term in text for term in self._niche_terms)
+        texts = (view.get("displayName"), view.get("description"), view.get("handle"))
+        return mentions_niche(self._niche_terms, *(t for t in texts if isinstance(t, str)))
 
     # -- refusals and rate limits ------------------------------------------------------------
 
@@ -485,6 +499,18 @@ class Bluesky(Platform):
                 pass
         text = f"{error}: {message}" if error else refusal.message
         return refusal.model_copy(update={"kind": kind, "message": text[:200]})
+
+    def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
+        """A refused sign-in turns post search off, in one line that says why."""
+        try:
+            nsid = self._nsid(response.url)
+        except MalformedResponse:
+            return None
+        if nsid != CREATE_SESSION_NSID:
+            return None
+        failure = sign_in_failure(self.options.auth_service, response.status, response.body)
+        logger.warning("bluesky: post search is off: %s", failure)
+        return ParseResult()
 
     def rate_limit(self, response: FetchResponse) -> RateLimit | None:
         """``RateLimit-*`` headers (reset in unix seconds); when a reset is missing, the

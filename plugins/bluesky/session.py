@@ -13,25 +13,22 @@ passwords; never the account password) the crawl signs in once:
    {accessJwt}``: the PDS proxies it to the AppView.
 
 The credentials come only from the environment (:data:`ENV_HANDLE`,
-:data:`ENV_PASSWORD`). The password is sent once and never kept; the access token lives
-in request headers only (it is left out of ``repr``), never in URLs, logs or items.
-
-Why a plugin makes this one request itself: a :class:`FetchRequest` has no body, and
-``createSession`` is a POST with a JSON body. It runs once per crawl, before discovery,
-with a short timeout. createSession is limited to 30 per 5 minutes and 300 per day per
-account (docs.bsky.app/docs/advanced-guides/rate-limits), so it is never retried.
+:data:`ENV_PASSWORD`). The sign-in is an ordinary :class:`FetchRequest` (a POST with a
+body) that the crawler makes like any other, through the fetch guard, the rate limiter and
+the stats; the plugin does no I/O itself. The password travels in that request's body
+only; the access token lives in request headers only (it is left out of ``repr``), never
+in URLs, logs or items. createSession is limited to 30 per 5 minutes and 300 per day per
+account (docs.bsky.app/docs/advanced-guides/rate-limits): one sign-in per crawl.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from creatorscout import __version__
+from creatorscout.plugins.platform import FetchRequest
 
 ENV_HANDLE = "CREATORSCOUT_BLUESKY_HANDLE"
 ENV_PASSWORD = "CREATORSCOUT_BLUESKY_APP_PASSWORD"
@@ -65,12 +62,6 @@ def credentials_from_env() -> tuple[str, str] | None:
     return (handle, password) if handle and password else None
 
 
-def user_agent() -> str:
-    """Our User-Agent: the project and a contact (as the crawler's own, see crawler.addon)."""
-    contact = os.environ.get("CREATORSCOUT_CONTACT", "https://github.com/creatorscout/creatorscout")
-    return f"creatorscout/{__version__} (+{contact})"
-
-
 def _pds_endpoint(did_doc: Any) -> str | None:
     """The ``#atproto_pds`` service endpoint of a DID document (atproto.com/specs/did)."""
     if not isinstance(did_doc, dict):
@@ -97,28 +88,27 @@ def _error_text(status: int, body: bytes) -> str:
     return f"HTTP {status}"
 
 
-def create_session(entryway: str, identifier: str, password: str,
-                   timeout: float = 15.0) -> Session:
-    """Sign in with an app password; :class:`SessionError` says why when it fails."""
-    url = entryway.rstrip("/") + CREATE_SESSION
-    payload = json.dumps({"identifier": identifier, "password": password}).encode("utf-8")
-    request = urllib.request.Request(
-        url, data=payload, method="POST",
-        headers={"Content-Type": "application/json", "Accept": "application/json",
-                 "User-Agent": user_agent()},
+def sign_in_request(platform: str, entryway: str, identifier: str,
+                    password: str) -> FetchRequest:
+    """The createSession request (made by the crawler, like every other request)."""
+    payload = {"identifier": identifier, "password": password}
+    return FetchRequest(
+        url=entryway.rstrip("/") + CREATE_SESSION, platform=platform, purpose="discover",
+        method="POST", body=json.dumps(payload).encode("utf-8"),
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        context={"via": "sign-in"},
     )
+
+
+def sign_in_failure(entryway: str, status: int, body: bytes) -> str:
+    """One line saying why signing in failed (never the password)."""
+    return f"signing in at {entryway} failed: {_error_text(status, body)}"
+
+
+def session_from_answer(entryway: str, identifier: str, body: bytes) -> Session:
+    """The session in a createSession answer; :class:`SessionError` says what is wrong."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
-            body = answer.read()
-    except urllib.error.HTTPError as error:
-        text = _error_text(error.code, error.read())
-        error.close()
-        raise SessionError(f"signing in at {entryway} failed: {text}") from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise SessionError(f"signing in at {entryway} failed: {reason}") from None
-    try:
-        data = json.loads(body)
+        data: Any = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise SessionError(f"signing in at {entryway} failed: the answer is not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("accessJwt"), str):

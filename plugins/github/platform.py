@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from typing import Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -50,6 +48,7 @@ from creatorscout.plugins.github.entities import (
 from creatorscout.plugins.models import Creator, Provenance
 from creatorscout.plugins.platform import (
     Candidate,
+    Endpoint,
     FetchRequest,
     FetchResponse,
     MalformedResponse,
@@ -72,16 +71,16 @@ _SKIP = "skip"  # a pair half that ends the pair without a creator
 SEARCH_SLOT = "api.github.com/search"  # the search resource has its own budget
 CORE_SLOT = "api.github.com"
 
-_ENDPOINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("search_users", re.compile(r"/search/users$")),
-    ("search_repos", re.compile(r"/search/repositories$")),
-    ("repos", re.compile(r"/users/(?P<login>[^/?#]+)/repos$")),
+ENDPOINTS = [
+    Endpoint("search_users", r"/search/users$"),
+    Endpoint("search_repos", r"/search/repositories$"),
+    Endpoint("repos", r"/users/(?P<login>[^/?#]+)/repos$"),
     # GitHub's own pagination links use the numeric form /user/{id}/repos.
-    ("repos", re.compile(r"/user/(?P<id>\d+)/repos$")),
-    ("social", re.compile(r"/users/(?P<login>[^/?#]+)/social_accounts$")),
-    ("social", re.compile(r"/user/(?P<id>\d+)/social_accounts$")),
-    ("user", re.compile(r"/users/(?P<login>[^/?#]+)$")),
-    ("user", re.compile(r"/user/(?P<id>\d+)$")),
+    Endpoint("repos", r"/user/(?P<id>\d+)/repos$"),
+    Endpoint("social", r"/users/(?P<login>[^/?#]+)/social_accounts$"),
+    Endpoint("social", r"/user/(?P<id>\d+)/social_accounts$"),
+    Endpoint("user", r"/users/(?P<login>[^/?#]+)$"),
+    Endpoint("user", r"/user/(?P<id>\d+)$"),
 ]
 
 
@@ -134,25 +133,18 @@ class GitHub(Platform):
     default_base_url = "https://api.github.com"
     profile_batch_size = 1
     concurrency = 1  # GitHub asks for serial requests to avoid secondary limits
+    Options = GitHubOptions
+    options: GitHubOptions
+    endpoints = ENDPOINTS
+    # Stars, open issues and forks stand for likes, replies and reposts of a repository.
+    interactions = frozenset({"likes", "replies", "reposts"})
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
-        try:
-            self._options = GitHubOptions.model_validate(self.settings.options)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"])
-            message = str(error["msg"]).removeprefix("Value error, ")
-            raise ValueError(f"platforms.github.{where}: {message}") from None
         self.__token = github_token()
         # Halves of profile pairs waiting for the other half, by login: a Creator, its
         # social links, or _SKIP. An entry lives while both requests are in flight.
         self._pairs: dict[str, Creator | list[str] | str] = {}
-
-    @cached_property
-    def options(self) -> GitHubOptions:
-        """This crawl's options (the niche's ``platforms.github`` section)."""
-        return self._options
 
     @property
     def authenticated(self) -> bool:
@@ -250,24 +242,8 @@ class GitHub(Platform):
 
     # -- parsing ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _endpoint(url: str) -> tuple[str, dict[str, str]]:
-        path = urlsplit(url).path.rstrip("/")
-        for name, pattern in _ENDPOINTS:
-            match = pattern.search(path)
-            if match:
-                return name, match.groupdict()
-        raise MalformedResponse(f"not a GitHub API endpoint this plugin reads: {path}")
-
-    def owns_url(self, url: str) -> bool:
-        try:
-            self._endpoint(url)
-        except MalformedResponse:
-            return False
-        return super().owns_url(url) or urlsplit(url).netloc == "api.github.com"
-
     def parse(self, response: FetchResponse) -> ParseResult:
-        kind, _ = self._endpoint(response.url)
+        kind, _ = self.endpoint(response.url)
         data = response.json()
         provenance = self.provenance(response.url)
         result = ParseResult()
@@ -450,7 +426,7 @@ class GitHub(Platform):
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """Social accounts are a bonus: when they are refused, keep the profile without.
         A refused profile closes its pair, so its social accounts are dropped."""
-        kind, _ = self._endpoint(response.url)
+        kind, _ = self.endpoint(response.url)
         context = response.request.context
         pair = context.get("pair")
         if kind == "social" and isinstance(context.get("user"), dict):

@@ -16,9 +16,7 @@ skipped (and counted); ``indexable: false`` keeps the profile and counts but no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -35,6 +33,7 @@ from creatorscout.plugins.mastodon.entities import (
 from creatorscout.plugins.models import Creator
 from creatorscout.plugins.platform import (
     Candidate,
+    Endpoint,
     FetchRequest,
     FetchResponse,
     MalformedResponse,
@@ -45,14 +44,16 @@ from creatorscout.plugins.platform import (
 )
 from creatorscout.plugins.web import parse_link_header
 
-_ENDPOINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("tag", re.compile(r"/api/v1/timelines/tag/(?P<tag>[^/?#]+)$")),
-    ("directory", re.compile(r"/api/v1/directory$")),
-    ("search", re.compile(r"/api/v2/search$")),
-    ("lookup", re.compile(r"/api/v1/accounts/lookup$")),
-    ("statuses", re.compile(r"/api/v1/accounts/(?P<id>[^/?#]+)/statuses$")),
-    ("accounts", re.compile(r"/api/v1/accounts$")),
-    ("account", re.compile(r"/api/v1/accounts/(?P<id>[^/?#]+)$")),
+ENDPOINTS = [
+    Endpoint("tag", r"/api/v1/timelines/tag/(?P<tag>[^/?#]+)$"),
+    Endpoint("directory", r"/api/v1/directory$"),
+    Endpoint("search", r"/api/v2/search$"),
+    # v1 account search answers a bare array of accounts (v2 an object with "accounts").
+    Endpoint("search_v1", r"/api/v1/accounts/search$"),
+    Endpoint("lookup", r"/api/v1/accounts/lookup$"),
+    Endpoint("statuses", r"/api/v1/accounts/(?P<id>[^/?#]+)/statuses$"),
+    Endpoint("accounts", r"/api/v1/accounts$"),
+    Endpoint("account", r"/api/v1/accounts/(?P<id>[^/?#]+)$"),
 ]
 
 
@@ -83,6 +84,10 @@ class Mastodon(Platform):
     # GET /api/v1/accounts?id[]= (Mastodon 4.3+) accepts up to 40 ids (verify per server).
     profile_batch_size = 40
     concurrency = 2
+    Options = MastodonOptions
+    options: MastodonOptions
+    endpoints = ENDPOINTS
+    interactions = frozenset({"likes", "replies", "reposts", "quotes"})
 
     page_size = 40
 
@@ -103,12 +108,6 @@ class Mastodon(Platform):
             creator_id=creator_id,
             context={"instance": instance, **context},
         )
-
-    @cached_property
-    def options(self) -> MastodonOptions:
-        """This crawl's options (the niche's ``platforms.mastodon`` section merged by
-        the crawler into ``settings.options``)."""
-        return MastodonOptions.model_validate(self.settings.options)
 
     def discover(self, niche: Niche) -> Iterable[FetchRequest]:
         options = self.options
@@ -181,46 +180,23 @@ class Mastodon(Platform):
 
     # -- parsing ---------------------------------------------------------------------------
 
-    def _instance_of(self, url: str) -> str:
-        """Which instance a URL belongs to, by matching it against the base-URL template."""
-        template = (self.settings.base_url or self.default_base_url).rstrip("/")
-        pattern = re.escape(template).replace(re.escape("{instance}"), r"(?P<instance>[^/]+)")
-        match = re.match(pattern, url)
-        if match and "instance" in match.groupdict():
-            return match.group("instance")
-        return urlsplit(url).netloc
-
-    @staticmethod
-    def _endpoint(url: str) -> tuple[str, dict[str, str]]:
-        path = urlsplit(url).path.rstrip("/")
-        for name, pattern in _ENDPOINTS:
-            match = pattern.search(path)
-            if match:
-                return name, match.groupdict()
-        raise MalformedResponse(f"not a Mastodon API endpoint this plugin reads: {path}")
-
-    def owns_url(self, url: str) -> bool:
-        try:
-            self._endpoint(url)
-        except MalformedResponse:
-            return False
-        return super().owns_url(url) or "/api/v" in url
-
     def parse(self, response: FetchResponse) -> ParseResult:
-        kind, _ = self._endpoint(response.url)
+        kind, _ = self.endpoint(response.url)
         context = response.request.context
-        instance = context.get("instance") or self._instance_of(response.url)
+        instance = context.get("instance") or self.instance_of(response.url)
         data = response.json()
         provenance = self.provenance(response.url)
         result = ParseResult()
         depth = response.request.depth
         via = str(context.get("via", kind))
-        if kind in ("tag", "directory", "search", "accounts", "account", "lookup"):
+        if kind in ("tag", "directory", "search", "search_v1", "accounts", "account", "lookup"):
             accounts: Any
             if kind == "tag":
                 accounts = self._status_authors(data, result)
-            elif kind == "search":
-                accounts = data.get("accounts") if isinstance(data, dict) else None
+            elif kind in ("search", "search_v1"):
+                # v2 answers {"accounts": [...]}, v1 the bare array; both are the same search.
+                accounts = data.get("accounts") if isinstance(data, dict) else data
+                kind = "search"
             elif kind in ("account", "lookup"):
                 accounts = [data]
             else:
@@ -299,7 +275,7 @@ class Mastodon(Platform):
         page = int(context.get("page", 1))
         if page >= self.settings.discovery_pages or count == 0:
             return
-        kind, _ = self._endpoint(response.url)
+        kind, _ = self.endpoint(response.url)
         next_url = parse_link_header(response.header("link")).get("next")
         if kind == "directory":
             # The directory pages with offset, not Link.
@@ -368,7 +344,7 @@ class Mastodon(Platform):
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """When a home server will not answer a lookup, read the account where we saw it."""
         context = response.request.context
-        kind, _ = self._endpoint(response.url)
+        kind, _ = self.endpoint(response.url)
         instance, local_id = context.get("fallback_instance"), context.get("fallback_id")
         if kind != "lookup" or not instance or not local_id or refusal.kind == "gone":
             return None

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -42,30 +41,28 @@ from creatorscout.plugins.peertube.entities import (
 )
 from creatorscout.plugins.platform import (
     Candidate,
+    Endpoint,
     FetchRequest,
     FetchResponse,
     MalformedResponse,
     ParseResult,
     Platform,
-    PlatformSettings,
     Refusal,
     Skip,
 )
 
 logger = logging.getLogger(__name__)
 
-_ENDPOINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("search_channels", re.compile(r"/api/v1/search/video-channels$")),
-    ("search_videos", re.compile(r"/api/v1/search/videos$")),
-    ("videos", re.compile(r"/api/v1/videos$")),
-    ("channel_videos", re.compile(r"/api/v1/video-channels/(?P<handle>[^/?#]+)/videos$")),
-    ("channel", re.compile(r"/api/v1/video-channels/(?P<handle>[^/?#]+)$")),
-    ("account_videos", re.compile(r"/api/v1/accounts/(?P<handle>[^/?#]+)/videos$")),
-    ("account", re.compile(r"/api/v1/accounts/(?P<handle>[^/?#]+)$")),
+ENDPOINTS = [
+    Endpoint("search_channels", r"/api/v1/search/video-channels$"),
+    Endpoint("search_videos", r"/api/v1/search/videos$"),
+    Endpoint("videos", r"/api/v1/videos$"),
+    Endpoint("channel_videos", r"/api/v1/video-channels/(?P<handle>[^/?#]+)/videos$"),
+    Endpoint("channel", r"/api/v1/video-channels/(?P<handle>[^/?#]+)$"),
+    Endpoint("account_videos", r"/api/v1/accounts/(?P<handle>[^/?#]+)/videos$"),
+    # Mastodon has this path too: `scout parse` tries both and keeps the one that parses.
+    Endpoint("account", r"/api/v1/accounts/(?P<handle>[^/?#]+)$"),
 ]
-# Paths only PeerTube has (Mastodon also has /api/v1/accounts/{id}): `scout parse` claims
-# only these without --platform.
-_UNAMBIGUOUS = {"search_channels", "search_videos", "videos", "channel_videos", "channel"}
 _HOST = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
 MAX_COUNT = 100  # PeerTube's pagination maximum for `count`
 TAGS_PER_REQUEST = 5  # tagsOneOf takes at most 5 tags (isVideoTagsValid)
@@ -130,21 +127,10 @@ class PeerTube(Platform):
     default_base_url = "https://{instance}"
     profile_batch_size = 1  # no batch endpoint for channels
     concurrency = 2
-
-    def __init__(self, settings: PlatformSettings | None = None) -> None:
-        super().__init__(settings)
-        try:
-            self._options = PeerTubeOptions.model_validate(self.settings.options)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"])
-            message = str(error["msg"]).removeprefix("Value error, ")
-            raise ValueError(f"platforms.peertube.{where}: {message}") from None
-
-    @cached_property
-    def options(self) -> PeerTubeOptions:
-        """This crawl's options (the niche's ``platforms.peertube`` section)."""
-        return self._options
+    Options = PeerTubeOptions
+    options: PeerTubeOptions
+    endpoints = ENDPOINTS
+    interactions = frozenset({"likes", "replies", "views"})
 
     # -- request builders ------------------------------------------------------------------
 
@@ -247,35 +233,10 @@ class PeerTube(Platform):
 
     # -- parsing ---------------------------------------------------------------------------
 
-    def _instance_of(self, url: str) -> str:
-        """Which instance a URL belongs to, by matching it against the base-URL template."""
-        template = (self.settings.base_url or self.default_base_url).rstrip("/")
-        pattern = re.escape(template).replace(re.escape("{instance}"), r"(?P<instance>[^/]+)")
-        match = re.match(pattern, url)
-        if match and "instance" in match.groupdict():
-            return match.group("instance").lower()
-        return urlsplit(url).netloc.lower()
-
-    @staticmethod
-    def _endpoint(url: str) -> tuple[str, dict[str, str]]:
-        path = urlsplit(url).path.rstrip("/")
-        for name, pattern in _ENDPOINTS:
-            match = pattern.search(path)
-            if match:
-                return name, match.groupdict()
-        raise MalformedResponse(f"not a PeerTube API endpoint this plugin reads: {path}")
-
-    def owns_url(self, url: str) -> bool:
-        try:
-            kind, _ = self._endpoint(url)
-        except MalformedResponse:
-            return False
-        return kind in _UNAMBIGUOUS
-
     def parse(self, response: FetchResponse) -> ParseResult:
-        kind, _ = self._endpoint(response.url)
+        kind, _ = self.endpoint(response.url)
         context = response.request.context
-        instance = str(context.get("instance") or self._instance_of(response.url))
+        instance = str(context.get("instance") or self.instance_of(response.url))
         data = response.json()
         provenance = self.provenance(response.url)
         result = ParseResult()
@@ -420,10 +381,10 @@ class PeerTube(Platform):
         """When a channel's host will not answer, read the channel where we saw it."""
         context = response.request.context
         fallback = context.get("fallback_instance")
-        kind, groups = self._endpoint(response.url)
+        kind, groups = self.endpoint(response.url)
         if kind not in ("channel", "account") or not fallback or refusal.kind == "gone":
             return None
-        home = self._instance_of(response.url)
+        home = self.instance_of(response.url)
         handle = f"{groups['handle']}@{home}"
         path = "accounts" if kind == "account" else "video-channels"
         url = self._url(fallback, f"/api/v1/{path}/{quote(handle, safe='@')}")

@@ -37,10 +37,10 @@ from creatorscout.plugins.platform import (
     Candidate,
     FetchRequest,
     FetchResponse,
+    Interaction,
     MalformedResponse,
     ParseResult,
     Platform,
-    PlatformSettings,
     RateLimit,
     Refusal,
     parse_rate_limit_headers,
@@ -117,18 +117,10 @@ class Podcasts(Platform):
     profile_batch_size = 1
     concurrency = 2
 
-    def __init__(self, settings: PlatformSettings | None = None) -> None:
-        super().__init__(settings)
-        try:  # a mistake in the niche file stops the crawl before it starts, in one line
-            self.options  # noqa: B018
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"])
-            raise ValueError(f"platforms.{self.name}.{where}: {error['msg']}") from None
-
-    @cached_property
-    def options(self) -> PodcastsOptions:
-        return PodcastsOptions.model_validate(self.settings.options)
+    Options = PodcastsOptions
+    options: PodcastsOptions
+    interactions: frozenset[Interaction] = frozenset()  # a feed publishes no counts
+    has_followers = False  # podcasts publish no audience size
 
     @cached_property
     def hosts(self) -> HostTemplate:

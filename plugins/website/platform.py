@@ -53,7 +53,6 @@ from creatorscout.plugins.platform import (
     MalformedResponse,
     ParseResult,
     Platform,
-    PlatformSettings,
     Refusal,
     Skip,
 )
@@ -100,18 +99,12 @@ class Web(Platform):
     profile_batch_size = 1
     concurrency = 2
 
-    def __init__(self, settings: PlatformSettings | None = None) -> None:
-        super().__init__(settings)
-        try:  # a mistake in the niche file stops the crawl before it starts, in one line
-            self.options  # noqa: B018
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"])
-            raise ValueError(f"platforms.{self.name}.{where}: {error['msg']}") from None
-
-    @cached_property
-    def options(self) -> WebOptions:
-        return WebOptions.model_validate(self.settings.options)
+    Options = WebOptions
+    options: WebOptions
+    interactions = frozenset({"replies"})  # a comment count, where a feed gives one
+    # Pages read from the links of accepted creators, of any shape: `scout parse` tries
+    # this plugin only when no other claims the URL.
+    catch_all = True
 
     @cached_property
     def hosts(self) -> HostTemplate:

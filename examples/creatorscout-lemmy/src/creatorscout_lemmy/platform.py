@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -26,6 +24,7 @@ from creatorscout.config.schema import Niche
 from creatorscout.plugins import (
     Candidate,
     Creator,
+    Endpoint,
     FetchRequest,
     FetchResponse,
     MalformedResponse,
@@ -50,9 +49,6 @@ from creatorscout_lemmy.entities import (
 TOKEN_ENV = "LEMMY_JWT"
 PAGE_SIZE = 20
 
-_SEARCH = re.compile(r"/api/v3/search$")
-_COMMUNITY = re.compile(r"/api/v3/post/list$")
-_USER = re.compile(r"/api/v3/user$")
 
 #: Lemmy's error codes (``{"error": "..."}``) and what they mean for a crawler.
 ERRORS: dict[str, RefusalKind] = {
@@ -91,10 +87,15 @@ class Lemmy(Platform):
     default_base_url = "https://{instance}"
     profile_batch_size = 1  # one person per /api/v3/user request
     concurrency = 2
-
-    @cached_property
-    def options(self) -> LemmyOptions:
-        return LemmyOptions.model_validate(self.settings.options)
+    Options = LemmyOptions  # validated when the niche loads: a typo stops the crawl
+    options: LemmyOptions
+    endpoints = [
+        Endpoint("search", r"/api/v3/search$"),
+        Endpoint("community", r"/api/v3/post/list$"),
+        Endpoint("user", r"/api/v3/user$"),
+    ]
+    interactions = frozenset({"likes", "replies"})  # upvotes and comments; no reposts
+    has_followers = False  # Lemmy people have no followers
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -150,27 +151,21 @@ class Lemmy(Platform):
                                   "keep_text": not creator.flags.no_post_text},
         )
 
-    def owns_url(self, url: str) -> bool:
-        path = urlsplit(url).path
-        return any(p.search(path) for p in (_SEARCH, _COMMUNITY, _USER))
-
     # -- parsing -------------------------------------------------------------------------------
 
     def parse(self, response: FetchResponse) -> ParseResult:
-        path = urlsplit(response.url).path
+        endpoint, _ = self.endpoint(response.url)  # MalformedResponse for any other URL
         data = response.json()
         if not isinstance(data, dict):
-            raise MalformedResponse(f"{path}: expected a JSON object")
+            raise MalformedResponse(f"{endpoint}: expected a JSON object")
         request = response.request
-        instance = request.context.get("instance") or self._instance_of(response.url)
+        instance = request.context.get("instance") or self.instance_of(response.url)
         provenance = self.provenance(response.url)
         result = ParseResult()
-        if _SEARCH.search(path) or _COMMUNITY.search(path):
+        if endpoint in ("search", "community"):
             self._authors(data, instance, request, result)
-        elif _USER.search(path):
-            self._user(data, instance, request, provenance, result)
         else:
-            raise MalformedResponse(f"not a Lemmy endpoint this plugin reads: {path}")
+            self._user(data, instance, request, provenance, result)
         return result
 
     def _authors(
@@ -197,7 +192,7 @@ class Lemmy(Platform):
         if not posts or page >= self.settings.discovery_pages:
             return
         cursor = data.get("next_page")
-        if _COMMUNITY.search(urlsplit(request.url).path):
+        if self.endpoint(request.url)[0] == "community":
             if not cursor:
                 return
             url = _with_param(request.url, "page_cursor", str(cursor))
@@ -257,14 +252,6 @@ class Lemmy(Platform):
                 update={"url": url, "context": {**request.context, "page": page + 1,
                                                 "seen": seen}}
             ))
-
-    def _instance_of(self, url: str) -> str:
-        """The instance a URL was read from: the host, or the first path segment when the
-        base URL is a local server's (``http://127.0.0.1:8000/{instance}``)."""
-        template = (self.settings.base_url or self.default_base_url).rstrip("/")
-        pattern = re.escape(template).replace(re.escape("{instance}"), r"(?P<instance>[^/]+)")
-        match = re.match(pattern, url)
-        return match.group("instance") if match else urlsplit(url).netloc
 
     # -- refusals ------------------------------------------------------------------------------
 
