@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh clone (Python 3.11+ and make):
 #   make demo   sets up, starts the sandbox, crawls "vegan-cooking" on every keyless platform, prints the top creators
 #   make test   sets up and runs the whole test suite
+#   make check  the quick loop: every test but real crawls and pip installs (under a minute)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not crawl and not install and not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

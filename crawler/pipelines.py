@@ -16,11 +16,10 @@ from scrapy.exceptions import DropItem
 from creatorscout.config import load_markers, load_scoring, load_tiers
 from creatorscout.crawler.books import DiskStore
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
-from creatorscout.crawler.niche_pass import carry_history, run_niche_pass
 from creatorscout.plugins.platform import INTERACTIONS
 from creatorscout.scoring import disclosure_matcher, score_creator
 from creatorscout.search.backend import Index, open_index
-from creatorscout.search.persons import PersonsUnsupported, regroup
+from creatorscout.search.crawl_end import carry_history, run_crawl_end
 from creatorscout.search.records import CrawlInfo, ScoredCreator
 
 logger = logging.getLogger(__name__)
@@ -185,25 +184,13 @@ class IndexPipeline(_Component):
         if self.index is None:
             return
         try:
-            spider = self.crawler.spider
-            niche = getattr(spider, "niche", None)
-            if self.niche_pass and niche is not None:
-                done = run_niche_pass(self.index, niche.name, self.scoring)
-                for key, value in done.items():
-                    if self.crawler.stats is not None:
-                        self.crawler.stats.set_value(f"creatorscout/niche_pass/{key}", value)
-            if self.persons_pass:
-                self._group_persons(self.index)
+            niche = getattr(self.crawler.spider, "niche", None)
+            done = run_crawl_end(
+                self.index, niche.name if niche is not None else None, self.scoring,
+                niche_pass=self.niche_pass, persons=self.persons_pass,
+            )
+            for key, value in done.items():
+                if self.crawler.stats is not None:
+                    self.crawler.stats.set_value(f"creatorscout/{key}", value)
         finally:
             self.index.close()
-
-    def _group_persons(self, index: Index) -> None:
-        try:
-            grouped = regroup(index)
-        except PersonsUnsupported as exc:  # the crawl's records are stored: warn, go on
-            logger.warning("%s", exc)
-            return
-        if self.crawler.stats is not None:
-            for key in ("grouped_persons", "grouped_profiles", "one_way", "conflicts"):
-                self.crawler.stats.set_value(f"creatorscout/persons/{key}",
-                                             getattr(grouped, key))

@@ -537,6 +537,7 @@ class PlatformContract:
                 discovery_pages=self.crawl_discovery_pages, check=False,
             )
 
+    @pytest.mark.crawl
     def test_contract_crawl(self) -> None:
         env = {self.token_env: f"canary-{uuid.uuid4().hex}"} if self.token_env else {}
         skipped = set()
@@ -575,6 +576,7 @@ class PlatformContract:
                     problems.append(f"the token from ${self.token_env} appears in the {where}")
         _fail(problems, "the contract crawl broke the rules")
 
+    @pytest.mark.crawl
     def test_contract_refused_crawl_is_reported(self) -> None:
         blocked = Saved(url="/", status=403, body={"error": "blocked"})
         with ReplayServer(fallback=blocked) as server:

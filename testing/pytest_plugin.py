@@ -1,4 +1,13 @@
-"""pytest fixtures for plugin authors (loaded through the ``pytest11`` entry point).
+"""pytest fixtures and markers for plugin authors (loaded through the ``pytest11`` entry
+point).
+
+Markers, registered here so that every plugin's test run knows them:
+
+* ``crawl``: the test runs a real crawl in a child process (Scrapy, HTTP, the index);
+  the contract's crawl tests and anything using ``scout_crawl`` carry it;
+* ``install``: the test pip-installs a distribution into a fresh virtual environment.
+
+Both are slow: ``pytest -m "not crawl and not install"`` is the quick loop.
 
 Kept light: importing this module must not start anything (pytest loads it in every run
 in an environment where creatorscout is installed).
@@ -17,6 +26,23 @@ from creatorscout.testing.crawl import CrawlRun, run_crawl_in_child
 from creatorscout.testing.register import PluginTarget, RegisteredPlugin, registered_plugin
 from creatorscout.testing.replay import ReplayServer
 from creatorscout.testing.saved import Saved, load_folder
+
+MARKERS = {
+    "crawl": "runs a real crawl in a child process (Scrapy, HTTP, the index); slow",
+    "install": "pip-installs a distribution into a fresh virtual environment; slow",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for ``scout_crawl`` runs a crawl: mark it so."""
+    for item in items:
+        if "scout_crawl" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.crawl)
 
 
 @pytest.fixture

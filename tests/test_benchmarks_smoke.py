@@ -19,7 +19,7 @@ import pytest
 from creatorscout.search.backend import open_index
 from tests.factories import make_creator, make_post, make_scored
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 PREFIX = "BENCH_RESULT "

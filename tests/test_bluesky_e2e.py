@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +18,25 @@ import yaml
 
 from creatorscout.config import load_niche
 from creatorscout.plugins.bluesky.session import ENV_HANDLE, ENV_PASSWORD
+from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.bluesky_ids import post_of_rkey
 from creatorscout.sandbox.bluesky_people import BlueskyPeople
-from creatorscout.sandbox.process import start_sandbox_process
-from creatorscout.sandbox.world import build_world
+from creatorscout.sandbox.world import World
 from creatorscout.search.backend import open_index
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
-SEED = 7
-CREATORS = 600
 BUDGET = 25
 
 
 @pytest.fixture(scope="module")
-def people() -> BlueskyPeople:
-    return BlueskyPeople(build_world(seed=SEED, creators=CREATORS))
+def people(sandbox_world: World) -> BlueskyPeople:
+    return BlueskyPeople(sandbox_world)
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    with start_sandbox_process(creators=CREATORS, seed=SEED) as url:
-        yield url
+def sandbox(sandbox_server: SandboxServer) -> str:
+    return sandbox_server.url  # the session's sandbox (tests/conftest.py)
 
 
 def niche_file(folder: Path, people: BlueskyPeople) -> tuple[Path, dict[str, str]]:

@@ -9,7 +9,6 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,20 +18,20 @@ from creatorscout.sandbox.bluesky_api import BlueskyDialect
 from creatorscout.sandbox.bluesky_ids import did_for, post_of_rkey, post_rkey, tid, tid_micros
 from creatorscout.sandbox.presence import people_on, presence
 from creatorscout.sandbox.world import World
+from tests.conftest import SANDBOX_CREATORS, SANDBOX_SEED
 
-SEED = 7
-SIZE = 600
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=SEED, creators=SIZE)
+SEED = SANDBOX_SEED  # the session sandbox's (tests/conftest.py)
+SIZE = SANDBOX_CREATORS  # the session sandbox's (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def server(world: World) -> Iterator[SandboxServer]:
-    with SandboxServer(world) as running:
-        yield running
+def world(sandbox_world: World) -> World:
+    return sandbox_world  # the session's (tests/conftest.py)
+
+
+@pytest.fixture(scope="module")
+def server(sandbox_server: SandboxServer) -> SandboxServer:
+    return sandbox_server
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,7 +28,7 @@ from creatorscout.plugins.bluesky.session import (
     sign_in_request,
 )
 from creatorscout.plugins.platform import FetchResponse, PlatformSettings
-from creatorscout.sandbox import SandboxServer, build_world
+from creatorscout.sandbox import SandboxServer
 from creatorscout.testing.fetch import fetch
 
 HANDLE = "scout-bot.bsky.social"
@@ -100,9 +99,8 @@ class Entryway:
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(build_world(seed=7, creators=300)) as server:
-        yield server
+def sandbox(sandbox_server: SandboxServer) -> SandboxServer:
+    return sandbox_server  # the session's (tests/conftest.py)
 
 
 def sign_in(entryway: str, password: str = APP_PASSWORD) -> FetchResponse:

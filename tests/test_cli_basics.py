@@ -1,18 +1,11 @@
 """The command line: usage errors are one line with exit 2; listings work."""
 
 import json
-import subprocess
-import sys
 
 from click.testing import CliRunner
 
 from creatorscout.cli import main
 from tests.mastodon_fixtures import FIXTURES, fixture
-
-
-def scout(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "creatorscout.cli", *args],
-                          capture_output=True, text=True, timeout=120)
 
 
 def test_parse_prints_json_lines_for_a_saved_response():
@@ -49,31 +42,37 @@ def test_niches_list_and_show():
     assert "ქვევრი" in shown.stdout
 
 
+def scout_in_process(*args: str):
+    """The CLI in this process (click's runner): usage errors stop before a crawl starts
+    (a crawl runs Twisted's reactor, once per process: real crawls run in a child)."""
+    return CliRunner().invoke(main, list(args))
+
+
 def test_unknown_niche_is_one_line_exit_2():
-    completed = scout("crawl", "no-such-niche", "--index", "sqlite:///unused.db")
-    assert completed.returncode == 2
+    completed = scout_in_process("crawl", "no-such-niche", "--index", "sqlite:///unused.db")
+    assert completed.exit_code == 2
     assert completed.stderr.count("\n") == 1 and "known niches" in completed.stderr
-    assert "Traceback" not in completed.stderr
+    assert "Traceback" not in completed.output
 
 
 def test_unknown_platform_is_one_line_exit_2(tmp_path):
-    completed = scout("crawl", "vegan-cooking", "--platform", "myspace",
-                      "--index", f"sqlite:///{tmp_path / 'x.db'}")
-    assert completed.returncode == 2
+    completed = scout_in_process("crawl", "vegan-cooking", "--platform", "myspace",
+                                 "--index", f"sqlite:///{tmp_path / 'x.db'}")
+    assert completed.exit_code == 2
     assert "unknown platform 'myspace'" in completed.stderr
-    assert "Traceback" not in completed.stderr
+    assert "Traceback" not in completed.output
 
 
 def test_bad_base_url_is_one_line_exit_2(tmp_path):
-    completed = scout("crawl", "vegan-cooking", "--base-url", "mastodon",
-                      "--index", f"sqlite:///{tmp_path / 'x.db'}")
-    assert completed.returncode == 2 and "PLATFORM=URL" in completed.stderr
-    completed = scout("crawl", "vegan-cooking", "--base-url", "mastodon=ftp://x",
-                      "--index", f"sqlite:///{tmp_path / 'x.db'}")
-    assert completed.returncode == 2 and "http://" in completed.stderr
+    completed = scout_in_process("crawl", "vegan-cooking", "--base-url", "mastodon",
+                                 "--index", f"sqlite:///{tmp_path / 'x.db'}")
+    assert completed.exit_code == 2 and "PLATFORM=URL" in completed.stderr
+    completed = scout_in_process("crawl", "vegan-cooking", "--base-url", "mastodon=ftp://x",
+                                 "--index", f"sqlite:///{tmp_path / 'x.db'}")
+    assert completed.exit_code == 2 and "http://" in completed.stderr
 
 
 def test_bad_max_creators(tmp_path):
-    completed = scout("crawl", "vegan-cooking", "--max-creators", "0",
-                      "--index", f"sqlite:///{tmp_path / 'x.db'}")
-    assert completed.returncode == 2 and "max-creators" in completed.stderr
+    completed = scout_in_process("crawl", "vegan-cooking", "--max-creators", "0",
+                                 "--index", f"sqlite:///{tmp_path / 'x.db'}")
+    assert completed.exit_code == 2 and "max-creators" in completed.stderr

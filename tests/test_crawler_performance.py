@@ -6,8 +6,6 @@ speed and memory these fixes buy (BENCHMARKS.md), these tests pin the behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
@@ -16,25 +14,21 @@ from scrapy.utils.test import get_crawler
 from creatorscout.crawler.addon import CreatorScoutAddon
 from creatorscout.crawler.items import CrawledCreator
 from creatorscout.crawler.pipelines import MergePipeline
-from creatorscout.sandbox.process import start_sandbox_process
+from creatorscout.sandbox import SandboxServer
 from creatorscout.testing.crawl import run_crawl_in_child
 from tests.factories import make_creator, make_post
 
-SEED = 7
-CREATORS = 600
-
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    with start_sandbox_process(creators=CREATORS, seed=SEED) as url:
-        yield url
+def sandbox(sandbox_server: SandboxServer) -> str:
+    return sandbox_server.url  # the session's sandbox (tests/conftest.py)
 
 
 def stat(stats: dict[str, int], prefix: str) -> int:
     return sum(v for k, v in stats.items() if k.startswith(f"creatorscout/{prefix}"))
 
 
-@pytest.mark.e2e
+@pytest.mark.crawl
 def test_a_small_profile_window_still_fills_the_budget(sandbox: str) -> None:
     run = run_crawl_in_child(
         "vegan-cooking", platforms=["mastodon"],
@@ -48,7 +42,7 @@ def test_a_small_profile_window_still_fills_the_budget(sandbox: str) -> None:
     assert 1 <= run.stats["creatorscout/profile_reserved_max"] <= 3
 
 
-@pytest.mark.e2e
+@pytest.mark.crawl
 def test_discovery_stops_once_the_budget_is_full(sandbox: str) -> None:
     run = run_crawl_in_child(
         "vegan-cooking", platforms=["mastodon"],

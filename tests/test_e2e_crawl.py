@@ -10,33 +10,32 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.process import start_sandbox_process
-from creatorscout.sandbox.world import World, build_world
+from creatorscout.sandbox.world import World
 from creatorscout.search.backend import open_index
 from creatorscout.search.query import SearchQuery
+from tests.conftest import SANDBOX_SEED
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
-SEED = 7
-CREATORS = 600
+SEED = SANDBOX_SEED  # the session sandbox's (tests/conftest.py)
 NICHE = "vegan-cooking"
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=SEED, creators=CREATORS)
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    with start_sandbox_process(creators=CREATORS, seed=SEED) as url:
-        yield url
+def sandbox(sandbox_server: SandboxServer) -> str:
+    return sandbox_server.url  # the session's sandbox (tests/conftest.py)
 
 
 def scout(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

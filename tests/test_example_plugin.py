@@ -15,7 +15,7 @@ import pytest
 
 from creatorscout.testing.venv import overlay_venv, pip_install, run_python
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.install
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "creatorscout-lemmy"
 

@@ -22,7 +22,7 @@ from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.sandbox.world import World, build_world
 from creatorscout.search.backend import open_index
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
 SEED = 7
 CREATORS = 600

@@ -6,30 +6,26 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from creatorscout.sandbox import SandboxServer, build_world
+from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.github_render import GitHubRenderer
 from creatorscout.sandbox.presence import people_on, presence
 from creatorscout.sandbox.world import World
 
-SEED = 7
-SIZE = 600
 LINK = re.compile(r'<([^>]+)>; rel="(\w+)"')
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=SEED, creators=SIZE)
+def world(sandbox_world: World) -> World:
+    return sandbox_world  # the session's (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def server(world: World) -> Iterator[SandboxServer]:
-    with SandboxServer(world) as running:
-        yield running
+def server(sandbox_server: SandboxServer) -> SandboxServer:
+    return sandbox_server
 
 
 def get(url: str) -> tuple[int, dict[str, str], Any]:

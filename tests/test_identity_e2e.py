@@ -25,7 +25,7 @@ from creatorscout.sandbox.world import World, build_world
 from creatorscout.search.backend import open_index
 from tests.factories import make_scored
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
 SEED = 5
 CREATORS = 500

@@ -10,34 +10,30 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.peertube_render import PeerTubeRenderer
 from creatorscout.sandbox.presence import people_on, presence
-from creatorscout.sandbox.process import start_sandbox_process
-from creatorscout.sandbox.world import World, build_world
+from creatorscout.sandbox.world import World
 from creatorscout.search.backend import open_index
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
-SEED = 7
-CREATORS = 600
 NICHE = "vegan-cooking"
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=SEED, creators=CREATORS)
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    with start_sandbox_process(creators=CREATORS, seed=SEED) as url:
-        yield url
+def sandbox(sandbox_server: SandboxServer) -> str:
+    return sandbox_server.url  # the session's sandbox (tests/conftest.py)
 
 
 def crawl(url: str, folder: Path, niche: str = NICHE) -> dict[str, Any]:

@@ -6,29 +6,24 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from creatorscout.sandbox import SandboxServer, build_world
+from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.peertube_render import SEARCH_INDEX, PeerTubeRenderer
 from creatorscout.sandbox.presence import PEERTUBE_INSTANCES, people_on, presence
 from creatorscout.sandbox.world import World
 
-SEED = 7
-SIZE = 600
+
+@pytest.fixture(scope="module")
+def world(sandbox_world: World) -> World:
+    return sandbox_world  # the session's (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=SEED, creators=SIZE)
-
-
-@pytest.fixture(scope="module")
-def server(world: World) -> Iterator[SandboxServer]:
-    with SandboxServer(world) as running:
-        yield running
+def server(sandbox_server: SandboxServer) -> SandboxServer:
+    return sandbox_server
 
 
 def get(url: str) -> tuple[int, dict[str, str], Any]:

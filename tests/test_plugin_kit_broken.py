@@ -14,7 +14,7 @@ import pytest
 from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.testing import Saved
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
 BROKEN_PLATFORM = """
 from creatorscout.plugins import FetchRequest, Platform, hookimpl

@@ -16,9 +16,8 @@ from click.testing import CliRunner
 from creatorscout.cli import main
 from creatorscout.testing.venv import overlay_venv, pip_install, run_python
 
-pytestmark = pytest.mark.e2e
 
-
+@pytest.mark.install
 def test_rendered_template_installs_passes_its_tests_and_is_listed(tmp_path):
     result = CliRunner().invoke(main, ["plugins", "new", "fair-play", "--output",
                                        str(tmp_path / "creatorscout-fair-play")])

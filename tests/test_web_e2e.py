@@ -6,36 +6,32 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from creatorscout.plugins.podcasts.show import feed_guid
+from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.podcast_feeds import Podcasts, show_guid
 from creatorscout.sandbox.presence import presence
-from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.sandbox.web_sites import Sites
-from creatorscout.sandbox.world import World, build_world
+from creatorscout.sandbox.world import World
 from creatorscout.search.backend import open_index
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.crawl
 
-SEED = 7
-CREATORS = 600
 NICHE = "georgian-wine"
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return build_world(seed=SEED, creators=CREATORS)
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    with start_sandbox_process(creators=CREATORS, seed=SEED) as url:
-        yield url
+def sandbox(sandbox_server: SandboxServer) -> str:
+    return sandbox_server.url  # the session's sandbox (tests/conftest.py)
 
 
 def scout(*args: str) -> subprocess.CompletedProcess[str]:

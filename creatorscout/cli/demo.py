@@ -1,9 +1,17 @@
 """``make demo``: start the sandbox, crawl "vegan-cooking" on every keyless platform
 (Mastodon, Bluesky, PeerTube, GitHub, podcasts, websites) into an embedded index, print the
-top creators. Offline, reproducible (seeded world)."""
+top creators and a search to try next.
+
+Offline and repeatable: the world is seeded, the index is made fresh on every run (the
+old ``demo.db`` is replaced, never added to), and the crawl reads everything the niche's
+discovery reaches in the sandbox instead of stopping at a budget, so which creators are
+kept does not depend on the order in which the responses came back: the same seed gives
+the same index.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +20,18 @@ from pathlib import Path
 from creatorscout.sandbox.server import start_sandbox_process
 
 NICHE = "vegan-cooking"
+SEED = 42
+#: Above what the niche's discovery reaches in the demo world (about 300 creators): the
+#: crawl is never cut short, so its result is the same whatever the arrival order.
+MAX_CREATORS = 5000
+#: Searches offered as "Try:", the most specific first; the first that finds creators in
+#: this index is printed (checked, so the suggestion never comes back empty).
+SUGGESTIONS: tuple[tuple[str, ...], ...] = (
+    ("plant based", "--tier", "micro", "--min-er", "2"),
+    ("plant based", "--tier", "nano"),
+    ("vegan", "--role", "connector"),
+    ("vegan",),
+)
 
 
 def sandbox_base_urls(url: str) -> dict[str, str]:
@@ -26,21 +46,49 @@ def sandbox_base_urls(url: str) -> dict[str, str]:
     }
 
 
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "creatorscout.cli", *args]
+
+
 def _scout(*args: str) -> None:
-    command = [sys.executable, "-m", "creatorscout.cli", *args]
-    completed = subprocess.run(command, check=False)
+    completed = subprocess.run(_command(*args), check=False)
     if completed.returncode != 0:
         sys.exit(completed.returncode)
+
+
+def _fresh(index_path: Path) -> None:
+    """Remove the previous demo index (and SQLite's WAL and shared-memory files)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{index_path}{suffix}").unlink(missing_ok=True)
+
+
+def suggestion(index: str) -> str | None:
+    """The first of :data:`SUGGESTIONS` that finds creators in ``index``, as a command."""
+    for query, *filters in SUGGESTIONS:
+        args = ["search", query, "--niche", NICHE, *filters, "--index", index]
+        found = subprocess.run(_command(*args, "--format", "json", "--limit", "1"),
+                               capture_output=True, text=True, check=False)
+        try:
+            total = json.loads(found.stdout)["total"] if found.returncode == 0 else 0
+        except (json.JSONDecodeError, KeyError, TypeError):
+            total = 0
+        if total:
+            shown = " ".join(f'"{a}"' if " " in a else a for a in args)
+            return f"scout {shown}"
+    return None
 
 
 def main() -> None:
     index_path = Path(os.environ.get("CREATORSCOUT_DEMO_INDEX", "demo.db")).resolve()
     index = f"sqlite:///{index_path}"
     creators = os.environ.get("CREATORSCOUT_DEMO_CREATORS", "2000")
-    with start_sandbox_process(creators=int(creators), seed=42) as url:
-        print(f"sandbox running at {url} ({creators} synthetic creators, seed 42)", flush=True)
+    _fresh(index_path)
+    with start_sandbox_process(creators=int(creators), seed=SEED) as url:
+        print(f"sandbox running at {url} ({creators} synthetic creators, seed {SEED}); "
+              f"fresh index {index_path}", flush=True)
         base_urls = sandbox_base_urls(url)
-        args = ["crawl", NICHE, "--max-creators", "200", "--index", index, "--concurrency", "8",
+        args = ["crawl", NICHE, "--max-creators", str(MAX_CREATORS), "--index", index,
+                "--concurrency", "8",
                 # the sandbox lives on 127.0.0.1; nothing but the sandbox needs this
                 "--allow-private-hosts"]
         for platform, base in base_urls.items():
@@ -48,8 +96,9 @@ def main() -> None:
         _scout(*args)
     print(f"\nTop creators in '{NICHE}' (index: {index_path}):\n", flush=True)
     _scout("search", "--niche", NICHE, "--limit", "15", "--index", index)
-    print("\nTry: scout search \"plant based\" --niche vegan-cooking --tier micro "
-          f"--min-er 2 --index {index}")
+    tip = suggestion(index)
+    if tip is not None:
+        print(f"\nTry: {tip}")
 
 
 if __name__ == "__main__":

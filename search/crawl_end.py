@@ -1,16 +1,24 @@
-"""The crawl-end niche pass: crawl-level scores over every record of the niche, re-indexed.
+"""What runs over the index when a crawl ends, in one place: the niche pass, then the
+persons pass (:func:`run_crawl_end`).
 
-The scoring is pure (:mod:`creatorscout.scoring.niche_pass`); this module reads the records
-back from the index in two streaming passes (the first keeps a few numbers per record, the
-second rewrites each record with its crawl-level scores, in batches), so memory stays small
-on 100,000 creators.
+* The niche pass adds crawl-level scores to every record of the niche (percentiles among
+  peers, mention-graph roles, flags that need the whole niche) and re-indexes them. The
+  scoring is pure (:mod:`creatorscout.scoring.niche_pass`); the records are read back in
+  two streaming passes (the first keeps a few numbers per record, the second rewrites each
+  record in batches through :func:`~creatorscout.search.backend.write_in_batches`, as
+  index copies do), so memory stays small on 100,000 creators.
+* The persons pass groups every creator of the index into persons by verified
+  cross-links (:mod:`creatorscout.search.persons`).
+
+:func:`carry_history` merges earlier follower observations into records before they are
+written (a follower jump between crawls).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from creatorscout.config.schema import ScoringConfig
 from creatorscout.scoring.niche_pass import (
@@ -20,7 +28,8 @@ from creatorscout.scoring.niche_pass import (
     member_of,
 )
 from creatorscout.scoring.results import FollowerPoint
-from creatorscout.search.backend import Index
+from creatorscout.search.backend import Index, write_in_batches
+from creatorscout.search.persons import PersonsUnsupported, regroup
 from creatorscout.search.records import ScoredCreator
 
 logger = logging.getLogger(__name__)
@@ -43,16 +52,13 @@ def run_niche_pass(
     context = crawl_context(members, scoring)
     del members  # the context holds all the rewrite needs; free ~1.4 KB a record first
     computed = time.perf_counter()
-    rewritten = 0
-    batch: list[ScoredCreator] = []
-    for record in index.iter_records(niche=niche):
-        score = apply_context(record.score, record.id, context, scoring)
-        batch.append(record.model_copy(update={"score": score}))
-        if len(batch) >= batch_size:
-            rewritten += index.upsert(batch)
-            batch = []
-    if batch:
-        rewritten += index.upsert(batch)
+
+    def rescored() -> Iterator[ScoredCreator]:
+        for record in index.iter_records(niche=niche):
+            score = apply_context(record.score, record.id, context, scoring)
+            yield record.model_copy(update={"score": score})
+
+    rewritten = write_in_batches(rescored(), index.upsert, batch_size=batch_size)
     done = time.perf_counter()
     logger.info(
         "niche pass over %d records of %s: read %.1fs, scores %.1fs, write %.1fs",
@@ -87,3 +93,28 @@ def carry_history(
             record = record.model_copy(update={"score": score})
         out.append(record)
     return out
+
+
+def run_crawl_end(
+    index: Index, niche: str | None, scoring: ScoringConfig, *, niche_pass: bool = True,
+    persons: bool = True, batch_size: int = 200,
+) -> dict[str, float]:
+    """The crawl-end passes over ``index``: the niche pass for ``niche`` (when asked and a
+    niche is given), then the persons pass over the whole index (when asked).
+
+    Returns the crawl stats they add, as ``niche_pass/<what>`` and ``persons/<what>``. A
+    backend that cannot store persons is warned about (the crawl's records are stored).
+    """
+    stats: dict[str, float] = {}
+    if niche_pass and niche is not None:
+        done = run_niche_pass(index, niche, scoring, batch_size=batch_size)
+        stats.update({f"niche_pass/{key}": value for key, value in done.items()})
+    if persons:
+        try:
+            grouped = regroup(index)
+        except PersonsUnsupported as exc:
+            logger.warning("%s", exc)
+        else:
+            for key in ("grouped_persons", "grouped_profiles", "one_way", "conflicts"):
+                stats[f"persons/{key}"] = getattr(grouped, key)
+    return stats
