@@ -90,6 +90,8 @@ class NicheSpider(scrapy.Spider):
         backlogs = self.books.queues("backlog")
         self.backlog: dict[str, DiskQueue] = {name: backlogs[name] for name in platforms}
         self.awaiting_profile = self.books.set("awaiting_profile")
+        #: Found by a broad source and outside the niche (kept apart from ``seen``).
+        self.outside_niche = self.books.set("outside_niche")
         self._niche_terms = niche_terms(niche)
         # One bound method for every request: Scrapy caches "is this callback a generator
         # with a return value?" in a weak-keyed cache, so a fresh bound method per request
@@ -296,7 +298,8 @@ class NicheSpider(scrapy.Spider):
             )
             return
         self.seen.add(key)
-        self._inc(f"found/{platform.name}")
+        if key not in self.outside_niche:  # counted when first found
+            self._inc(f"found/{platform.name}")
         self.backlog[platform.name].append(candidate.model_dump_json().encode())
 
     def _matches_niche(self, creator: Creator) -> bool:
@@ -312,12 +315,18 @@ class NicheSpider(scrapy.Spider):
         self.awaiting_profile.discard(creator.id)
         if creator.id not in self.seen:
             self.seen.add(creator.id)
-            self._inc(f"found/{platform.name}")
+            if creator.id not in self.outside_niche:  # counted when first found
+                self._inc(f"found/{platform.name}")
         if creator.flags.opted_out:
             self._inc(f"skipped/{platform.name}/{creator.flags.opt_out_reason or 'opted out'}")
             return
         if needs_match and not self._matches_niche(creator):
-            self._inc(f"skipped/{platform.name}/profile outside the niche")
+            if creator.id not in self.outside_niche:
+                self.outside_niche.add(creator.id)
+                self._inc(f"skipped/{platform.name}/profile outside the niche")
+            # Not "seen" for good: a source that needs no match (a hashtag, a search) may
+            # bring them still, whichever answer comes first.
+            self.seen.discard(creator.id)
             return
         if self.accepted >= self.max_creators:
             self._inc(f"not_followed/{platform.name}/max-creators reached")

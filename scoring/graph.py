@@ -77,7 +77,12 @@ def mention_roles(
     ``creators`` holds (creator id, {mentioned account id: count}) for every crawled creator
     of the niche (ids as in :attr:`Creator.id` / :attr:`CreatorRef.id`). Self-mentions are
     ignored. Returns creator id -> :class:`GraphRole`.
+
+    The result does not depend on the order of ``creators`` or of their mentions (the
+    order in which a crawl's answers came back): nodes are numbered in id order, so the
+    seeded community detection sees the same graph every time.
     """
+    creators = sorted(creators, key=lambda pair: pair[0])
     index: dict[str, int] = {}
     for creator_id, _ in creators:
         index.setdefault(creator_id, len(index))
@@ -87,7 +92,7 @@ def mention_roles(
     weights: list[float] = []
     for creator_id, mentions in creators:
         a = index[creator_id]
-        for other, count in mentions.items():
+        for other, count in sorted(mentions.items()):
             if other == creator_id or count <= 0:
                 continue
             b = index.get(other)

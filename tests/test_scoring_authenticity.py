@@ -153,6 +153,25 @@ def test_a_bridge_between_two_cliques_is_the_connector() -> None:
     assert all(roles[f"a{i}"].role in ("neither", "influencer") for i in range(8))
 
 
+def test_roles_do_not_depend_on_the_order_creators_come_in() -> None:
+    # Three loosely tied groups: where the communities split depends on the graph's node
+    # numbering unless the nodes are numbered the same way every time.
+    mentions: dict[str, dict[str, int]] = {}
+    for g in "abc":
+        for i in range(6):
+            me = f"{g}{i}"
+            mentions[me] = {f"{g}{(i + k) % 6}": 1 + (i + k) % 2 for k in (1, 2)}
+            mentions[me][f"{'abc'[('abc'.index(g) + 1) % 3]}{i}"] = 1
+            mentions[me][f"outside{i % 4}"] = 1
+    items = list(mentions.items())
+    settings = load_scoring().graph
+    first = mention_roles(items, settings)
+    shuffled = [(c, dict(reversed(list(m.items())))) for c, m in reversed(items)]
+    again = mention_roles(shuffled, settings)
+    assert {c: (r.role, r.network.community) for c, r in first.items()} == \
+        {c: (r.role, r.network.community) for c, r in again.items()}
+
+
 def test_niche_pass_adds_percentile_role_and_influence() -> None:
     scoring = load_scoring()
     records = []

@@ -3,10 +3,11 @@
 top creators and a search to try next.
 
 Offline and repeatable: the world is seeded, the index is made fresh on every run (the
-old ``demo.db`` is replaced, never added to), and the crawl reads everything the niche's
-discovery reaches in the sandbox instead of stopping at a budget, so which creators are
-kept does not depend on the order in which the responses came back: the same seed gives
-the same index.
+old ``demo.db`` is replaced, never added to), and the crawl reads every creator the
+niche's discovery finds in the sandbox (no budget cut, no snowballing), so which creators
+are kept, and from where, does not depend on the order in which the responses came back:
+the same seed gives the same index. (A budget or snowballing makes a crawl depend on that
+order: who is found first, and how many hops away, decides who is kept.)
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from creatorscout.sandbox.server import start_sandbox_process
 
 NICHE = "vegan-cooking"
 SEED = 42
-#: Above what the niche's discovery reaches in the demo world (about 300 creators): the
-#: crawl is never cut short, so its result is the same whatever the arrival order.
+#: Above what the niche's discovery finds in the demo world: the crawl is never cut short,
+#: so its result is the same whatever the arrival order.
 MAX_CREATORS = 5000
 #: Searches offered as "Try:", the most specific first; the first that finds creators in
 #: this index is printed (checked, so the suggestion never comes back empty).
@@ -88,7 +89,7 @@ def main() -> None:
               f"fresh index {index_path}", flush=True)
         base_urls = sandbox_base_urls(url)
         args = ["crawl", NICHE, "--max-creators", str(MAX_CREATORS), "--index", index,
-                "--concurrency", "8",
+                "--snowball-depth", "0", "--concurrency", "8",
                 # the sandbox lives on 127.0.0.1; nothing but the sandbox needs this
                 "--allow-private-hosts"]
         for platform, base in base_urls.items():
