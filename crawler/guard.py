@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from scrapy.statscollectors import StatsCollector
 
@@ -31,6 +31,26 @@ STAT = "creatorscout/plugin_errors"
 
 class PluginFailed(Exception):
     """A plugin call raised; it is already counted and logged."""
+
+
+def expect(
+    stats: StatsCollector | None, platform: Platform, method: str, value: Any,
+    kind: type | tuple[type, ...], about: str = "",
+) -> None:
+    """Count and report a plugin call whose result is not what the contract says
+    (``parse()`` returning ``None``, ``discover()`` yielding URLs instead of requests).
+
+    :raises PluginFailed: when ``value`` is not an instance of ``kind``.
+    """
+    if isinstance(value, kind):
+        return
+    if stats is not None:
+        stats.inc_value(plugin_error_key(platform.name, method))
+    names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    logger.error("plugin %s (%s): %s()%s returned %s, not a %s; it is left out",
+                 platform.plugin_name, platform.name, method, f" on {about}" if about else "",
+                 type(value).__name__, names)
+    raise PluginFailed(method)
 
 
 def plugin_error_key(platform: str, method: str) -> str:

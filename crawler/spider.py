@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from creatorscout.config.schema import Niche
 from creatorscout.crawler.books import DiskQueue, DiskStore
 from creatorscout.crawler.fetched import fetch_response, refusal_of
-from creatorscout.crawler.guard import PluginFailed, guarded, listed
+from creatorscout.crawler.guard import PluginFailed, expect, guarded, listed
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.niche import mentions_niche, niche_terms
@@ -122,6 +122,16 @@ class NicheSpider(scrapy.Spider):
         """One plugin call, isolated (see :mod:`creatorscout.crawler.guard`)."""
         return guarded(self.crawler.stats, platform, method, about, call, *args, **kwargs)
 
+    def _fetches(
+        self, platform: Platform, method: str, about: str, call: Callable[P, Iterable[Any]],
+        *args: P.args, **kwargs: P.kwargs,
+    ) -> list[FetchRequest]:
+        """A guarded plugin call that yields requests: every item must be a FetchRequest."""
+        items = self._guard(platform, method, about, listed(call), *args, **kwargs)
+        for item in items:
+            expect(self.crawler.stats, platform, method, item, FetchRequest, about)
+        return items
+
     def _to_scrapy(
         self, fetch: FetchRequest, *, again: bool = False, **meta: Any
     ) -> scrapy.Request:
@@ -168,8 +178,8 @@ class NicheSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for platform in self.platforms.values():
             try:  # one plugin's bug must not stop the other platforms
-                fetches = self._guard(platform, "discover", self.niche.name,
-                                      listed(platform.discover), self.niche)
+                fetches = self._fetches(platform, "discover", self.niche.name,
+                                        platform.discover, self.niche)
             except PluginFailed:
                 continue
             for request in self._requests(fetches):
@@ -185,6 +195,8 @@ class NicheSpider(scrapy.Spider):
             refusal = refusal_of(self.crawler.stats, platform, response.request, response)
             result = None if refusal else self._guard(platform, "parse", fetch.url,
                                                       platform.parse, fetched)
+            if refusal is None:
+                expect(self.crawler.stats, platform, "parse", result, ParseResult, fetch.url)
         except MalformedResponse as exc:
             self._inc(f"malformed_responses/{fetch.platform}")
             logger.warning("%s: malformed response from %s: %s", fetch.platform, fetch.url, exc)
@@ -229,6 +241,8 @@ class NicheSpider(scrapy.Spider):
         try:
             recovery = self._guard(platform, "on_refusal", fetch.url, platform.on_refusal,
                                    fetched, refusal)
+            expect(self.crawler.stats, platform, "on_refusal", recovery,
+                   (ParseResult, type(None)), fetch.url)
         except PluginFailed:  # recorded as a plain refusal
             recovery = None
         if recovery is not None:
@@ -340,13 +354,16 @@ class NicheSpider(scrapy.Spider):
             try:
                 linked = self._guard(other, "candidates_from_links", creator.id,
                                      listed(other.candidates_from_links), creator, depth + 1)
+                for candidate in linked:
+                    expect(self.crawler.stats, other, "candidates_from_links", candidate,
+                           Candidate, creator.id)
             except PluginFailed:
                 continue
             for candidate in linked:
                 yield from self._consider(other, candidate)
         try:
-            requests = self._guard(platform, "posts_requests", creator.id,
-                                   listed(platform.posts_requests), creator, depth=depth)
+            requests = self._fetches(platform, "posts_requests", creator.id,
+                                     platform.posts_requests, creator, depth=depth)
         except PluginFailed:  # keep the profile; its posts are known to be missing
             yield from self._finish(creator.id, complete=False)
             return
@@ -369,8 +386,8 @@ class NicheSpider(scrapy.Spider):
                 size = max(1, min(platform.profile_batch_size, room, window))
                 batch = [Candidate.model_validate_json(body) for body in backlog.take(size)]
                 try:
-                    fetches = self._guard(platform, "profile_requests", batch[0].ref.key,
-                                          listed(platform.profile_requests), batch)
+                    fetches = self._fetches(platform, "profile_requests", batch[0].ref.key,
+                                            platform.profile_requests, batch)
                 except PluginFailed:  # these candidates cannot be fetched; the others can
                     fetches = []
                 self.awaiting_profile.update(c.ref.id for c in batch if c.ref.id)

@@ -29,6 +29,7 @@ from creatorscout.plugins.bluesky.session import (
 )
 from creatorscout.plugins.platform import FetchResponse, PlatformSettings
 from creatorscout.sandbox import SandboxServer
+from creatorscout.testing.crawl import run_crawl_in_child
 from creatorscout.testing.fetch import fetch
 
 HANDLE = "scout-bot.bsky.social"
@@ -187,3 +188,25 @@ def test_a_refused_sign_in_turns_post_search_off_with_one_line(monkeypatch, capl
     assert "post search is off" in record.getMessage()
     assert "HTTP 401 AuthenticationRequired: Invalid identifier or password" in record.getMessage()
     assert "not-the-app-password" not in record.getMessage()
+
+
+@pytest.mark.crawl
+def test_a_crawl_signs_in_through_the_crawler(sandbox, tmp_path):
+    """The sign-in is a request the crawler makes (Scrapy's User-Agent, the crawl stats),
+    post search follows with the session, and neither secret reaches the log or items."""
+    with Entryway(pds=f"{sandbox.url}/bluesky") as entryway:
+        niche = NICHE.model_copy(update={"platforms": {"bluesky": {
+            "auth_service": entryway.url, "search_actors": False}}})
+        run = run_crawl_in_child(
+            niche, platforms=["bluesky"], base_urls={"bluesky": f"{sandbox.url}/bluesky"},
+            env={ENV_HANDLE: HANDLE, ENV_PASSWORD: APP_PASSWORD}, max_creators=10,
+            folder=tmp_path / "crawl",
+        )
+    [signed] = entryway.sign_ins
+    assert signed["agent"].startswith("creatorscout/")  # the crawler's own User-Agent
+    assert run.stats.get("downloader/request_method_count/POST") == 1
+    assert run.stats_under("requests/bluesky")["discover"] >= 3  # sign-in, then 2 searches
+    assert run.items, run.log[-2000:]
+    assert {item.crawl.via.split(":")[0] for item in run.items} == {"post-search"}
+    for text in (run.log, json.dumps(run.stats), " ".join(i.model_dump_json() for i in run.items)):
+        assert APP_PASSWORD not in text and ACCESS not in text

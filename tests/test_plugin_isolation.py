@@ -8,6 +8,7 @@ that method. Each test below reads one call site's outcome from that crawl.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,9 @@ class Iso(Platform):
 
     def discover(self, niche):
         self._check("discover")
+        if self.fail_in == "discover_yields_urls":
+            yield self.base_url() + "/search"  # a URL where a FetchRequest belongs
+            return
         yield self._get("/search", "discover")
         yield self._get("/missing", "discover")
 
@@ -78,6 +82,8 @@ class Iso(Platform):
 
     def parse(self, response):
         self._check("parse")
+        if self.fail_in == "parse_returns_none":
+            return None
         data = response.json()
         path = response.url.split(self.base_url(), 1)[1]
         prov = self.provenance(response.url)
@@ -122,7 +128,9 @@ CALL_SITES: dict[str, bool] = {
     "rate_limit": False,  # pacing falls back to the status codes
     "candidates_from_links": False,  # only the links are lost
 }
-METHODS = ["none", *CALL_SITES]
+#: Plugins that return what the contract does not allow: counted as their method's error.
+BAD_RESULTS: dict[str, str] = {"parse_returns_none": "parse", "discover_yields_urls": "discover"}
+METHODS = ["none", *CALL_SITES, *BAD_RESULTS]
 
 
 def platform_name(method: str) -> str:
@@ -194,10 +202,21 @@ def test_the_platform_keeps_what_the_failure_did_not_touch(
         assert posts == ({0} if method == "posts_requests" else {1})
 
 
+@pytest.mark.parametrize(("bad", "method"), list(BAD_RESULTS.items()))
+def test_a_result_of_the_wrong_type_is_a_plugin_error(
+    crawl: CrawlRun, bad: str, method: str
+) -> None:
+    name = platform_name(bad)
+    assert crawl.stats_under("plugin_errors").get(f"{name}/{method}", 0) >= 1
+    assert re.search(rf"\({name}\): {method}\(\).* returned \w+, not a", crawl.log)
+    assert not [i for i in crawl.items if i.creator.platform == name]
+
+
 def test_platforms_left_with_nothing_fail_the_crawl(crawl: CrawlRun) -> None:
     assert crawl.returncode == 1, crawl.log[-2000:]
     broken = broken_platforms(crawl.stats)
     assert [line.split("'")[1] for line in broken] == sorted(
-        platform_name(m) for m, empty in CALL_SITES.items() if empty
+        [platform_name(m) for m, empty in CALL_SITES.items() if empty]
+        + [platform_name(bad) for bad in BAD_RESULTS]
     )
     assert crawl.errors and "produced nothing because its plugin raised" in crawl.errors[0]
