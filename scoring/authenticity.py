@@ -58,6 +58,17 @@ DEFINITION = (
     "could not be run counting as not passed. Sponsored share = original posts with a "
     "disclosure marker / original posts considered"
 )
+RISK_WEIGHTS = {
+    "low_engagement": 0.7,
+    "high_engagement": 0.5,
+    "interaction_mix": 0.6,
+    "follow_ratio": 0.6,
+    "follower_jump": 0.5,
+}
+"""Weights of :attr:`AuthenticityResult.suspicion`, a fake-audience risk reading over every
+audience signal including engagement (for detection and evaluation; the composite uses the
+authenticity value, which leaves engagement to its own component)."""
+
 FLAG_NAMES = (
     "low_engagement", "high_engagement", "interaction_mix", "follow_ratio", "follower_jump",
     "sponsored_heavy", "brand_safety",
@@ -119,15 +130,25 @@ def percentile_strength(percentile: float, threshold: float) -> float:
 
 
 def _engagement_flags(
-    engagement: EngagementResult, settings: AuthenticitySettings, flags: list[Flag]
+    engagement: EngagementResult, settings: AuthenticitySettings, flags: list[Flag],
+    checks: _Checks,
 ) -> None:
     """Information flags for engagement far below or above the benchmark (the engagement
-    component judges it; these say so where a user filters by flag)."""
+    component judges it; these say so where a user filters by flag), and the engagement
+    signals of the risk reading (unweighted in the authenticity value)."""
+    if engagement.relative is not None and engagement.posts_used >= 1:
+        scale = confidence_scale(engagement.posts_used, settings)
+        checks.signals["low_engagement"] = scale * low_engagement_strength(
+            engagement.relative, settings.low_engagement_relative)
     # the published-style rate against the benchmark (not the scored rate, which already
     # discounts likes without conversation): what a user compares with other tools
     if engagement.rate is None or not engagement.benchmark or engagement.posts_used < FLAG_POSTS:
         return
     relative = engagement.rate / engagement.benchmark
+    if relative > 1:
+        checks.signals["high_engagement"] = confidence_scale(
+            engagement.posts_used, settings
+        ) * _clamp(math.log(relative) / math.log(settings.high_engagement_relative))
     scale = confidence_scale(engagement.posts_used, settings)
     bench = f"{engagement.benchmark:g}%" if engagement.benchmark is not None else "typical"
     if relative <= settings.low_engagement_relative:
@@ -331,7 +352,7 @@ def assess_authenticity(
     checks = _Checks()
     if derived_metrics:
         _ratio_signal(creator, settings, flags, checks)
-        _engagement_flags(engagement, settings, flags)
+        _engagement_flags(engagement, settings, flags, checks)
         _mix_signal(posts, settings, flags, checks)
         _jump_signal(history, settings, flags, checks)
     sponsored = sponsored_share(posts, analyses, matcher)
@@ -369,7 +390,7 @@ def assess_authenticity(
     value = authenticity_of(checks.signals, checks.unchecked, settings.weights) or 0.0
     result = AuthenticityResult(
         score=value,
-        suspicion=1.0 - value,
+        suspicion=suspicion_of(checks.signals, RISK_WEIGHTS),
         signals=checks.signals,
         evidence=checks.evidence,
         unchecked=checks.unchecked,

@@ -104,7 +104,9 @@ def engagement_component(
                              "cheap to buy to judge by")
     if relative is None or engagement.benchmark is None:
         return None, text + f"; no benchmark for {score.tier.tier} accounts, so not judged"
-    value = engagement_value(relative, scoring.engagement)
+    reported = engagement.rate / engagement.benchmark if engagement.benchmark > 0 else None
+    value = engagement_value(relative, scoring.engagement, reported)
+    peak = max(relative, reported or 0.0)
     scored = engagement.scored_rate
     if scored is not None and abs(scored - engagement.rate) > 0.05 * engagement.rate:
         share = scoring.engagement.share_for(score.platform)
@@ -113,8 +115,8 @@ def engagement_component(
             f"imply {_pct(scored)} at the usual {share:.0%} share"
         )
     settings = scoring.engagement
-    if relative > settings.anomaly_start:
-        verdict = (f"{relative:.1f}x typical, far above the expected band: pod or bought "
+    if peak > settings.anomaly_start:
+        verdict = (f"{peak:.1f}x typical, far above the expected band: pod or bought "
                    f"engagement counts less")
     elif relative >= settings.band_top:
         verdict = f"{relative:.1f}x typical, at the top of the expected band (more adds nothing)"
@@ -153,21 +155,24 @@ def authenticity_component(
     score: CreatorScore, scoring: ScoringConfig
 ) -> tuple[float | None, str]:
     authenticity = score.authenticity
-    if authenticity is None or not authenticity.signals:
+    weights = scoring.authenticity.weights
+    checked = {n: v for n, v in authenticity.signals.items() if weights.get(n)} if (
+        authenticity is not None) else {}
+    if authenticity is None or not checked:
         missing = "; ".join(
             f"{n.replace('_', ' ')}: {why}" for n, why in (authenticity.unchecked.items()
                                                            if authenticity else [])
         )
         return None, "no audience check could be run" + (f" ({missing})" if missing else "")
     parts = []
-    for name, strength in authenticity.signals.items():
+    for name, strength in checked.items():
         verdict = "normal" if strength < 0.25 else "a warning sign" if strength < 1 else "failed"
         evidence = authenticity.evidence.get(name, "")
         parts.append(f"{name.replace('_', ' ')} {verdict}" + (f" ({evidence})" if evidence
                                                               else ""))
     for name, why in authenticity.unchecked.items():
         parts.append(f"{name.replace('_', ' ')} not checked, counts as failed ({why})")
-    total = len(authenticity.signals) + len(authenticity.unchecked)
+    total = len(checked) + len(authenticity.unchecked)
     return authenticity.score, f"{_plural(total, 'audience check')}: " + "; ".join(parts)
 
 

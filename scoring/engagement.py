@@ -52,21 +52,26 @@ def benchmark_prior(
     return None, None
 
 
-def engagement_value(relative: float | None, settings: EngagementSettings) -> float | None:
+def engagement_value(
+    relative: float | None, settings: EngagementSettings, reported: float | None = None
+) -> float | None:
     """The engagement component from the scored rate relative to the benchmark, r.
 
     Rises as log(1 + r) / log(1 + band_top) up to 1 at ``band_top`` (above the expected
-    band more engagement adds nothing), stays 1 up to ``anomaly_start``, then falls (in
-    log r) to 0 at ``anomaly_full``: engagement that far above the band is bought or pod
-    engagement, not a bigger audience.
+    band more engagement adds nothing) and stays there; from ``anomaly_start`` it falls (in
+    log) to 0 at ``anomaly_full``: engagement that far above the band is bought or pod
+    engagement, not a bigger audience. The fall uses the larger of r and ``reported``, the
+    reported rate (likes included) relative to the same benchmark, so that likes far above
+    the band lower the score although they never raise it.
     """
     if relative is None:
         return None
     if relative <= 0:
         return 0.0
     value = min(1.0, math.log1p(relative) / math.log1p(settings.band_top))
-    if relative > settings.anomaly_start:
-        fall = math.log(relative / settings.anomaly_start) / math.log(
+    peak = max(relative, reported or 0.0)
+    if peak > settings.anomaly_start:
+        fall = math.log(peak / settings.anomaly_start) / math.log(
             settings.anomaly_full / settings.anomaly_start
         )
         value *= max(0.0, 1.0 - fall)
@@ -85,18 +90,21 @@ def _when(post: Post) -> float:
 
 
 def _scored_rate(
-    posts: Sequence[Post], per: Callable[[Post], float], share: float, *, use_mean: bool
+    posts: Sequence[Post], per: Callable[[Post], float], share: float
 ) -> float | None:
-    """The conversation-implied rate: (replies + reposts + quotes) / share per ``per``
-    (followers or views) x 100, aggregated like the reported rate; None without any
-    conversation counts."""
+    """The conversation-implied rate: the mean over ``posts`` of (replies + reposts +
+    quotes) / share per ``per`` (followers or views) x 100, over the posts whose likes and
+    conversation are both known; None without any. A mean, not a median: conversation is
+    sparse on small accounts (most posts get none), and a median of mostly zeros would call
+    a real audience silent."""
     rates = [
         (conv / share) / per(p) * 100
-        for p in posts if (conv := conversation(p)) is not None and per(p) > 0
+        # likes must be known too: the reported rate (likes included) is what shows a pod
+        # far above the band, so hiding likes must not hide the anomaly
+        for p in posts
+        if p.likes is not None and (conv := conversation(p)) is not None and per(p) > 0
     ]
-    if not rates:
-        return None
-    return mean(rates) if use_mean else median(rates)
+    return mean(rates) if rates else None
 
 
 def _unique(posts: Iterable[Post]) -> list[Post]:
@@ -179,7 +187,7 @@ def engagement_rate(
         rate = mean(((p.likes or 0) + (p.replies or 0)) / followers * 100 for p in usable)
     else:
         rate = median((p.interactions or 0) / followers * 100 for p in usable)
-    scored = _scored_rate(usable, lambda _: count, share, use_mean=industry)
+    scored = _scored_rate(usable, lambda _: count, share)
     return _result(rate, scored, usable, definition, benchmark, source, config, method=method)
 
 
@@ -233,6 +241,6 @@ def _views_rate(
         )
     share = config.engagement.share_for(viewed[0].platform)
     rate = median((p.interactions or 0) / (p.views or 1) * 100 for p in viewed)
-    scored = _scored_rate(viewed, lambda p: float(p.views or 0), share, use_mean=False)
+    scored = _scored_rate(viewed, lambda p: float(p.views or 0), share)
     return _result(rate, scored, viewed, VIEWS_DEFINITION, benchmark, source, config,
                    method="median", basis="views")

@@ -36,10 +36,12 @@ from creatorscout.config.schema import ScoringConfig
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.scoring.authenticity import (
     FLAG_POSTS,
+    RISK_WEIGHTS,
     authenticity_of,
     confidence_scale,
     follower_jump,
     percentile_strength,
+    suspicion_of,
 )
 from creatorscout.scoring.composite import compose, merge_history
 from creatorscout.scoring.graph import GraphRole, mention_roles, percentiles
@@ -172,6 +174,11 @@ def apply_context(
                 f"engagement {engagement.rate:.2f}% is at percentile {pct:.1f} of {peers} "
                 f"{score.tier.tier} creators on {score.platform} in this crawl"
             ]
+            if authenticity is not None:
+                signals = dict(authenticity.signals)
+                signals["low_engagement"] = max(signals.get("low_engagement", 0.0), strength)
+                authenticity = authenticity.model_copy(update={
+                    "signals": signals, "suspicion": suspicion_of(signals, RISK_WEIGHTS)})
             old = next((f for f in flags if f.name == "low_engagement"), None)
             flags = _replace_flag(flags, Flag(
                 name="low_engagement", kind="audience",
@@ -222,8 +229,8 @@ def apply_history(
         )
         value = authenticity_of(signals, score.authenticity.unchecked, settings.weights) or 0.0
         updates["authenticity"] = score.authenticity.model_copy(update={
-            "signals": signals, "evidence": evidence_by, "suspicion": 1 - value,
-            "score": value,
+            "signals": signals, "evidence": evidence_by, "score": value,
+            "suspicion": suspicion_of(signals, RISK_WEIGHTS),
         })
         flags = [f for f in score.flag_details if f.name != "follower_jump"]
         if growth >= settings.follower_jump_ratio and evidence:

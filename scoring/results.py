@@ -121,7 +121,11 @@ class AuthenticityResult(BaseModel):
 
     score: float = Field(ge=0.0, le=1.0, description="Weighted share of the audience checks "
                          "passed; a check that could not be run counts as not passed")
-    suspicion: float = Field(ge=0.0, le=1.0, description="1 - score (kept for older readers)")
+    suspicion: float = Field(
+        ge=0.0, le=1.0,
+        description="Fake-audience risk over every audience signal, engagement included: "
+        "1 - prod(1 - weight x strength) (detection and evaluation; not in the composite)",
+    )
     signals: dict[str, float] = Field(
         default_factory=dict, description="Audience check -> strength 0-1 (0: no sign)"
     )

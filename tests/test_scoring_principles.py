@@ -236,3 +236,21 @@ def test_the_crawl_median_replaces_the_published_prior_once_the_sample_is_large(
     small = _crawl(4)  # 6 nano creators: too few, the labelled prior stays
     for result in small.values():
         assert (result.engagement.benchmark_source or "").startswith("prior: mastodon")
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_hiding_likes_never_raises_the_score(shape: str) -> None:
+    followers, likes, replies, reposts = SHAPES[shape]
+    creator = _creator("x", followers)
+    shown = _score(creator, _posts(creator, 12, likes, replies, reposts))
+    hidden = _score(creator, _posts(creator, 12, None, replies, reposts))
+    assert hidden.score <= shown.score
+
+
+def test_a_pod_with_some_conversation_still_does_not_win() -> None:
+    # likes 9x the norm with a little conversation (the sandbox's pods): the reported rate
+    # is far above the band, so the engagement component falls although conversation is up
+    honest = _score(*_honest())
+    pod_creator = _creator("pod2", 5000)
+    pod = _score(pod_creator, _posts(pod_creator, 20, likes=1000, replies=30, reposts=30))
+    assert pod.score < honest.score
