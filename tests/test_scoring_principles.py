@@ -84,12 +84,20 @@ def test_hiding_followers_never_raises_the_score(shape: str) -> None:
     assert hidden.coverage < shown.coverage
 
 
-@pytest.mark.parametrize("shape", list(SHAPES))
-def test_hiding_interaction_counts_never_raises_the_score(shape: str) -> None:
+def _hidden(shape: str, hide: str) -> tuple[CreatorScore, CreatorScore]:
+    """(shown, hidden) scores of a shape with its likes or all interactions hidden."""
     followers, likes, replies, reposts = SHAPES[shape]
     creator = _creator("x", followers)
     shown = _score(creator, _posts(creator, 12, likes, replies, reposts))
-    hidden = _score(creator, _posts(creator, 12, None, None, None))
+    if hide == "likes":
+        return shown, _score(creator, _posts(creator, 12, None, replies, reposts))
+    return shown, _score(creator, _posts(creator, 12, None, None, None))
+
+
+@pytest.mark.parametrize("hide", ["likes", "interactions"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_hiding_likes_or_interaction_counts_never_raises_the_score(shape: str, hide: str) -> None:
+    shown, hidden = _hidden(shape, hide)
     assert hidden.score <= shown.score
 
 
@@ -236,15 +244,6 @@ def test_the_crawl_median_replaces_the_published_prior_once_the_sample_is_large(
     small = _crawl(4)  # 6 nano creators: too few, the labelled prior stays
     for result in small.values():
         assert (result.engagement.benchmark_source or "").startswith("prior: mastodon")
-
-
-@pytest.mark.parametrize("shape", list(SHAPES))
-def test_hiding_likes_never_raises_the_score(shape: str) -> None:
-    followers, likes, replies, reposts = SHAPES[shape]
-    creator = _creator("x", followers)
-    shown = _score(creator, _posts(creator, 12, likes, replies, reposts))
-    hidden = _score(creator, _posts(creator, 12, None, replies, reposts))
-    assert hidden.score <= shown.score
 
 
 def test_a_pod_with_some_conversation_still_does_not_win() -> None:
