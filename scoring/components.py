@@ -14,7 +14,7 @@ counts as 0 (the floor), so hiding a number can never raise a score.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,7 +63,7 @@ def relevance_value(score: CreatorScore, scoring: ScoringConfig) -> tuple[float 
     parts = [
         f"{relevance.posts_matched} of {_plural(relevance.posts_considered, 'recent post')} "
         f"are about the niche",
-        "the bio is" if relevance.bio_matched else "the bio is not",
+        "the bio is about it too" if relevance.bio_matched else "the bio is not about it",
     ]
     if relevance.matched_terms:
         top = list(relevance.matched_terms.items())[:5]
@@ -268,10 +268,12 @@ def check_weights(scoring: ScoringConfig) -> None:
         )
 
 
-def component_table() -> str:
-    """The README table of components (markdown), from the registry."""
-    rows = ["| component | what it measures | sort |", "|---|---|---|"]
+def component_table(weights: Mapping[str, float]) -> str:
+    """The README table of components (markdown), from the registry and ``weights``."""
+    total = sum(weights.values()) or 1.0
+    rows = ["| component | weight | what it measures | sort |", "|---|---|---|---|"]
     for c in REGISTRY.values():
         sort = f"`--sort {c.sort.name}`" if c.sort else ""
-        rows.append(f"| `{c.name}` | {c.summary} | {sort} |")
+        weight = f"{weights[c.name] / total:.0%}" if c.name in weights else "0%"
+        rows.append(f"| `{c.name}` | {weight} | {c.summary} | {sort} |")
     return "\n".join(rows)

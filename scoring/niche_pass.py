@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from statistics import median
 
-from creatorscout.config.schema import ScoringConfig
+from creatorscout.config.schema import Niche, ScoringConfig, TierConfig
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.scoring.authenticity import (
     FLAG_POSTS,
@@ -43,8 +43,9 @@ from creatorscout.scoring.authenticity import (
     percentile_strength,
     suspicion_of,
 )
-from creatorscout.scoring.composite import compose, merge_history
+from creatorscout.scoring.composite import compose, merge_history, score_creator
 from creatorscout.scoring.graph import GraphRole, mention_roles, percentiles
+from creatorscout.scoring.markers import DisclosureMatcher
 from creatorscout.scoring.results import CreatorScore, Flag, FollowerPoint
 
 
@@ -240,3 +241,30 @@ def apply_history(
         updates["flag_details"] = flags
         updates["flags"] = [f.name for f in flags]
     return compose(score.model_copy(update=updates), scoring)
+
+
+def score_set(
+    creators: Sequence[tuple[Creator, Sequence[Post]]],
+    niche: Niche,
+    *,
+    tiers: TierConfig,
+    scoring: ScoringConfig,
+    markers: DisclosureMatcher | None = None,
+    now: datetime | None = None,
+) -> list[CreatorScore]:
+    """Score a set of creators as one crawl would: each on its own
+    (:func:`~creatorscout.scoring.composite.score_creator`), then the niche pass over the
+    set (crawl benchmarks, percentiles, mention graph). Used by ``scout score`` and the
+    evaluations; scores come back in the order of ``creators``."""
+    first = [
+        score_creator(c, posts, niche, tiers=tiers, scoring=scoring, markers=markers, now=now)
+        for c, posts in creators
+    ]
+    context = crawl_context(
+        [member_of(c, posts, s) for (c, posts), s in zip(creators, first, strict=True)],
+        scoring,
+    )
+    return [
+        apply_context(s, c.id, context, scoring, now=now)
+        for (c, _), s in zip(creators, first, strict=True)
+    ]

@@ -8,6 +8,7 @@ import click
 from pydantic import ValidationError
 
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.search.query import SORT_SPECS, SORTS
 
 
 @click.command()
@@ -35,10 +36,9 @@ from creatorscout.cli.common import INDEX_HELP, fail, validation_message
 @click.option("--exclude-flag", "exclude_flags", multiple=True,
               help="Has not this flag (repeatable).")
 @click.option("--no-flags", is_flag=True, default=False, help="Only creators without flags.")
-@click.option("--sort", type=click.Choice(["score", "followers", "er", "relevance",
-                                           "authenticity", "er_percentile", "influence",
-                                           "bridging"]),
-              default="score", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True,
+              help="; ".join(f"{name}: {spec.meaning}" for name, spec in SORT_SPECS.items())
+              + ".")
 @click.option("--collapse-person", is_flag=True, default=False,
               help="One hit per person: a person's profiles on several platforms count once.")
 @click.option("--limit", type=int, default=20, show_default=True)

@@ -1,0 +1,47 @@
+"""``scout show`` explains a real score in plain words (search/render.py on scoring output)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from creatorscout.config import load_markers, load_niche, load_scoring, load_tiers
+from creatorscout.scoring import disclosure_matcher, score_creator
+from creatorscout.search.records import CrawlInfo, ScoredCreator
+from creatorscout.search.render import render_show
+from tests.factories import OBSERVED, make_creator, make_post
+
+
+def _record(followers: int | None) -> ScoredCreator:
+    creator = make_creator("lena", followers=followers, bio="Vegan cook in Berlin")
+    texts = ["vegan tempeh bowl", "lentil soup recipe", "#ad vegan cheese I was paid to try"]
+    posts = [make_post(creator, n, texts[n % 3], likes=84, replies=18, reposts=18,
+                       created_at=OBSERVED - timedelta(days=3 * n)) for n in range(30)]
+    score = score_creator(creator, posts, load_niche("vegan-cooking"), tiers=load_tiers(),
+                          scoring=load_scoring(), markers=disclosure_matcher(load_markers()),
+                          now=OBSERVED)
+    return ScoredCreator(creator=creator, posts=posts, score=score,
+                         crawl=CrawlInfo(niche="vegan-cooking", via="hashtag:vegan", depth=0,
+                                         crawled_at=OBSERVED))
+
+
+def test_show_says_definition_window_posts_and_adds_up() -> None:
+    record = _record(5000)
+    text = render_show([record])
+    assert "engagement: 2.40% of followers per post, median of 30 posts, " in text
+    assert "2026-08-06 to 2026-11-01 (87 days)" in text
+    assert "definition (median): median over the recent original posts" in text
+    assert "typical: 4.00% (prior: mastodon: no published benchmark" in text
+    points = [float(m.group(1)) for m in re.finditer(r"= ([0-9.]+) points", text)]
+    assert f"{sum(points):.1f}" == f"{record.score.score:.1f}"
+    assert "sponsored: 10 of 30 original posts disclose an ad (33%)" in text
+    assert "audience checks: 100% passed" in text
+    assert "suspicio" not in text and "participation" not in text
+
+
+def test_show_says_what_unknown_parts_count_as() -> None:
+    text = render_show([_record(None)])
+    assert "unknown, counted as 0: engagement, reach, influence" in text
+    assert ("reach: unknown x 10% = 0.0 points  (unknown, counts as 0: follower count not "
+            "published)") in text
+    assert "follow ratio: not checked, counts as failed (followers count unknown)" in text
