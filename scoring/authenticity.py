@@ -129,49 +129,47 @@ def percentile_strength(percentile: float, threshold: float) -> float:
     return _clamp((2 * threshold - percentile) / threshold)
 
 
-def _engagement_flags(
-    engagement: EngagementResult, settings: AuthenticitySettings, flags: list[Flag],
-    checks: _Checks,
-) -> None:
-    """Information flags for engagement far below or above the benchmark (the engagement
-    component judges it; these say so where a user filters by flag), and the engagement
-    signals of the risk reading (unweighted in the authenticity value)."""
+def engagement_signals(
+    engagement: EngagementResult, settings: AuthenticitySettings
+) -> tuple[dict[str, float], list[Flag]]:
+    """The engagement signals of the risk reading (unweighted in the authenticity value)
+    and the information flags for engagement far below or above the benchmark (the
+    engagement component judges it; the flags say so where a user filters by flag)."""
+    signals: dict[str, float] = {}
+    flags: list[Flag] = []
+    scale = confidence_scale(engagement.posts_used, settings)
     if engagement.relative is not None and engagement.posts_used >= 1:
-        scale = confidence_scale(engagement.posts_used, settings)
-        checks.signals["low_engagement"] = scale * low_engagement_strength(
+        signals["low_engagement"] = scale * low_engagement_strength(
             engagement.relative, settings.low_engagement_relative)
     # the published-style rate against the benchmark (not the scored rate, which already
     # discounts likes without conversation): what a user compares with other tools
     if engagement.rate is None or not engagement.benchmark or engagement.posts_used < FLAG_POSTS:
-        return
+        return signals, flags
     relative = engagement.rate / engagement.benchmark
+    high_t = settings.high_engagement_relative
     if relative > 1:
-        checks.signals["high_engagement"] = confidence_scale(
-            engagement.posts_used, settings
-        ) * _clamp(math.log(relative) / math.log(settings.high_engagement_relative))
-    scale = confidence_scale(engagement.posts_used, settings)
-    bench = f"{engagement.benchmark:g}%" if engagement.benchmark is not None else "typical"
+        signals["high_engagement"] = scale * _clamp(math.log(relative) / math.log(high_t))
+    bench = f"{engagement.benchmark:.2g}%"
     if relative <= settings.low_engagement_relative:
-        low = scale * low_engagement_strength(relative, settings.low_engagement_relative)
         flags.append(Flag(
-            name="low_engagement", kind="audience", strength=low, value=relative,
-            threshold=settings.low_engagement_relative,
+            name="low_engagement", kind="audience",
+            strength=scale * low_engagement_strength(relative, settings.low_engagement_relative),
+            value=relative, threshold=settings.low_engagement_relative,
             evidence=[
                 f"engagement {engagement.rate:.2f}% is {relative:.2f}x the {bench} typical "
                 f"for the tier (over {engagement.posts_used} posts)"
             ],
         ))
-    high_t = settings.high_engagement_relative
     if relative >= high_t:
-        high = scale * _clamp(math.log(relative) / math.log(high_t))
         flags.append(Flag(
-            name="high_engagement", kind="audience", strength=high, value=relative,
-            threshold=high_t,
+            name="high_engagement", kind="audience", strength=signals["high_engagement"],
+            value=relative, threshold=high_t,
             evidence=[
                 f"engagement {engagement.rate:.2f}% is {relative:.1f}x the {bench} typical "
                 f"for the tier"
             ],
         ))
+    return signals, flags
 
 
 def _mix_signal(
@@ -352,7 +350,9 @@ def assess_authenticity(
     checks = _Checks()
     if derived_metrics:
         _ratio_signal(creator, settings, flags, checks)
-        _engagement_flags(engagement, settings, flags, checks)
+        signals, engagement_flags = engagement_signals(engagement, settings)
+        checks.signals.update(signals)
+        flags += engagement_flags
         _mix_signal(posts, settings, flags, checks)
         _jump_signal(history, settings, flags, checks)
     sponsored = sponsored_share(posts, analyses, matcher)

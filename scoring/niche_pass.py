@@ -39,6 +39,7 @@ from creatorscout.scoring.authenticity import (
     RISK_WEIGHTS,
     authenticity_of,
     confidence_scale,
+    engagement_signals,
     follower_jump,
     percentile_strength,
     suspicion_of,
@@ -162,6 +163,15 @@ def apply_context(
             "benchmark_source": f"median of {sample} {score.tier.tier} creators on "
                                 f"{score.platform} in this crawl",
         })
+        if authenticity is not None:
+            # the engagement flags and risk signals, against the crawl's benchmark now
+            signals, new_flags = engagement_signals(engagement, scoring.authenticity)
+            merged = {n: v for n, v in authenticity.signals.items()
+                      if n not in ("low_engagement", "high_engagement")} | signals
+            authenticity = authenticity.model_copy(update={
+                "signals": merged, "suspicion": suspicion_of(merged, RISK_WEIGHTS)})
+            flags = [f for f in flags if f.name not in ("low_engagement", "high_engagement")]
+            flags += new_flags
     found = context.percentiles.get(creator_id)
     if found is not None:
         pct, peers = found

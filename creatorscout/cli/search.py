@@ -15,7 +15,8 @@ from creatorscout.search.query import SORT_SPECS, SORTS
 @click.argument("query", required=False)
 @click.option("--niche", default=None)
 @click.option("--platform", "platforms", multiple=True)
-@click.option("--tier", "tiers", multiple=True, help="nano, micro, mid, macro, mega, unknown")
+@click.option("--tier", "tiers", multiple=True,
+              help="emerging, nano, micro, mid, macro, mega, unknown (the default scheme).")
 @click.option("--min-followers", type=int, default=None)
 @click.option("--max-followers", type=int, default=None)
 @click.option("--min-er", type=float, default=None, help="Minimum engagement rate, percent.")
