@@ -179,6 +179,12 @@ class EngagementSettings(BaseModel):
         "post's interactions. The scored rate is conversation / this share: likes, the "
         "cheapest interaction to buy, never raise it",
     )
+    min_evidence: float = Field(
+        default=30.0, ge=0.0,
+        description="Interactions a rate must rest on to count in full: the relative rate is "
+        "scaled by E / (E + min_evidence), E the interactions typical for the tier over the "
+        "posts used (a rate from 8 followers is noise, not evidence)",
+    )
     min_crawl_sample: int = Field(
         default=10, ge=2,
         description="Creators of one platform and tier in the crawl from which their median "

@@ -5,9 +5,10 @@ raises a *flag* with its evidence once it crosses its configured threshold
 (``scoring.yaml: authenticity``). With ``t`` the threshold:
 
 ``follow_ratio``
-    following / followers (accounts with at least ``follow_ratio_min_followers``; smaller
-    accounts pass): strength rises linearly from 0 at t/2 to 1 at t; flag at >= t.
-    Follow-for-follow farms follow about as many accounts as follow them.
+    following / followers (accounts with at least ``follow_ratio_min_followers``; a smaller
+    audience is too small to judge, so unchecked): strength rises linearly from 0 at t/2
+    to 1 at t; flag at >= t. Follow-for-follow farms follow about as many accounts as
+    follow them.
 ``interaction_mix``
     (replies + reposts + quotes) / likes over the usable posts, once they have at least
     ``interaction_mix_min_likes`` likes (fewer likes pass): strength from 0 at 2t to 1 at
@@ -143,13 +144,14 @@ def engagement_signals(
             engagement.relative, settings.low_engagement_relative)
     # the published-style rate against the benchmark (not the scored rate, which already
     # discounts likes without conversation): what a user compares with other tools
-    if engagement.rate is None or not engagement.benchmark or engagement.posts_used < FLAG_POSTS:
+    typical = engagement.reported_benchmark or engagement.benchmark
+    if engagement.rate is None or not typical or engagement.posts_used < FLAG_POSTS:
         return signals, flags
-    relative = engagement.rate / engagement.benchmark
+    relative = engagement.rate / typical
     high_t = settings.high_engagement_relative
     if relative > 1:
         signals["high_engagement"] = scale * _clamp(math.log(relative) / math.log(high_t))
-    bench = f"{engagement.benchmark:.2g}%"
+    bench = f"{typical:.2g}%"
     if relative <= settings.low_engagement_relative:
         flags.append(Flag(
             name="low_engagement", kind="audience",
@@ -223,8 +225,10 @@ def _ratio_signal(
         checks.unchecked["follow_ratio"] = "0 followers: no audience to judge"
         return
     if followers < settings.follow_ratio_min_followers:
-        checks.passed("follow_ratio", 0.0, f"{followers:,} followers: follow-back farms are "
-                      f"judged from {settings.follow_ratio_min_followers:,}")
+        checks.unchecked["follow_ratio"] = (
+            f"{followers:,} followers: too small an audience to judge (from "
+            f"{settings.follow_ratio_min_followers:,})"
+        )
         return
     ratio = following / followers
     t = settings.follow_ratio_flag

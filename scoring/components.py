@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from creatorscout.config.schema import ScoringConfig
-from creatorscout.scoring.engagement import engagement_value
+from creatorscout.scoring.engagement import engagement_value, evidence_scale
 from creatorscout.scoring.results import CreatorScore
 
 REACH_DECADES = 7.0
@@ -104,8 +104,10 @@ def engagement_component(
                              "cheap to buy to judge by")
     if relative is None or engagement.benchmark is None:
         return None, text + f"; no benchmark for {score.tier.tier} accounts, so not judged"
-    reported = engagement.rate / engagement.benchmark if engagement.benchmark > 0 else None
-    value = engagement_value(relative, scoring.engagement, reported)
+    typical_reported = engagement.reported_benchmark or engagement.benchmark
+    reported = engagement.rate / typical_reported if typical_reported > 0 else None
+    trust = evidence_scale(engagement, score.tier.followers, scoring.engagement)
+    value = engagement_value(relative * trust, scoring.engagement, reported)
     peak = max(relative, reported or 0.0)
     scored = engagement.scored_rate
     if scored is not None and abs(scored - engagement.rate) > 0.05 * engagement.rate:
@@ -131,6 +133,9 @@ def engagement_component(
     if engagement.percentile is not None:
         text += (f"; {engagement.percentile:.0f}th percentile of {engagement.peers} such "
                  f"creators in this crawl")
+    if trust < 0.95:
+        text += (f"; so small an audience gives little evidence: counted at {trust:.0%} of "
+                 f"its strength")
     return value, text
 
 

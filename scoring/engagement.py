@@ -78,6 +78,19 @@ def engagement_value(
     return value
 
 
+def evidence_scale(engagement: EngagementResult, followers: int | None,
+                   settings: EngagementSettings) -> float:
+    """E / (E + min_evidence), E = the interactions typical for the tier over the posts the
+    rate rests on: how far a rate from a small audience can be trusted (1 for views-based
+    rates, whose audience per post is not kept)."""
+    if engagement.basis == "views" or settings.min_evidence <= 0:
+        return 1.0
+    if not followers or engagement.benchmark is None:
+        return 0.0
+    expected = engagement.benchmark / 100 * followers * engagement.posts_used
+    return expected / (expected + settings.min_evidence)
+
+
 def conversation(post: Post) -> int | None:
     """Replies + reposts + quotes of ``post``; None when all three are unknown."""
     counts = [c for c in (post.replies, post.reposts, post.quotes) if c is not None]
@@ -213,6 +226,7 @@ def _result(
         window_end=max(dates) if dates else None,
         confidence=confidence,
         benchmark=benchmark,
+        reported_benchmark=benchmark,
         benchmark_source=source,
         relative=scored / benchmark if benchmark and scored is not None else None,
         scored_rate=scored,

@@ -60,6 +60,8 @@ class NicheMember:
     rate: float | None
     derived_metrics: bool
     mentions: dict[str, int] = field(default_factory=dict)
+    reported: float | None = None
+    """The reported rate (likes included), for the crawl's typical reported rate"""
 
 
 def member_of(creator: Creator, posts: Iterable[Post], score: CreatorScore) -> NicheMember:
@@ -82,6 +84,7 @@ def member_of(creator: Creator, posts: Iterable[Post], score: CreatorScore) -> N
         rate=score.engagement.scored_rate,
         derived_metrics=score.derived_metrics,
         mentions=dict(mentions),
+        reported=score.engagement.rate,
     )
 
 
@@ -92,8 +95,9 @@ class CrawlContext:
     percentiles: dict[str, tuple[float, int]] = field(default_factory=dict)
     """creator id -> (engagement-rate percentile, number of peers including them)"""
     roles: dict[str, GraphRole] = field(default_factory=dict)
-    benchmarks: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
-    """(platform, tier) -> (median engagement rate in this crawl, creators it rests on)"""
+    benchmarks: dict[tuple[str, str], tuple[float, int, float]] = field(default_factory=dict)
+    """(platform, tier) -> (median scored rate in this crawl, creators it rests on, median
+    reported rate)"""
     influence: dict[str, float] = field(default_factory=dict)
     """creator id -> PageRank percentile among the mentioned creators of its platform"""
     tiers: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -115,7 +119,10 @@ def crawl_context(members: Sequence[NicheMember], scoring: ScoringConfig) -> Cra
         for member in group:
             context.tiers[member.creator_id] = key
         if len(group) >= scoring.engagement.min_crawl_sample:
-            context.benchmarks[key] = (median(m.rate or 0.0 for m in group), len(group))
+            context.benchmarks[key] = (
+                median(m.rate or 0.0 for m in group), len(group),
+                median(m.reported or 0.0 for m in group),
+            )
         if len(group) < scoring.engagement.min_peers:
             continue
         ranks = percentiles([m.rate or 0.0 for m in group])
@@ -156,9 +163,10 @@ def apply_context(
     bench = context.benchmarks.get(context.tiers.get(creator_id, ("", "")))
     scored = engagement.scored_rate
     if bench is not None and scored is not None and bench[0] > 0:
-        typical, sample = bench
+        typical, sample, reported = bench
         engagement = engagement.model_copy(update={
             "benchmark": typical,
+            "reported_benchmark": reported if reported > 0 else None,
             "relative": scored / typical,
             "benchmark_source": f"median of {sample} {score.tier.tier} creators on "
                                 f"{score.platform} in this crawl",

@@ -60,6 +60,11 @@ class EngagementResult(BaseModel):
         description="The rate the score uses: likes count up to a multiple of the replies, "
         "reposts and quotes (bought likes come without conversation)",
     )
+    reported_benchmark: float | None = Field(
+        default=None,
+        description="Typical reported rate (likes included) for the platform and tier: what "
+        "the anomaly check compares the reported rate with",
+    )
     benchmark_source: str | None = Field(
         default=None,
         description="Where the benchmark comes from: this crawl's median, or a published "

@@ -253,3 +253,35 @@ def test_a_pod_with_some_conversation_still_does_not_win() -> None:
     pod_creator = _creator("pod2", 5000)
     pod = _score(pod_creator, _posts(pod_creator, 20, likes=1000, replies=30, reposts=30))
     assert pod.score < honest.score
+
+
+def test_a_tiny_audience_gives_little_evidence() -> None:
+    # 8 followers, one reply now and then: a high rate on paper, little evidence
+    tiny = _creator("tiny", 8)
+    posts = _posts(tiny, 17, likes=0, replies=0, reposts=0)
+    for post in posts[:3]:
+        post.replies = 1
+    result = _score(tiny, posts)
+    engagement = next(c for c in result.components if c.name == "engagement")
+    assert engagement.value is not None and engagement.value < 0.35
+    assert "so small an audience gives little evidence" in engagement.detail
+    follow = result.authenticity.unchecked.get("follow_ratio", "") if result.authenticity else ""
+    assert "too small an audience to judge" in follow
+    assert result.score < _score(*_honest()).score - 15
+
+
+def test_a_platform_with_less_conversation_is_judged_against_its_own_crawl() -> None:
+    # every creator gets 9 likes per reply (a 10% conversation share, not the 30% prior):
+    # against the crawl's own medians nobody is an anomaly and the typical one is typical
+    group = []
+    for i in range(12):
+        c = _creator(f"p{i}", 3000 + 200 * i)
+        group.append((c, _posts(c, 10, likes=90 + i, replies=10, reposts=0)))
+    scored = [(c, p, _score(c, p)) for c, p in group]
+    context = crawl_context([member_of(c, p, s) for c, p, s in scored], SCORING)
+    final = [apply_context(s, c.id, context, SCORING, now=OBSERVED) for c, p, s in scored]
+    for result in final:
+        assert "high_engagement" not in result.flags
+        engagement = next(c for c in result.components if c.name == "engagement")
+        assert engagement.value is not None and engagement.value > 0.5
+        assert "far above the expected band" not in engagement.detail
