@@ -9,6 +9,7 @@ crawl context (influence).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from creatorscout.config import load_markers, load_niche, load_scoring, load_tiers
@@ -109,6 +110,37 @@ def cases() -> list[tuple[str, str]]:
         comp = next((x for x in final[name].components if x.name == "influence"), None)
         value = "-" if comp is None or comp.value is None else f"{comp.value * 100:.0f}"
         out.append((f"influence percentile, {label}", value))
+    pumped = score(honest, posts(honest, 20, likes=840, replies=18, reposts=18))
+    out.append(("honest creator with 10x the likes (no more replies/reposts): score",
+                f"{pumped.score:.1f}"))
+    pod2 = creator("pod2", 5000)
+    pod2_score = score(pod2, posts(pod2, 20, likes=1000, replies=30, reposts=30))
+    out.append(("pod with a little conversation (likes 9x, replies 3%): score",
+                f"{pod2_score.score:.1f}"))
+    site = Creator(platform="web", native_id="site.example", handle="site.example",
+                   display_name="site", bio="Vegan cook sharing plant-based recipes",
+                   followers=None, provenance=_prov())
+    site_posts = [p.model_copy(update={"platform": "web", "creator_id": site.id, "likes": None,
+                                       "replies": None, "reposts": None, "quotes": None})
+                  for p in honest_posts]
+    out.append(("website, same posts as the honest creator, no counts: score",
+                f"{score(site, site_posts).score:.1f}"))
+    tiny = creator("tiny", 8)
+    tiny_posts = posts(tiny, 17, likes=0, replies=0, reposts=0)
+    for post in tiny_posts[:3]:
+        post.replies = 1
+    out.append(("8 followers, 3 replies in 17 posts: score",
+                f"{score(tiny, tiny_posts).score:.1f}"))
+    # does each printed line add up: value x printed weight = printed points?
+    for label, case in (("honest", base), ("followers hidden", hidden)):
+        worst = 0.0
+        for line in case.explanation()[1:]:
+            m = re.search(r"(\w+): ([0-9.]+) x (?:weight )?([0-9.]+)(%?) (?:->|=) ([0-9.]+)", line)
+            if m:
+                weight = float(m.group(3)) / (100 if m.group(4) else 1)
+                worst = max(worst, abs(float(m.group(2)) * weight * 100 - float(m.group(5))))
+        out.append((f"explanation, {label}: largest gap value x shown weight vs shown points",
+                    f"{worst:.1f}"))
     total = sum(c.contribution for c in base.components) * 100
     out.append(("explanation sums to the score (honest)",
                 f"{total:.1f} vs {base.score:.1f}"))

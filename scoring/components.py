@@ -54,6 +54,13 @@ def _pct(value: float) -> str:
     return f"{value:.2f}%" if value < 10 else f"{value:.1f}%"
 
 
+def ordinal(n: float) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ... of a percentile rounded to a whole."""
+    k = round(n)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -131,7 +138,7 @@ def engagement_component(
         f"({_pct(engagement.benchmark)}, {engagement.benchmark_source or 'benchmark'})"
     )
     if engagement.percentile is not None:
-        text += (f"; {engagement.percentile:.0f}th percentile of {engagement.peers} such "
+        text += (f"; {ordinal(engagement.percentile)} percentile of {engagement.peers} such "
                  f"creators in this crawl")
     if trust < 0.95:
         text += (f"; so small an audience gives little evidence: counted at {trust:.0%} of "
@@ -210,7 +217,7 @@ def influence_component(
                       f"({network.graph_nodes:,} accounts in the mention graph)")
     return network.influence_percentile / 100, (
         f"mentioned {_plural(network.in_mentions, 'time')} by crawled creators; "
-        f"{network.influence_percentile:.0f}th percentile by PageRank among the "
+        f"{ordinal(network.influence_percentile)} percentile by PageRank among the "
         f"mentioned creators on {score.platform}"
     )
 

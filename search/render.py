@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from creatorscout.plugins.models import Creator, Post, Provenance
+from creatorscout.scoring.components import ordinal
 from creatorscout.scoring.identity import Evidence, Person
 from creatorscout.scoring.results import CreatorScore
 from creatorscout.search.query import Hit, SearchResults
@@ -327,7 +328,7 @@ def _engagement_lines(score: CreatorScore) -> list[str]:
         bench = (f"    typical: {engagement.benchmark:.2f}% "
                  f"({engagement.benchmark_source or 'benchmark'})")
         if engagement.percentile is not None:
-            bench += (f"; {engagement.percentile:.0f}th percentile of {engagement.peers} "
+            bench += (f"; {ordinal(engagement.percentile)} percentile of {engagement.peers} "
                       f"{score.tier.tier} creators on {score.platform} in this crawl")
         lines.append(bench)
     if engagement.note and engagement.rate is not None:

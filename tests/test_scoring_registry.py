@@ -70,3 +70,14 @@ def test_sponsored_sort_puts_the_fewest_ads_first_and_unknown_last() -> None:
         # ascending share, ties by score, unknown share last
         assert [h.record.id for h in hits] == [
             "mastodon:2", "mastodon:4", "mastodon:1", "mastodon:3"]
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (33, "33rd"), (83.4, "83rd"), (100, "100th"), (0, "0th")],
+)
+def test_percentiles_read_as_ordinals(n: float, text: str) -> None:
+    from creatorscout.scoring.components import ordinal
+
+    assert ordinal(n) == text
