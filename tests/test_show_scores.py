@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from creatorscout.config import load_markers, load_niche, load_scoring, load_tiers
 from creatorscout.scoring import disclosure_matcher, score_creator
 from creatorscout.search.records import CrawlInfo, ScoredCreator
@@ -45,3 +47,13 @@ def test_show_says_what_unknown_parts_count_as() -> None:
     assert ("reach: unknown x 10% = 0.0 points  (unknown, counts as 0: follower count not "
             "published)") in text
     assert "follow ratio: not checked, counts as failed (followers count unknown)" in text
+
+
+def test_search_json_carries_coverage_sponsored_share_and_flags() -> None:
+    from creatorscout.search.query import Hit
+    from creatorscout.search.render import hit_row
+
+    row = hit_row(Hit(record=_record(None)), 1)
+    assert row["coverage"] == pytest.approx(0.65)
+    assert row["sponsored_share"] == pytest.approx(10 / 30)
+    assert row["flags"] == ["sponsored_heavy"]
