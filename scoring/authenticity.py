@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 from creatorscout.config.schema import AuthenticitySettings, Niche
 from creatorscout.plugins.models import Creator, Post
+from creatorscout.scoring.engagement import unique_posts
 from creatorscout.scoring.markers import DisclosureMatcher, brand_safety_terms
 from creatorscout.scoring.results import (
     AuthenticityResult,
@@ -352,6 +353,7 @@ def assess_authenticity(
     """
     flags: list[Flag] = []
     checks = _Checks()
+    posts = unique_posts(posts)  # the same text again is repetition, not more evidence
     if derived_metrics:
         _ratio_signal(creator, settings, flags, checks)
         signals, engagement_flags = engagement_signals(engagement, settings)

@@ -120,14 +120,35 @@ def _scored_rate(
     return mean(rates) if rates else None
 
 
-def _unique(posts: Iterable[Post]) -> list[Post]:
+def unique_posts(posts: Iterable[Post]) -> list[Post]:
+    """Posts once by id, and once by text: the same text posted again is repetition, not
+    more evidence of an engaged audience (the first one counts)."""
     seen: set[str] = set()
+    texts: set[str] = set()
     out = []
     for post in posts:
-        if post.id not in seen:
-            seen.add(post.id)
-            out.append(post)
+        text = " ".join((post.text or "").casefold().split())
+        if post.id in seen or (text and text in texts):
+            continue
+        seen.add(post.id)
+        if text:
+            texts.add(text)
+        out.append(post)
     return out
+
+
+def _complete(posts: list[Post]) -> list[Post]:
+    """The posts whose counts the scored rate may use: likes and replies known, and reposts
+    and quotes known wherever any of the creator's posts reports them. Hiding a count must
+    not hide an anomaly: a post with a count missing that others report does not count."""
+    reports = {
+        name: any(getattr(p, name) is not None for p in posts) for name in ("reposts", "quotes")
+    }
+    return [
+        p for p in posts
+        if p.likes is not None and p.replies is not None
+        and all(getattr(p, name) is not None for name, known in reports.items() if known)
+    ]
 
 
 def engagement_rate(
@@ -156,7 +177,7 @@ def engagement_rate(
     quotes) / the platform's typical ``conversation_share``: likes, the cheapest interaction
     to buy, never raise it. Without any conversation count the scored rate is None.
     """
-    unique = _unique(posts)
+    unique = unique_posts(posts)
     settings = config.engagement
     industry = settings.definition == "industry"
     definition = (
@@ -200,7 +221,7 @@ def engagement_rate(
         rate = mean(((p.likes or 0) + (p.replies or 0)) / followers * 100 for p in usable)
     else:
         rate = median((p.interactions or 0) / followers * 100 for p in usable)
-    scored = _scored_rate(usable, lambda _: count, share)
+    scored = _scored_rate(_complete(usable), lambda _: count, share)
     return _result(rate, scored, usable, definition, benchmark, source, config, method=method)
 
 
@@ -255,6 +276,6 @@ def _views_rate(
         )
     share = config.engagement.share_for(viewed[0].platform)
     rate = median((p.interactions or 0) / (p.views or 1) * 100 for p in viewed)
-    scored = _scored_rate(viewed, lambda p: float(p.views or 0), share)
+    scored = _scored_rate(_complete(viewed), lambda p: float(p.views or 0), share)
     return _result(rate, scored, viewed, VIEWS_DEFINITION, benchmark, source, config,
                    method="median", basis="views")

@@ -206,3 +206,21 @@ def test_industry_definition_is_mean_likes_and_comments_over_last_n_posts() -> N
     assert "HypeAuditor" in result.definition and "last 3" in result.definition
     ours = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=shipped)
     assert ours.method == "median" and ours.posts_used == 5
+
+
+def test_the_same_text_posted_again_counts_once(config: ScoringConfig) -> None:
+    posts = [make_post(CREATOR, n, "Vegan  lentil soup", likes=70, replies=30)
+             for n in range(6)]
+    posts.append(make_post(CREATOR, 9, "something else", likes=7, replies=3))
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.posts_used == 2
+
+
+def test_a_post_missing_a_count_the_others_report_does_not_count(config: ScoringConfig) -> None:
+    # 500 reposts on one post is the anomaly; hiding them there must not hide it
+    posts = [make_post(CREATOR, n, f"post {n}", likes=50, replies=5, reposts=10)
+             for n in range(5)]
+    posts.append(make_post(CREATOR, 7, "the odd one", likes=50, replies=5, reposts=None))
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    full = engagement_rate(posts[:5], 1000, platform="mastodon", tier="nano", config=config)
+    assert result.scored_rate == pytest.approx(full.scored_rate)

@@ -17,7 +17,7 @@ from tests.factories import OBSERVED, make_creator, make_post
 def _record(followers: int | None) -> ScoredCreator:
     creator = make_creator("lena", followers=followers, bio="Vegan cook in Berlin")
     texts = ["vegan tempeh bowl", "lentil soup recipe", "#ad vegan cheese I was paid to try"]
-    posts = [make_post(creator, n, texts[n % 3], likes=84, replies=18, reposts=18,
+    posts = [make_post(creator, n, f"{texts[n % 3]} ({n})", likes=84, replies=18, reposts=18,
                        created_at=OBSERVED - timedelta(days=3 * n)) for n in range(30)]
     score = score_creator(creator, posts, load_niche("vegan-cooking"), tiers=load_tiers(),
                           scoring=load_scoring(), markers=disclosure_matcher(load_markers()),
