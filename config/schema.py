@@ -233,9 +233,10 @@ class AuthenticitySettings(BaseModel):
     min_posts: int = Field(default=5, ge=1)
     weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "interaction_mix": 1.0,
-            "follow_ratio": 1.0,
-            "follower_jump": 1.0,
+            "interaction_mix": 0.5,
+            "follow_ratio": 0.5,
+            "follower_jump": 0.5,
+            "automated": 1.0,
         },
         description="Audience checks and their weight in the authenticity component",
     )

@@ -14,6 +14,9 @@ raises a *flag* with its evidence once it crosses its configured threshold
     ``interaction_mix_min_likes`` likes (fewer likes pass): strength from 0 at 2t to 1 at
     t; flag at <= t. Pods and bought likes are almost all likes; real audiences also reply
     and share.
+``automated``
+    the platform marks the account as a bot (Mastodon ``bot``): a failed check and a flag.
+    Runs only where the platform says so.
 ``follower_jump``
     the largest growth between two observations at most ``follower_jump_days`` apart,
     g = (later - earlier) / earlier: strength g / (2 x ratio); flag at g >= ratio. Runs
@@ -73,7 +76,7 @@ authenticity value, which leaves engagement to its own component)."""
 
 FLAG_NAMES = (
     "low_engagement", "high_engagement", "interaction_mix", "follow_ratio", "follower_jump",
-    "sponsored_heavy", "brand_safety",
+    "automated", "sponsored_heavy", "brand_safety",
 )
 """Every flag scoring raises (``CreatorScore.flags``)."""
 MAX_EXAMPLES = 3
@@ -354,6 +357,12 @@ def assess_authenticity(
     flags: list[Flag] = []
     checks = _Checks()
     posts = unique_posts(posts)  # the same text again is repetition, not more evidence
+    if creator.flags.bot:
+        # only where the platform says so: an automated account has no audience to trust
+        evidence = "the platform marks this as an automated (bot) account"
+        checks.passed("automated", 1.0, evidence)
+        flags.append(Flag(name="automated", kind="audience", strength=1.0, value=1.0,
+                          threshold=1.0, evidence=[evidence]))
     if derived_metrics:
         _ratio_signal(creator, settings, flags, checks)
         signals, engagement_flags = engagement_signals(engagement, settings)

@@ -285,3 +285,14 @@ def test_a_platform_with_less_conversation_is_judged_against_its_own_crawl() -> 
         engagement = next(c for c in result.components if c.name == "engagement")
         assert engagement.value is not None and engagement.value > 0.5
         assert "far above the expected band" not in engagement.detail
+
+
+def test_an_account_the_platform_marks_as_a_bot_fails_authenticity() -> None:
+    from creatorscout.plugins.models import CreatorFlags
+
+    creator, posts = _honest()
+    bot = creator.model_copy(update={"flags": CreatorFlags(bot=True)})
+    human, machine = _score(creator, posts), _score(bot, posts)
+    assert "automated" in machine.flags and "automated" not in human.flags
+    assert machine.authenticity is not None and machine.authenticity.score == 0.5
+    assert machine.score < human.score
