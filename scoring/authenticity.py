@@ -359,10 +359,10 @@ def assess_authenticity(
     posts = unique_posts(posts)  # the same text again is repetition, not more evidence
     if creator.flags.bot:
         # only where the platform says so: an automated account has no audience to trust
-        evidence = "the platform marks this as an automated (bot) account"
-        checks.passed("automated", 1.0, evidence)
+        said = "the platform marks this as an automated (bot) account"
+        checks.passed("automated", 1.0, said)
         flags.append(Flag(name="automated", kind="audience", strength=1.0, value=1.0,
-                          threshold=1.0, evidence=[evidence]))
+                          threshold=1.0, evidence=[said]))
     if derived_metrics:
         _ratio_signal(creator, settings, flags, checks)
         signals, engagement_flags = engagement_signals(engagement, settings)
