@@ -81,6 +81,27 @@ def render_results(results: SearchResults, fmt: str = "table") -> str:
 render = render_results
 
 
+def render_groups(groups: Mapping[str, SearchResults], fmt: str = "table") -> str:
+    """``--by-platform``: one result list per platform, in the given order. ``table``: a
+    titled table each; ``json``: ``{"groups": {platform: document}}``; ``csv``: one header,
+    then every group's rows (the platform column tells them apart)."""
+    if fmt == "json":
+        return json.dumps({"groups": {p: results_document(r) for p, r in groups.items()}},
+                          ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        parts = [render_csv(r) for r in groups.values()]
+        header = ",".join(CSV_COLUMNS) + "\n"
+        return header + "".join(part.split("\n", 1)[1] for part in parts)
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if not groups:
+        return "no creators matched"
+    return "\n\n".join(
+        f"{platform}: {r.total} creator{'s' if r.total != 1 else ''}\n{render_table(r)}"
+        for platform, r in groups.items()
+    )
+
+
 # -- values --------------------------------------------------------------------------------
 
 

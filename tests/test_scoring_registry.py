@@ -3,6 +3,7 @@ from it (creatorscout.scoring.components)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,29 @@ def test_percentiles_read_as_ordinals(n: float, text: str) -> None:
     from creatorscout.scoring.components import ordinal
 
     assert ordinal(n) == text
+
+
+def test_by_platform_ranks_each_platform_on_its_own(tmp_path: Path) -> None:
+    db = tmp_path / "groups.db"
+    with SqliteIndex(str(db)) as index:
+        index.upsert([
+            make_scored(make_creator("a"), score=80), make_scored(make_creator("b"), score=60),
+            make_scored(make_creator("c"), score=70), make_scored(
+                make_creator("p1", platform="podcasts", followers=None), score=40),
+        ])
+    runner = CliRunner()
+    table = runner.invoke(main, ["search", "--by-platform", "--limit", "2", "--index",
+                                 f"sqlite:///{db}"])
+    assert table.exit_code == 0, table.output
+    mastodon, podcasts = table.output.split("\n\n")
+    assert mastodon.startswith("mastodon: 3 creators\n") and "1-2 of 3" in mastodon
+    assert mastodon.index("mastodon:a") < mastodon.index("mastodon:c")
+    assert podcasts.startswith("podcasts: 1 creator\n") and "podcasts:p1" in podcasts
+    document = json.loads(runner.invoke(main, ["search", "--by-platform", "--format", "json",
+                                               "--index", f"sqlite:///{db}"]).output)
+    assert list(document["groups"]) == ["mastodon", "podcasts"]
+    assert [h["id"] for h in document["groups"]["mastodon"]["hits"]] == [
+        "mastodon:a", "mastodon:c", "mastodon:b"]
+    csv = runner.invoke(main, ["search", "--by-platform", "--format", "csv",
+                               "--index", f"sqlite:///{db}"]).output
+    assert csv.count("rank,id,") == 1 and len(csv.strip().splitlines()) == 5
