@@ -11,9 +11,9 @@ raises a *flag* with its evidence once it crosses its configured threshold
     follow them.
 ``interaction_mix``
     (replies + reposts + quotes) / likes over the usable posts, once they have at least
-    ``interaction_mix_min_likes`` likes (fewer likes pass): strength from 0 at 2t to 1 at
-    t; flag at <= t. Pods and bought likes are almost all likes; real audiences also reply
-    and share.
+    ``interaction_mix_min_likes`` likes (fewer pass; none at all, and no conversation
+    either, is unchecked): strength from 0 at 2t to 1 at t; flag at <= t. Pods and bought
+    likes are almost all likes; real audiences also reply and share.
 ``automated``
     the platform marks the account as a bot (Mastodon ``bot``): a failed check and a flag.
     Runs only where the platform says so.
@@ -196,6 +196,8 @@ def _mix_signal(
         )
         return
     if likes < settings.interaction_mix_min_likes:
+        # passes rather than unchecked: more likes must never turn a failed check into a
+        # passed one (ten times the likes never raises a score)
         checks.passed("interaction_mix", 0.0, f"{likes} likes over {len(usable)} posts: too "
                       f"few for likes-only engagement to matter")
         return
