@@ -296,3 +296,10 @@ def test_an_account_the_platform_marks_as_a_bot_fails_authenticity() -> None:
     assert "automated" in machine.flags and "automated" not in human.flags
     assert machine.authenticity is not None and machine.authenticity.score == 0.5
     assert machine.score < human.score
+
+
+def test_the_role_is_explained_in_plain_words() -> None:
+    final = _crawl()
+    line = next(line for line in final["star"].explanation() if line.strip().startswith("role:"))
+    assert "mentioned 2 times by crawled creators" in line
+    assert "participation" not in line and "PageRank percentile" not in line
