@@ -301,5 +301,5 @@ def test_an_account_the_platform_marks_as_a_bot_fails_authenticity() -> None:
 def test_the_role_is_explained_in_plain_words() -> None:
     final = _crawl()
     line = next(line for line in final["star"].explanation() if line.strip().startswith("role:"))
-    assert "mentioned 2 times by crawled creators" in line
+    assert "mentioned 20 times by crawled creators" in line  # two creators, 10 posts each
     assert "participation" not in line and "PageRank percentile" not in line
