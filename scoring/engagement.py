@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from statistics import mean, median
+from statistics import fmean, median
 from typing import Literal
 
 from creatorscout.config.schema import EngagementSettings, ScoringConfig
@@ -113,7 +113,7 @@ def _scored_rate(
         (conv / share) / per(p) * 100
         for p in posts if (conv := conversation(p)) is not None and per(p) > 0
     ]
-    return mean(rates) if rates else None
+    return fmean(rates) if rates else None
 
 
 def _anomaly_rate(posts: Sequence[Post], per: Callable[[Post], float]) -> float | None:
@@ -126,14 +126,15 @@ def _anomaly_rate(posts: Sequence[Post], per: Callable[[Post], float]) -> float 
 def unique_posts(posts: Iterable[Post]) -> list[Post]:
     """Posts once by id, and once by text: the same text posted again is repetition, not
     more evidence of an engaged audience (the first one counts)."""
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     texts: set[str] = set()
     out = []
     for post in posts:
-        text = " ".join((post.text or "").casefold().split())
-        if post.id in seen or (text and text in texts):
+        key = (post.platform, post.native_id)  # Post.id, without building the string
+        text = " ".join(post.text.casefold().split()) if post.text else ""
+        if key in seen or (text and text in texts):
             continue
-        seen.add(post.id)
+        seen.add(key)
         if text:
             texts.add(text)
         out.append(post)
@@ -222,7 +223,7 @@ def engagement_rate(
     share = settings.share_for(platform)
     count = float(followers)
     if industry:
-        rate = mean(((p.likes or 0) + (p.replies or 0)) / followers * 100 for p in usable)
+        rate = fmean(((p.likes or 0) + (p.replies or 0)) / followers * 100 for p in usable)
     else:
         rate = median((p.interactions or 0) / followers * 100 for p in usable)
     # every original post of the window must carry its counts: one without counts could be
