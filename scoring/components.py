@@ -65,7 +65,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def relevance_value(score: CreatorScore, scoring: ScoringConfig) -> tuple[float | None, str]:
+def relevance_component(score: CreatorScore, scoring: ScoringConfig) -> tuple[float | None, str]:
     relevance = score.relevance
     parts = [
         f"{relevance.posts_matched} of {_plural(relevance.posts_considered, 'recent post')} "
@@ -230,7 +230,7 @@ REGISTRY: dict[str, ScoreComponent] = {
     for c in (
         ScoreComponent(
             "relevance", "How much of the bio and recent posts is about the niche",
-            relevance_value,
+            relevance_component,
             SortSpec("relevance", "relevance", "desc",
                      "niche relevance (the text match when a query is given)"),
         ),
