@@ -62,10 +62,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal, NamedTuple
+
+from creatorscout.scoring.morphology import (
+    COMPOUNDING,
+    arabic_plural,
+    modifier_rest,
+    plausible_part,
+    proclitic_remainders,
+    script_of,
+    stem,
+)
 
 __all__ = [
     "AnalyzedText",
@@ -144,6 +154,10 @@ _CJK = (
     (0xAC00, 0xD7FF),  # Hangul syllables, jamo extended B
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x3FFFF),  # CJK extensions B and later
+    # Other scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
 )
 
 
@@ -343,44 +357,13 @@ class _Unit(NamedTuple):
     end: int
     cjk: bool
     joined: bool  # only spaces, dashes or underscores since the previous unit
+    tag: bool  # a hashtag's body (words run together: compounds are split in any language)
+    lo: int  # normalised offset of ``text`` (-1 when text is not one slice of it)
 
 
-_HEBREW_PREFIX = frozenset("והבלמשכ")
-_ARABIC_PREFIXES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            conj + prep + article
-            for conj in ("", "و", "ف")
-            for prep in ("", "ب", "ل", "ك")
-            for article in ("", "ال")
-        }
-        | {conj + "لل" for conj in ("", "و", "ف")},
-        key=lambda prefix: (len(prefix), prefix),
-    )
-)[1:]  # without the empty prefix
-_MIN_STEM_REMAINDER = 2
-
-
-@lru_cache(maxsize=65536)
 def _forms(word: str) -> tuple[str, ...]:
     """The word, then the word without attached Hebrew or Arabic prefixes."""
-    if not word:
-        return (word,)
-    forms = [word]
-    cp = ord(word[0])
-    if _in(cp, _HEBREW):
-        k = 0
-        while k < 4 and k < len(word) and word[k] in _HEBREW_PREFIX:
-            k += 1
-            if len(word) - k >= _MIN_STEM_REMAINDER:
-                forms.append(word[k:])
-    elif _in(cp, _ARABIC):
-        for prefix in _ARABIC_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM_REMAINDER:
-                rest = word[len(prefix) :]
-                if rest not in forms:
-                    forms.append(rest)
-    return tuple(forms)
+    return (word, *proclitic_remainders(word))
 
 
 def _is_gap(chars: str) -> bool:
@@ -514,12 +497,17 @@ def _scan(original: str) -> _Scanned:
         first = classes[i]
         if first == "w":
             word = text[i:j]
-            units.append(new_unit(_Unit, (word, forms(word), start, end, False, joined)))
+            units.append(
+                new_unit(_Unit, (word, forms(word), start, end, False, joined, False, i))
+            )
             spans.append(("word", i, j, ()))
         elif first == "#":
             body = text[i + 1 : j].replace("_", "")
             is_cjk = "w" not in classes[i + 1 : j]
-            units.append(new_unit(_Unit, (body, forms(body), start, end, is_cjk, joined)))
+            units.append(
+                new_unit(_Unit, (body, forms(body), start, end, is_cjk, joined, True,
+                                 i + 1 if "_" not in text[i + 1 : j] else -1))
+            )
             # Parts: split at "_", camelCase (original casing) and CJK boundaries.
             seen_parts: dict[tuple[int, int], None] = {}
             for pieces in _hashtag_pieces(original, norm, classes, i + 1, j):
@@ -527,14 +515,17 @@ def _scan(original: str) -> _Scanned:
                 for lo, hi in pieces:
                     word = text[lo:hi]
                     part_units.append(
-                        new_unit(_Unit, (word, forms(word), start, end, classes[lo] == "c", True))
+                        new_unit(
+                            _Unit,
+                            (word, forms(word), start, end, classes[lo] == "c", True, False, lo),
+                        )
                     )
                     seen_parts.setdefault((lo, hi))
                 parts_all.append(tuple(part_units))
             spans.append(("hashtag", i, j, tuple(seen_parts)))
         else:
             run = text[i:j]
-            units.append(new_unit(_Unit, (run, (run,), start, end, True, joined)))
+            units.append(new_unit(_Unit, (run, (run,), start, end, True, joined, False, i)))
             spans.append(("cjk", i, j, ()))
         prev_end = j
     return _Scanned(norm, tuple(units), tuple(parts_all), tuple(spans))
@@ -589,43 +580,16 @@ def tokenize(text: str) -> list[Token]:
 # Matching
 # ---------------------------------------------------------------------------------------------
 
-_Position = Literal["only", "first", "middle", "last"]
-_STEM_VOWELS = (
-    (_CYRILLIC, frozenset("аеиоуыэюяйь")),
-    (_GEORGIAN, frozenset("აეიოუ")),
-    (_GREEK, frozenset("αεηιουωσ")),
-)
-
-
-def _stem(word: str) -> str | None:
-    """A light stem, or None: see the module docstring."""
-    if len(word) < 5:
-        return None
-    if ord(word[0]) < 0x0250 and word[-1] == "s" and word[-2] not in "su":
-        return word[:-1]  # lentils -> lentil, chickpeas -> chickpea
-    for ranges, vowels in _STEM_VOWELS:
-        if _in(ord(word[0]), ranges):
-            stem = word
-            for _ in range(2):
-                if stem[-1] in vowels and len(stem) - 1 >= MIN_AFFIX_LEN:
-                    stem = stem[:-1]
-            return stem if stem != word else None
-    return None
-
-
-def _arabic_plural(word: str) -> str | None:
-    """The sound feminine plural of an Arabic word ending in (normalised) taa marbuta."""
-    if len(word) >= 4 and _in(ord(word[0]), _ARABIC) and word.endswith("ه"):
-        return word[:-1] + "ات"
-    return None
+How = Literal["word", "stem", "proclitic", "compound", "substring", "phrase", "joined"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
     text: str
     cjk: bool
-    stem: str | None
-    plural: str | None
+    stems: tuple[tuple[str, str], ...]  # (language, stem) for each language with a stemmer
+    plural: str | None  # Arabic sound plural
+    compounds: bool  # may be a part of a closed compound (Germanic languages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,64 +597,280 @@ class _Term:
     term: str
     words: tuple[_Word, ...]
     joined: _Word  # the words written together (same as words[0] for a one-word term)
-    probe: str  # occurs in the words of any text the term matches (a quick pre-check)
+    weak: bool  # a homograph: counts only with corroboration
+    context: bool  # a context word: never reported, only corroborates
 
 
-def _compile(term: str) -> _Term | None:
-    scanned = _scan(term.replace("#", " ").replace("_", " "))
-    words = tuple(
-        _Word(u.text, u.cjk, None if u.cjk else _stem(u.text), _arabic_plural(u.text))
-        for u in scanned.units
+def _make_word(text: str, cjk: bool, languages: Sequence[str]) -> _Word:
+    stems: list[tuple[str, str]] = []
+    if not cjk:
+        for language in languages:
+            s = stem(language, text)
+            if s is not None and (language, s) not in stems:
+                stems.append((language, s))
+    compounds = (
+        not cjk and len(text) >= MIN_AFFIX_LEN and script_of(text) == "latin"
+        and any(lang.split("-")[0] in COMPOUNDING for lang in languages)
     )
+    return _Word(text, cjk, tuple(stems), None if cjk else arabic_plural(text), compounds)
+
+
+def _compile(term: str, languages: Sequence[str], weak: bool, context: bool) -> _Term | None:
+    scanned = _scan(term.replace("#", " ").replace("_", " "))
+    words = tuple(_make_word(u.text, u.cjk, languages) for u in scanned.units)
     if not words:
         return None
-    joined_text = "".join(w.text for w in words)
     if len(words) == 1:
         joined = words[0]
     else:
-        joined = _Word(joined_text, all(w.cjk for w in words), None, None)
-    # Every way to match starts with a unit form that contains a prefix of the first word
-    # (itself, its stem or its stem before a plural ending), or that spells a prefix of
-    # the joined words; unit forms are suffixes of the unit texts. So the shortest such
-    # prefix occurs in the concatenated unit texts of every text the term matches.
-    first = words[0]
-    variants = [first.text, first.stem or first.text, first.text[:-1] if first.plural else ""]
-    probe = min((v for v in variants if v), key=len)
-    return _Term(term, words, joined, probe)
+        joined = _make_word("".join(w.text for w in words), all(w.cjk for w in words), ())
+    return _Term(term, words, joined, weak, context)
 
 
-def _word_ok(unit: _Unit, word: _Word, pos: _Position) -> bool:
-    starts = pos in ("only", "last")
-    ends = pos in ("only", "first")
-    for form in unit.forms:
-        if form == word.text:
-            return True
+class _Hit(NamedTuple):
+    term: int  # index into the compiled terms
+    word: int  # index of the term word, -1 for the joined words
+    how: How
+    other: str  # the other part of a compound ("" when there is none)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One occurrence of a term; offsets index the original text (``text[start:end]`` is the
+    word or words it came from). ``how``: word, stem, proclitic, compound, substring (CJK,
+    Thai), phrase (several words) or joined (a phrase written as one word)."""
+
+    term: str
+    start: int
+    end: int
+    how: str = "word"
+
+
+_LookupKey = tuple[str, str, str]  # (kind, language, text)
+
+
+class TermSet:
+    """Terms compiled once, to be matched against many texts (rules: module docstring).
+
+    ``languages`` maps a term to the languages it is written in (its stemmers); other terms
+    use ``default_languages``. ``homographs`` are terms that also mean something outside
+    the niche (``linsen``: lentils and lenses; ``حمص``: chickpeas and the city of Homs):
+    they count only in a text with other evidence (another term, a ``context`` word, or the
+    other part of their compound being one). ``context`` words (word, language) are never
+    reported; they only corroborate homographs. Terms that normalise to nothing never match.
+    """
+
+    def __init__(
+        self,
+        terms: Iterable[str],
+        *,
+        languages: Mapping[str, Sequence[str]] | None = None,
+        default_languages: Sequence[str] = (),
+        homographs: Iterable[str] = (),
+        context: Iterable[tuple[str, str | None]] = (),
+    ) -> None:
+        self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
+        weak_keys = {normalize(h).replace(" ", "").replace("#", "") for h in homographs}
+        compiled: list[_Term] = []
+        for term in self.terms:
+            langs = tuple(languages.get(term, default_languages)) if languages else tuple(
+                default_languages
+            )
+            key = normalize(term).replace(" ", "").replace("#", "")
+            made = _compile(term, langs, key in weak_keys, False)
+            if made is not None:
+                compiled.append(made)
+        for word, lang in context:
+            made = _compile(word, (lang,) if lang else tuple(default_languages), False, True)
+            if made is not None:
+                compiled.append(made)
+        self._compiled = tuple(compiled)
+        self._order = {t: k for k, t in enumerate(self.terms)}
+        self._index: dict[_LookupKey, list[tuple[int, int]]] = {}
+        self._languages: set[str] = set()
+        self._cjk: list[tuple[int, int, _Word]] = []
+        self._compound: list[tuple[int, int, _Word]] = []
+        self._concat: dict[str, list[int]] = {}
+        for ti, compiled_term in enumerate(self._compiled):
+            for wi, term_word in enumerate(compiled_term.words):
+                self._add_word(ti, wi, term_word)
+            joined = compiled_term.joined
+            if len(compiled_term.words) > 1 and not joined.cjk:
+                self._index.setdefault(("j", "", joined.text), []).append((ti, -1))
+                self._compound.append((ti, -1, joined))
+            if len(compiled_term.words) == 1 and not joined.cjk and len(joined.text) >= 5:
+                self._concat.setdefault(joined.text[:2], []).append(ti)
+
+    def _add_word(self, ti: int, wi: int, word: _Word) -> None:
         if word.cjk:
-            if unit.cjk and (
-                (pos == "only" and word.text in form)
-                or (ends and form.endswith(word.text))
-                or (starts and form.startswith(word.text))
-            ):
-                return True
-            continue
+            self._cjk.append((ti, wi, word))
+            return
+        self._index.setdefault(("w", "", word.text), []).append((ti, wi))
+        for language, s in word.stems:
+            self._languages.add(language)
+            self._index.setdefault(("s", language, s), []).append((ti, wi))
+        if word.plural is not None:
+            self._index.setdefault(("w", "", word.plural), []).append((ti, wi))
+        if len(word.text) >= MIN_AFFIX_LEN:
+            self._compound.append((ti, wi, word))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    # -- one unit ------------------------------------------------------------------------
+
+    def _lookup(self, form: str) -> Iterator[tuple[int, int, How]]:
+        for ti, wi in self._index.get(("w", "", form), ()):
+            yield ti, wi, "word"
+        for ti, wi in self._index.get(("j", "", form), ()):
+            yield ti, wi, "joined"
+        for language in self._languages:
+            s = stem(language, form)
+            if s is not None:
+                for ti, wi in self._index.get(("s", language, s), ()):
+                    yield ti, wi, "stem"
+
+    def _unit_hits(self, unit: _Unit) -> list[_Hit]:
+        hits: dict[tuple[int, int], _Hit] = {}
         if unit.cjk:
-            continue
-        if len(word.text) >= MIN_AFFIX_LEN and (
-            (starts and form.startswith(word.text)) or (ends and form.endswith(word.text))
+            for ti, wi, word in self._cjk:
+                if word.text in unit.text:
+                    hits[(ti, wi)] = _Hit(ti, wi, "substring", "")
+            return list(hits.values())
+        for ti, wi, how in self._lookup(unit.text):
+            hits.setdefault((ti, wi), _Hit(ti, wi, how, ""))
+        for rest in unit.forms[1:]:  # Hebrew/Arabic proclitics: only onto a niche term
+            for ti, wi, _how in self._lookup(rest):
+                hits.setdefault((ti, wi), _Hit(ti, wi, "proclitic", ""))
+        text = unit.text
+        for ti, wi, word in self._compound:
+            if (ti, wi) in hits or not (unit.tag or word.compounds):
+                continue
+            if word.text[:3] not in text or len(text) <= len(word.text):
+                continue
+            other = _compound_other(text, word, unit.tag)
+            if other is not None:
+                hits[(ti, wi)] = _Hit(ti, wi, "compound", other)
+        return list(hits.values())
+
+    # -- a sequence of units -------------------------------------------------------------
+
+    def _find_in(self, seq: Sequence[_Unit]) -> Iterator[tuple[int, int, int, How, str]]:
+        """(term index, first unit, last unit, how, other part) of each occurrence."""
+        per_unit = [self._unit_hits(u) for u in seq]
+        for i, hits in enumerate(per_unit):
+            for hit in hits:
+                term = self._compiled[hit.term]
+                n = len(term.words)
+                if hit.word == -1 or n == 1:
+                    yield hit.term, i, i, hit.how, hit.other
+                elif hit.word == 0 and hit.how != "compound" and i + n <= len(seq):
+                    if all(
+                        seq[i + k].joined and any(
+                            h.term == hit.term and h.word == k and h.how != "compound"
+                            for h in per_unit[i + k]
+                        )
+                        for k in range(1, n)
+                    ):
+                        yield hit.term, i, i + n - 1, "phrase", ""
+            unit = seq[i]
+            if not unit.cjk:
+                for ti in self._concat.get(unit.text[:2], ()):
+                    last = _concat_end(seq, i, self._compiled[ti].joined)
+                    if last is not None:
+                        yield ti, i, last, "joined", ""
+
+    def _corroborates(self, part: str) -> bool:
+        """Whether a compound's other part is itself a niche or context word."""
+        fake = _Unit(part, (part, *proclitic_remainders(part)), 0, 0, False, False, False, -1)
+        return any(
+            not self._compiled[h.term].weak and h.how != "compound"
+            for h in self._unit_hits(fake)
+        )
+
+    def find(self, text: str | AnalyzedText) -> list[Match]:
+        """Every counted occurrence of every term, ordered by position (then term order).
+
+        A homograph's occurrence counts only with corroboration (see the class docstring).
+        """
+        doc = text if isinstance(text, AnalyzedText) else analyze(text)
+        scanned = doc._scanned
+        found: dict[tuple[int, int], tuple[int, How, str]] = {}
+        for seq in (scanned.units, *scanned.hashtag_parts):
+            for ti, i, last, how, other in self._find_in(seq):
+                start, end = seq[i].start, seq[last].end
+                if how == "substring" and i == last and seq[i].lo >= 0:
+                    # Show the term's own characters, not the whole run (商品提供 in
+                    # 〇〇様から商品提供を受けて).
+                    word = self._compiled[ti].words[0].text
+                    at = seq[i].text.find(word)
+                    if at >= 0:
+                        start, end = doc.original_span(seq[i].lo + at, seq[i].lo + at + len(word))
+                key = (ti, start)
+                if key not in found or found[key][0] < end:
+                    found[key] = (end, how, other)
+        if not found:
+            return []
+        compiled = self._compiled
+        # Evidence: terms that are not homographs, and homographs whose compound's other
+        # part is a niche or context word (Linsen|suppe); a homograph needs evidence of
+        # another term (Rezept ... Linsensuppe) or is itself such a compound.
+        evidence = {
+            ti for (ti, _), (_, how, other) in found.items()
+            if not compiled[ti].weak or (other and self._corroborates(other))
+        }
+        matches = []
+        for (ti, start), (end, how, _other) in found.items():
+            term = compiled[ti]
+            if term.context:
+                continue
+            if term.weak and ti not in evidence and not any(
+                compiled[e].joined.text != term.joined.text for e in evidence
+            ):
+                continue
+            matches.append(Match(term.term, start, end, how))
+        order = self._order
+        matches.sort(key=lambda m: (m.start, order[m.term]))
+        return matches
+
+    def count(self, text: str | AnalyzedText) -> dict[str, int]:
+        """Term -> number of occurrences, for the terms that occur at least once."""
+        counts: dict[str, int] = {}
+        for match in self.find(text):
+            counts[match.term] = counts.get(match.term, 0) + 1
+        return {t: counts[t] for t in self.terms if t in counts}
+
+
+def _compound_other(text: str, word: _Word, tag: bool) -> str | None:
+    """The other part when ``text`` is a plausible compound containing ``word``."""
+    rest = modifier_rest(text, word.text)
+    if rest is not None:
+        return rest
+    for _language, s in word.stems:  # an inflected modifier: Koch(en) in Kochbuch
+        if len(s) >= MIN_AFFIX_LEN and word.text.startswith(s):
+            rest = modifier_rest(text, s)
+            if rest is not None:
+                return rest
+    # The term as the head: Kontakt|linsen, Koch|rezepte
+    pos = text.find(word.text[:3], 3)
+    while pos != -1:
+        head, modifier = text[pos:], text[:pos]
+        if plausible_part(modifier) and (
+            head == word.text
+            or any(stem(lang, head) == s for lang, s in word.stems)
         ):
-            return True
-        if word.stem is not None and form.startswith(word.stem):
-            return True
-        if word.plural is not None and form == word.plural:
-            return True
-    return False
+            return modifier
+        if tag and plausible_part(modifier) and head.startswith(word.text):
+            rest = head[len(word.text):]
+            if plausible_part(rest):  # inside a hashtag: #ilovevegancooking
+                return modifier + " " + rest
+        pos = text.find(word.text[:3], pos + 1)
+    return None
 
 
 def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
     """Index of the last unit when 2-3 adjacent units from ``i`` spell ``word``."""
     target = word.text
-    if word.cjk or len(target) < 5:
-        return None
     for first in seq[i].forms:
         if seq[i].cjk or len(first) < 2 or len(first) >= len(target):
             continue
@@ -701,7 +881,7 @@ def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
             nxt = seq[k + 1]
             if not nxt.joined or nxt.cjk or len(nxt.text) < 2:
                 break
-            rest = target[len(acc) :]
+            rest = target[len(acc):]
             if nxt.text == rest or (len(rest) >= 3 and nxt.text.startswith(rest)):
                 return k + 1
             if not rest.startswith(nxt.text):
@@ -709,88 +889,6 @@ def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
             acc += nxt.text
             k += 1
     return None
-
-
-def _positions(n: int) -> list[_Position]:
-    if n == 1:
-        return ["only"]
-    middle: list[_Position] = ["middle"] * (n - 2)
-    return ["first", *middle, "last"]
-
-
-def _find_in(seq: Sequence[_Unit], term: _Term) -> Iterator[tuple[int, int]]:
-    n = len(term.words)
-    positions = _positions(n)
-    key = term.probe[:2]  # every match starts at a unit whose text contains this
-    next_free = 0
-    for i, unit in enumerate(seq):
-        if i < next_free or key not in unit.text:
-            continue
-        last: int | None = None
-        if n > 1 and i + n <= len(seq):
-            if all(seq[i + k].joined for k in range(1, n)) and all(
-                _word_ok(seq[i + k], term.words[k], positions[k]) for k in range(n)
-            ):
-                last = i + n - 1
-        if last is None and _word_ok(seq[i], term.joined, "only"):
-            last = i
-        if last is None:
-            last = _concat_end(seq, i, term.joined)
-        if last is not None:
-            yield unit.start, seq[last].end
-            next_free = last + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One occurrence of a term; offsets index the original text."""
-
-    term: str
-    start: int
-    end: int
-
-
-class TermSet:
-    """Terms compiled once, to be matched against many texts.
-
-    Terms that normalise to nothing (only punctuation) never match.
-    """
-
-    def __init__(self, terms: Iterable[str]) -> None:
-        self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
-        self._compiled = tuple(c for c in map(_compile, self.terms) if c is not None)
-        self._order = {t: k for k, t in enumerate(self.terms)}
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def find(self, text: str | AnalyzedText) -> list[Match]:
-        """Every occurrence of every term, ordered by position (then by term order)."""
-        doc = text if isinstance(text, AnalyzedText) else analyze(text)
-        sequences = (doc._scanned.units, *doc._scanned.hashtag_parts)
-        compact = doc._scanned.compact
-        found: dict[tuple[str, int], int] = {}
-        for term in self._compiled:
-            if term.probe not in compact:
-                continue
-            for seq in sequences:
-                for start, end in _find_in(seq, term):
-                    key = (term.term, start)
-                    found[key] = max(found.get(key, end), end)
-        if not found:
-            return []
-        order = self._order
-        return sorted(
-            (Match(term, start, end) for (term, start), end in found.items()),
-            key=lambda m: (m.start, order[m.term]),
-        )
-
-    def count(self, text: str | AnalyzedText) -> dict[str, int]:
-        """Term -> number of occurrences, for the terms that occur at least once."""
-        counts: dict[str, int] = {}
-        for match in self.find(text):
-            counts[match.term] = counts.get(match.term, 0) + 1
-        return {t: counts[t] for t in self.terms if t in counts}
 
 
 def _as_termset(terms: Iterable[str] | TermSet) -> TermSet:
