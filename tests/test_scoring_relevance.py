@@ -243,3 +243,101 @@ def test_snippet_is_cut_around_the_match(vegan: Niche) -> None:
     assert result.snippet is not None
     assert "tofu curry" in result.snippet
     assert result.snippet.startswith("…") and result.snippet.endswith("…")
+
+
+# --- words, not substrings (issue 13) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("niche_name", "text"),
+    [
+        ("vegan-cooking", "Neue Kontaktlinsen gekauft"),  # lenses, not lentils
+        ("vegan-cooking", "Rezeptpflichtige Medikamente nur in der Apotheke"),
+        ("vegan-cooking", "מתכונת חדשה למסמך"),  # "format"
+        ("vegan-cooking", "زرت مدينة حمص"),  # the city of Homs
+        ("vegan-cooking", "A recipe for disaster"),  # a general word alone
+        ("georgian-wine", "Я не виновата"),  # "I am not guilty"
+        ("georgian-wine", "Это моя вина"),  # "it is my fault"
+        ("georgian-wine", "Виноградов пришёл"),  # a surname
+        ("b2b-martech", "Photo attribution: Jane Doe"),
+    ],
+)
+def test_look_alikes_do_not_match(niche_name: str, text: str) -> None:
+    result = _score(load_niche(niche_name), [text])
+    assert result.score == 0 and result.matched_terms == {}, result.matched_words
+
+
+@pytest.mark.parametrize(
+    ("niche_name", "text", "term", "word"),
+    [
+        ("vegan-cooking", "Pflanzenküche für alle", "pflanzenküche", "Pflanzenküche"),
+        ("vegan-cooking", "מאמר על החיים בטבעונות", "טבעוני", "בטבעונות"),
+        ("vegan-cooking", "Linsensuppe mit Ingwer", "linsen", "Linsensuppe"),
+        ("vegan-cooking", "Räuchertofu vom Markt", "tofu", "Räuchertofu"),
+        ("vegan-cooking", "حمص بالطحينة", "حمص", "حمص"),
+        ("vegan-cooking", "Veganism for beginners", "vegan", "Veganism"),
+        ("georgian-wine", "Бокал вина из Кахетии", "вино", "вина"),
+        ("georgian-wine", "ქვევრებში დაყენებული", "ქვევრი", "ქვევრებში"),
+    ],
+)
+def test_every_match_shows_the_word_it_came_from(
+    niche_name: str, text: str, term: str, word: str
+) -> None:
+    result = _score(load_niche(niche_name), [text])
+    assert result.score > 0
+    assert word in result.matched_words[term]
+
+
+def test_repetition_does_not_pay(vegan: Niche) -> None:
+    tags = "#vegan #veganfood #plantbased #veganrecipes #vegancooking #tofu #lentils #recipe"
+    stuffed = _score(vegan, [f"Day {n} {tags}" for n in range(40)])
+    genuine_posts = [
+        "Lentil soup tonight, fully vegan", "Tofu scramble for breakfast",
+        "Meal prep: chickpeas and rice", "Trying a new tempeh marinade", *OFF_TOPIC[:4],
+        "My vegan lasagne recipe is up on the blog", "Chickpea curry with spinach",
+        "Tofu steak with miso glaze", "Red lentils dal, so easy",
+    ]
+    genuine = _score(vegan, genuine_posts)
+    assert stuffed.documents == 1
+    assert stuffed.score < genuine.score
+    # Posting the same posts twice, or adding hashtag-only posts, never raises relevance.
+    twice = _score(vegan, genuine_posts * 2)
+    assert twice.score <= genuine.score + 1e-9
+    with_tags = _score(vegan, [*genuine_posts, tags, "#vegan #tofu", "#plantbased"])
+    assert with_tags.score <= genuine.score + 0.05
+
+
+def test_near_identical_posts_count_once(vegan: Niche) -> None:
+    base = "New vegan tofu bowl with lentils and rice, recipe on the blog"
+    near = _score(vegan, [base, base + "!", base.replace("rice", "rice 2"), *OFF_TOPIC[:3]])
+    assert near.documents == 4 and near.posts_considered == 6
+
+
+def test_exclusions_count_only_where_they_are_the_topic(vegan: Niche) -> None:
+    chef_posts = ["Tofu steak with miso glaze, vegan", "Lentil soup, vegan", "Tempeh tacos",
+                  "Vegan brownies recipe"]
+    chef = _score(vegan, chef_posts)
+    without = _score(vegan, [p.replace("steak ", "") for p in chef_posts])
+    assert chef.excluded_terms == []
+    assert chef.score == pytest.approx(without.score, abs=0.02)
+    griller = _score(vegan, [*chef_posts[1:], "Best steak in town and bbq ribs"])
+    assert griller.excluded_terms == ["steak", "bbq ribs"]
+    assert griller.score < _score(vegan, [*chef_posts[1:], OFF_TOPIC[0]]).score
+
+
+TRANSLATIONS = {
+    "en": ["Vegan lentil soup tonight", "Tofu recipe for a quick dinner", "Chickpeas and rice"],
+    "de": ["Vegane Linsensuppe heute Abend", "Tofu-Rezept für ein schnelles Abendessen",
+           "Kichererbsen mit Reis"],
+    "he": ["מרק עדשים טבעוני הערב", "מתכון טופו לארוחת ערב מהירה", "ארוחה טבעונית עם אורז"],
+    "ar": ["شوربة عدس نباتية الليلة", "وصفة سريعة للعشاء النباتي", "حمص مع الأرز والطحينة"],
+}
+
+
+def test_translating_posts_keeps_relevance_within_a_tolerance(vegan: Niche) -> None:
+    scores = {
+        lang: _score(vegan, [*posts, *OFF_TOPIC[:3]]).score
+        for lang, posts in TRANSLATIONS.items()
+    }
+    assert min(scores.values()) > 0
+    assert max(scores.values()) - min(scores.values()) <= 0.1, scores
