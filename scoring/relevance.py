@@ -168,21 +168,13 @@ def niche_terms(niche: Niche) -> NicheTerms:
 
 def _signature(doc: AnalyzedText) -> frozenset[str]:
     """The words of a document, numbers left out (Day 1, Day 2... are the same post)."""
-    return frozenset(
-        t.text for t in doc.tokens
-        if t.kind in ("word", "hashtag", "cjk") and not t.text.isdigit()
-    )
+    return frozenset(w for w in doc.words() if not w.isdigit())
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a and not b:
         return 1.0
     return len(a & b) / len(a | b)
-
-
-def _is_hashtag_only(doc: AnalyzedText) -> bool:
-    kinds = {t.kind for t in doc.tokens}
-    return "hashtag" in kinds and not kinds & {"word", "cjk"}
 
 
 def _group(docs: list[_Doc]) -> list[list[_Doc]]:
@@ -196,7 +188,9 @@ def _group(docs: list[_Doc]) -> list[list[_Doc]]:
             continue
         sig = _signature(doc.analysis)
         for k, other in enumerate(signatures):
-            if _jaccard(sig, other) >= NEAR_DUPLICATE:
+            # Jaccard >= t needs the smaller set to be at least t times the larger one.
+            small, large = sorted((len(sig), len(other)))
+            if small >= NEAR_DUPLICATE * large and _jaccard(sig, other) >= NEAR_DUPLICATE:
                 groups[k].append(doc)
                 break
         else:
@@ -265,8 +259,7 @@ def niche_relevance(
             else post_document(post)
         )
         if analysis is not None:
-            docs.append(_Doc(False, analysis.text, analysis, hashtag_only=_is_hashtag_only(
-                analysis)))
+            docs.append(_Doc(False, analysis.text, analysis, hashtag_only=analysis.only_hashtags()))
 
     for doc in docs:
         matches = compiled.terms.find(doc.analysis)

@@ -560,6 +560,15 @@ class AnalyzedText:
         norm = self._scanned.norm
         return norm.starts[lo], norm.ends[hi - 1]
 
+    def words(self) -> list[str]:
+        """The normalised words, hashtags (without ``#``) and CJK runs, in order."""
+        return [u.text for u in self._scanned.units]
+
+    def only_hashtags(self) -> bool:
+        """True when the text is hashtags and nothing else (no words, no CJK runs)."""
+        spans = self._scanned.spans
+        return bool(spans) and all(kind == "hashtag" for kind, *_ in spans)
+
     def hashtags(self) -> set[str]:
         """The normalised hashtags of the text, without ``#``."""
         return {u.text for u, (kind, *_) in zip(self._scanned.units, self._scanned.spans,
@@ -689,7 +698,9 @@ class TermSet:
         self._index: dict[_LookupKey, list[tuple[int, int]]] = {}
         self._languages: set[str] = set()
         self._cjk: list[tuple[int, int, _Word]] = []
-        self._compound: list[tuple[int, int, _Word]] = []
+        # Compound candidates by their first three letters (a compound contains them).
+        self._compound: dict[str, list[tuple[int, int, _Word]]] = {}
+        self._hits_cache: dict[tuple[str, bool], list[_Hit]] = {}
         self._concat: dict[str, list[int]] = {}
         for ti, compiled_term in enumerate(self._compiled):
             for wi, term_word in enumerate(compiled_term.words):
@@ -697,7 +708,7 @@ class TermSet:
             joined = compiled_term.joined
             if len(compiled_term.words) > 1 and not joined.cjk:
                 self._index.setdefault(("j", "", joined.text), []).append((ti, -1))
-                self._compound.append((ti, -1, joined))
+                self._compound.setdefault(joined.text[:3], []).append((ti, -1, joined))
             if len(compiled_term.words) == 1 and not joined.cjk and len(joined.text) >= 5:
                 self._concat.setdefault(joined.text[:2], []).append(ti)
 
@@ -712,7 +723,7 @@ class TermSet:
         if word.plural is not None:
             self._index.setdefault(("w", "", word.plural), []).append((ti, wi))
         if len(word.text) >= MIN_AFFIX_LEN:
-            self._compound.append((ti, wi, word))
+            self._compound.setdefault(word.text[:3], []).append((ti, wi, word))
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -731,6 +742,16 @@ class TermSet:
                     yield ti, wi, "stem"
 
     def _unit_hits(self, unit: _Unit) -> list[_Hit]:
+        """The term words a unit matches (memoised per unit text: words repeat a lot)."""
+        key = (unit.text, unit.tag)
+        cached = self._hits_cache.get(key)
+        if cached is None:
+            if len(self._hits_cache) > 200_000:
+                self._hits_cache.clear()
+            cached = self._hits_cache[key] = self._compute_hits(unit)
+        return cached
+
+    def _compute_hits(self, unit: _Unit) -> list[_Hit]:
         hits: dict[tuple[int, int], _Hit] = {}
         if unit.cjk:
             for ti, wi, word in self._cjk:
@@ -743,14 +764,16 @@ class TermSet:
             for ti, wi, _how in self._lookup(rest):
                 hits.setdefault((ti, wi), _Hit(ti, wi, "proclitic", ""))
         text = unit.text
-        for ti, wi, word in self._compound:
-            if (ti, wi) in hits or not (unit.tag or word.compounds):
-                continue
-            if word.text[:3] not in text or len(text) <= len(word.text):
-                continue
-            other = _compound_other(text, word, unit.tag)
-            if other is not None:
-                hits[(ti, wi)] = _Hit(ti, wi, "compound", other)
+        if len(text) > MIN_AFFIX_LEN and self._compound:
+            for k in range(len(text) - 2):
+                for ti, wi, word in self._compound.get(text[k : k + 3], ()):
+                    if (ti, wi) in hits or not (unit.tag or word.compounds):
+                        continue
+                    if len(text) <= len(word.text):
+                        continue
+                    other = _compound_other(text, word, unit.tag)
+                    if other is not None:
+                        hits[(ti, wi)] = _Hit(ti, wi, "compound", other)
         return list(hits.values())
 
     # -- a sequence of units -------------------------------------------------------------
