@@ -74,7 +74,9 @@ _OPEN = "[\\[(【［（「〔]"
 _CLOSE = "[\\])】］）」〕]"
 _CJK_BRACKETS = frozenset("【】［］〔〕")
 _LINE_START = r"(?:^|(?<=\n))[^\w\n#]*?"
-_SEPARATOR = r"(?=[ \t]*(?:[:：|｜\-–—/•·\])】］）*_!.,;#]|\n|$))"
+# A separator after a label: punctuation, a dash after a space (not "Ad-free", a compound),
+# or the line's end.
+_SEPARATOR = r"(?=[ \t]*(?:[:：|｜–—/•·\])】］）*_!.,;#]|\n|$)|[ \t]+-)"
 
 
 def _has_cjk(text: str) -> bool:
@@ -206,7 +208,7 @@ class DisclosureMatcher:
         if tags and not tags.isdisjoint(self._hashtags.keys() | self._scoped_tags.keys()):
             langs = self.languages(doc, post)
             for t in doc.tokens:
-                if t.kind != "hashtag":
+                if t.kind != "hashtag" or self._negated(doc, t.start):  # "not #sponsored"
                     continue
                 if t.text in self._hashtags:
                     marker, lang, disclosure = self._hashtags[t.text]

@@ -16,43 +16,45 @@ Normalisation (:func:`normalize`)
 
 Tokenisation (:func:`tokenize`)
     Words are runs of letters, marks and digits; everything else (spaces, hyphens,
-    apostrophes, punctuation) separates words. Han, Hiragana, Katakana and Hangul runs have no
+    apostrophes, punctuation) separates words. Han, kana, Hangul and Thai-like runs have no
     spaces: they are indexed as overlapping character bigrams (a one-character run as itself).
     ``#tag`` is one hashtag token; its parts, split at ``_``, at camelCase boundaries of the
     original text (``#VeganFood`` -> ``vegan``, ``food``) and between CJK and other scripts,
     are extra ``hashtag-part`` tokens.
 
 Matching (:func:`match_terms`, :class:`TermSet`)
-    A term is normalised and split into words exactly like text. A term word matches a word
-    of the text when
+    A term is normalised and split into words exactly like text; each term has languages
+    (the niche file's keys; ``default_languages`` otherwise). A term word matches a word of
+    the text (``Match.how`` says which way) when
 
-    * it is equal to it; or
-    * the term word has at least 4 characters and the text word starts or ends with it: the
-      compound and inflection rule (``vegan`` in ``#veganfood``, ``Veganküche``, ``vegane``;
-      ``rezept`` in ``Kochrezept``). Words of 3 characters or fewer (``abm``, ``crm``,
-      ``b2b``) match whole words or whole hashtag parts only, never inside a word
-      (``abm`` does not match ``Abmahnung``); or
-    * after removing attached prefixes: Hebrew ``ו ה ב ל מ ש כ`` (up to four, e.g.
-      ``והמתכון``) and Arabic ``و ف``, then ``ب ل ك``, then ``ال`` (and ``لل``), e.g.
-      ``والعدس``, ``بالحمص``; at least two letters must remain; or
-    * Cyrillic, Georgian and Greek words of 5+ characters also match by their stem (up to two
-      trailing vowels removed, at least 4 characters left): ``ქვევრი`` matches ``ქვევრში``,
-      ``грузинское`` matches ``грузинского``. A Latin-script term of 5+ characters ending
-      in a plural ``s`` also matches its singular (``lentils`` matches ``lentil soup``). An
-      Arabic term ending in taa marbuta also matches its sound plural in ``ات``
-      (``وصفة`` -> ``وصفات``).
-
-    A CJK term matches when its bigrams occur consecutively in a CJK run, which is the same
-    as being a substring of the run (``纯素`` matches ``今天的纯素料理``, but not
-    ``纯粹素质``, which only shares single characters).
+    * ``word``: it is the same word;
+    * ``stem``: both have the same stem in one of the term's languages (Snowball, or the
+      light Hebrew/Georgian stemmers of :mod:`creatorscout.scoring.morphology`):
+      ``Rezepte`` = ``rezept``, ``lentil`` = ``lentils``; ``виновата`` is not ``вино``;
+      an Arabic term ending in taa marbuta also matches its sound plural (``وصفات``);
+    * ``proclitic``: the text word is Hebrew ``ו ה ב ל מ ש כ`` (up to four) or Arabic
+      ``و ف``/``ب ل ك``/``ال`` + a word that matches the term in one of the ways above
+      (``בטבעונות``, ``بالحمص``); ``מתכונת`` is not ``מ`` + a niche term;
+    * ``compound``: for terms of 4+ letters in a language that writes compounds (German,
+      Dutch, the Nordic languages), and inside any hashtag: the text word is the term (or
+      its stem) + a plausible other part (3+ letters with a vowel, after an optional
+      linking element: ``Linsen|suppe``, ``Koch|buch``), or a plausible part + the term
+      (``Räucher|tofu``, ``Kontakt|linsen``); inside a hashtag also in the middle
+      (``#ilove|vegan|cooking``). English running text is never split (``tofurky``);
+    * ``substring``: in scripts written without spaces (Han, kana, Hangul, Thai, Lao,
+      Khmer, Myanmar) the term occurs in the run (``纯素`` in ``今天的纯素料理``, not in
+      ``纯粹素质``).
 
     A multi-word term (a phrase) matches consecutive words separated only by spaces, dashes
-    or underscores: ``plant based`` matches ``plant based``, ``Plant-Based`` and
-    ``#PlantBased``; the first phrase word may end a compound and the last may start one
-    (``natural wine`` matches ``natural wines``). A phrase also matches its words written
-    together (``plantbased``, ``#plantbasedrecipes``), and a one-word term matches two or
-    three adjacent words that spell it (``marketingautomation`` matches ``marketing
-    automation``).
+    or underscores, each word matching by word, stem or prefix (``plant based`` in
+    ``Plant-Based``); it also matches its words written together (``joined``: ``plantbased``,
+    ``#PlantBased``, or as a compound part in a hashtag, ``#plantbasedrecipes``), and a
+    one-word term of 5+ letters matches two or three adjacent words that spell it
+    (``marketingautomation`` in ``marketing automation``).
+
+    Terms given as ``homographs`` (the niche's ``ambiguous`` keywords) count only in a text
+    with other evidence: another term that is not ambiguous, a ``context`` word, or the
+    other part of their compound being one (``Linsen|suppe``; not ``Kontakt|linsen``).
 
 Offsets reported by :func:`tokenize` and :meth:`TermSet.find` index the *original* text, so a
 caller can highlight or cut a passage without re-normalising.

@@ -31,6 +31,8 @@ DISCLOSURES = [
     ("Paid partnership with OatHaus. Loved it", "paid partnership with", "Paid partnership with"),
     ("This video is sponsored by NordBlend", "this video is sponsored", "This video is sponsored"),
     ("Sponsored: the best pan I own", "sponsored", "Sponsored"),
+    ("Ad - my favourite oat milk", "ad", "Ad"),
+    ("Werbung – Linsensuppe mit Ingwer", "werbung", "Werbung"),
     ("Gifted: a box of spices from SpiceCo", "gifted", "Gifted"),
     ("Grab it here #PaidPartnership", "#paidpartnership", "#PaidPartnership"),
     # de
@@ -115,6 +117,10 @@ INNOCENT = [
     "#adventure time in the mountains",
     "Read my thoughts on advertising ethics",
     "Gifted kids need better schools",
+    "Ad-free version out now",
+    "Anzeige erstattet gegen den Vermieter",  # a police report
+    "This is not #sponsored, I paid for it",
+    "Sponsored walks for charity this weekend",
     # de
     "Ich arbeite in der Werbung",
     "Werbung ist überall",

@@ -260,6 +260,8 @@ def test_snippet_is_cut_around_the_match(vegan: Niche) -> None:
         ("georgian-wine", "Это моя вина"),  # "it is my fault"
         ("georgian-wine", "Виноградов пришёл"),  # a surname
         ("b2b-martech", "Photo attribution: Jane Doe"),
+        ("georgian-wine", "რესტორანი მარანი თბილისში"),  # a restaurant's name
+        ("georgian-wine", "Kakheti hiking trip, day 3"),
     ],
 )
 def test_look_alikes_do_not_match(niche_name: str, text: str) -> None:
@@ -278,6 +280,7 @@ def test_look_alikes_do_not_match(niche_name: str, text: str) -> None:
         ("vegan-cooking", "Veganism for beginners", "vegan", "Veganism"),
         ("georgian-wine", "Бокал вина из Кахетии", "вино", "вина"),
         ("georgian-wine", "ქვევრებში დაყენებული", "ქვევრი", "ქვევრებში"),
+        ("georgian-wine", "ჩვენს მარანში ქვევრის ღვინო", "მარანი", "მარანში"),
     ],
 )
 def test_every_match_shows_the_word_it_came_from(
