@@ -74,9 +74,10 @@ _OPEN = "[\\[(【［（「〔]"
 _CLOSE = "[\\])】］）」〕]"
 _CJK_BRACKETS = frozenset("【】［］〔〕")
 _LINE_START = r"(?:^|(?<=\n))[^\w\n#]*?"
-# A separator after a label: punctuation, a dash after a space (not "Ad-free", a compound),
-# or the line's end.
-_SEPARATOR = r"(?=[ \t]*(?:[:：|｜–—/•·\])】］）*_!.,;#]|\n|$)|[ \t]+-)"
+# A separator after a label: punctuation or a symbol (":", "|", "]", "✨"), a dash after a
+# space (not "Ad-free", a compound), or the line's end; not a comma, "!" or "?", which end
+# words in sentences ("Werbung, die nervt", "Werbung!!! Überall!").
+_SEPARATOR = r"(?=[ \t]*(?:[^\w\s'’,!?\-]|\n|$)|[ \t]+-)"
 
 
 def _has_cjk(text: str) -> bool:
@@ -121,9 +122,9 @@ class _LabelFinder:
             start, end = doc.original_span(lo, hi)
             if group == "c":
                 # Followed by a space: a label only in capitals ("AD Loving this", "ANZEIGE
-                # Heute") or in a script without case after which a word follows directly.
+                # Heute"), as a Hebrew acronym (שת״פ עם...) or in a script without spaces.
                 original = doc.text[start:end]
-                if not (_has_cjk(original) or (
+                if not (_has_cjk(original) or "״" in original or '"' in original or (
                     original.isupper() and sum(ch.isalpha() for ch in original) >= 2
                 )):
                     continue

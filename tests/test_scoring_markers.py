@@ -32,6 +32,11 @@ DISCLOSURES = [
     ("This video is sponsored by NordBlend", "this video is sponsored", "This video is sponsored"),
     ("Sponsored: the best pan I own", "sponsored", "Sponsored"),
     ("Ad - my favourite oat milk", "ad", "Ad"),
+    ("✨Ad✨ my favourite oat milk", "ad", "Ad"),
+    ("This episode is brought to you by Squarespace", "episode is brought to you by",
+     "episode is brought to you by"),
+    ("Huge thanks to NordBlend for sponsoring this video", "sponsoring this video",
+     "sponsoring this video"),
     ("Werbung – Linsensuppe mit Ingwer", "werbung", "Werbung"),
     ("Gifted: a box of spices from SpiceCo", "gifted", "Gifted"),
     ("Grab it here #PaidPartnership", "#paidpartnership", "#PaidPartnership"),
@@ -60,6 +65,8 @@ DISCLOSURES = [
     ("מתכון חדש #פרסומת", "#פרסומת", "#פרסומת"),
     ("שותפות בתשלום עם טבעול", "שותפות בתשלום עם", "שותפות בתשלום עם"),
     ("תוכן ממומן | ארוחת ערב טבעונית", "תוכן ממומן", "תוכן ממומן"),
+    ("שת״פ עם המותג האהוב עליי", "שת״פ", "שת״פ"),
+    ("ארוחת ערב טבעונית #שתפ", "#שתפ", "#שתפ"),
     # ar
     ("إعلان | وصفة اليوم", "إعلان", "إعلان"),
     ("وصفة اليوم محتوى مدفوع", "محتوى مدفوع", "محتوى مدفوع"),
@@ -82,6 +89,7 @@ DISCLOSURES = [
     ("PR 新しいシャンプーを試しました", "pr", "PR"),
     ("〇〇株式会社様から商品提供を受けて投稿しています", "商品提供", "商品提供"),
     ("新作コスメ #プロモーション", "#プロモーション", "#プロモーション"),
+    ("※本記事はプロモーションを含みます", "プロモーションを含みます", "プロモーションを含みます"),
 ]
 
 
@@ -121,6 +129,8 @@ INNOCENT = [
     "Anzeige erstattet gegen den Vermieter",  # a police report
     "This is not #sponsored, I paid for it",
     "Sponsored walks for charity this weekend",
+    "Werbung!!! Überall nur Werbung!!!",
+    "Werbung, die nervt, sehe ich jeden Tag",
     # de
     "Ich arbeite in der Werbung",
     "Werbung ist überall",
@@ -169,6 +179,7 @@ def test_innocent_uses_never_fire(matcher: DisclosureMatcher, text: str) -> None
         "Mein Lieblingscafé #unbezahltewerbung",
         "Werbung ohne Auftrag – selbst gekauft",
         "Mein Lieblingscafé #werbung #unbezahltewerbung",
+        "*Werbung wegen Markennennung* Mein Lieblingscafé",
     ],
 )
 def test_unpaid_advertising_is_a_disclosure_of_kind_unpaid(
@@ -216,3 +227,18 @@ def test_every_language_cites_its_source() -> None:
     assert missing == []
     for lang in ("de", "en", "he", "ar", "ka", "ru", "ja"):
         assert config.sponsored[lang].phrases, lang
+
+
+def test_the_sponsored_share_counts_flags_and_disclosures_only(matcher: DisclosureMatcher) -> None:
+    from creatorscout.scoring.authenticity import sponsored_share
+    from creatorscout.scoring.relevance import post_document
+
+    creator = make_creator()
+    texts = ["Anzeige: Linsensuppe", "Head of PR says hi", "Unbezahlte Werbung: Café", None,
+             "Ich arbeite in der Werbung"]
+    posts = [make_post(creator, n, text) for n, text in enumerate(texts)]
+    posts[3] = posts[3].model_copy(update={"sponsored": True})  # flagged, no text stored
+    result = sponsored_share(posts, {p.id: post_document(p) for p in posts}, matcher)
+    assert (result.posts_sponsored, result.posts_considered) == (2, 5)
+    assert result.markers == {"anzeige": 1, "platform flag": 1}
+    assert any('"Anzeige"' in example for example in result.examples)
