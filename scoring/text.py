@@ -49,7 +49,7 @@ Matching (:func:`match_terms`, :class:`TermSet`)
     or underscores, each word matching by word, stem or prefix (``plant based`` in
     ``Plant-Based``); it also matches its words written together (``joined``: ``plantbased``,
     ``#PlantBased``, or as a compound part in a hashtag, ``#plantbasedrecipes``), and a
-    one-word term of 5+ letters matches two or three adjacent words that spell it
+    one-word term of 8+ letters matches two or three adjacent words that spell it
     (``marketingautomation`` in ``marketing automation``).
 
     Terms given as ``homographs`` (the niche's ``ambiguous`` keywords) count only in a text
@@ -96,6 +96,9 @@ TokenKind = Literal["word", "hashtag", "hashtag-part", "cjk"]
 
 MIN_AFFIX_LEN = 4
 """Term words shorter than this match whole words only, never inside a compound."""
+_CONCAT_MIN = 8
+"""One-word terms this long also match adjacent words that spell them (marketing automation
+for marketingautomation); shorter ones would join chance words ("veg an" is not vegan)."""
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
@@ -711,7 +714,7 @@ class TermSet:
             if len(compiled_term.words) > 1 and not joined.cjk:
                 self._index.setdefault(("j", "", joined.text), []).append((ti, -1))
                 self._compound.setdefault(joined.text[:3], []).append((ti, -1, joined))
-            if len(compiled_term.words) == 1 and not joined.cjk and len(joined.text) >= 5:
+            if len(compiled_term.words) == 1 and not joined.cjk and len(joined.text) >= _CONCAT_MIN:
                 self._concat.setdefault(joined.text[:2], []).append(ti)
 
     def _add_word(self, ti: int, wi: int, word: _Word) -> None:

@@ -119,6 +119,7 @@ def test_length_counts_words_hashtags_and_bigrams_not_parts() -> None:
         ("Veganism for beginners", "vegan", "en", 1),
         ("veganrecipes for everyone", "vegan", "en", 0),  # not a compound language
         ("Vegas trip", "vegan", "en", 0),
+        ("a veg an option", "vegan", "en", 0),  # short terms are not spelled across words
         # German: stems and compounds with a plausible other part
         ("Heute gibt es Veganküche", "vegan", "de", 1),
         ("Vegane Rezepte", "rezept", "de", 1),
