@@ -21,6 +21,10 @@ The ranking, in words (the constants below are its only knobs):
    taken over this creator's documents), summed over the distinct terms to ``S`` (all the
    terms found only in a post's hashtags count as one: stuffing tags does not pay), and
    mapped to [0, 1) as ``S / (S + DOC_K)``.
+   An ambiguous keyword that its own post does not confirm still counts when another of the
+   creator's documents (post or bio) has an unambiguous niche term: one sense per
+   discourse, so a vegan cook's "وصفة العدس" counts and an optician's "Kontaktlinsen" does
+   not.
 5. **Breadth.** The post part is the sum of document strengths divided by
    ``documents + PRIOR_POSTS``: the share of distinct documents that match, weighted by how
    strongly, with a prior of ``PRIOR_POSTS`` unmatched documents, so that many different
@@ -51,7 +55,7 @@ from creatorscout.scoring.text import (
     TermSet,
     analyze,
     normalize,
-    snippet,
+    passage,
 )
 
 K1 = 1.2
@@ -87,6 +91,7 @@ class _Doc:
     strength: float = 0.0
     hashtag_only: bool = False
     tag_labels: set[str] = field(default_factory=set)  # labels matched only in hashtags
+    matches: list[Match] = field(default_factory=list)
 
 
 def _term_key(term: str) -> str:
@@ -261,8 +266,14 @@ def niche_relevance(
         if analysis is not None:
             docs.append(_Doc(False, analysis.text, analysis, hashtag_only=analysis.only_hashtags()))
 
-    for doc in docs:
-        matches = compiled.terms.find(doc.analysis)
+    # One sense per discourse: an ambiguous term (Linsen, حمص) that nothing in its own post
+    # confirms still counts when the creator's other documents show the niche unambiguously.
+    found = [compiled.terms.find(d.analysis, unconfirmed=True) for d in docs]
+    niche_voice = [any(not m.ambiguous for m in matches) for matches in found]
+    for k, (doc, all_matches) in enumerate(zip(docs, found, strict=True)):
+        elsewhere = any(v for j, v in enumerate(niche_voice) if j != k)
+        matches = [m for m in all_matches if m.confirmed or elsewhere]
+        doc.matches = matches
         starts: dict[str, set[int]] = {}
         in_words: set[str] = set()
         for match in matches:
@@ -326,6 +337,6 @@ def niche_relevance(
         documents=len(groups),
         bio_matched=bool(bio and bio.tf),
         excluded_terms=[t for t in compiled.excluded.terms if t in excluded_found],
-        snippet=snippet(best.analysis, compiled.terms) if best else None,
+        snippet=passage(best.text, best.matches[0].start, best.matches[0].end) if best else None,
     )
 

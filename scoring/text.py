@@ -88,6 +88,7 @@ __all__ = [
     "analyze",
     "match_terms",
     "normalize",
+    "passage",
     "snippet",
     "tokenize",
 ]
@@ -658,6 +659,8 @@ class Match:
     start: int
     end: int
     how: str = "word"
+    ambiguous: bool = False  # the term is a homograph / ambiguous keyword
+    confirmed: bool = True  # False: ambiguous, and nothing in this text confirms it
 
 
 _LookupKey = tuple[str, str, str]  # (kind, language, text)
@@ -816,10 +819,13 @@ class TermSet:
             for h in self._unit_hits(fake)
         )
 
-    def find(self, text: str | AnalyzedText) -> list[Match]:
+    def find(self, text: str | AnalyzedText, *, unconfirmed: bool = False) -> list[Match]:
         """Every counted occurrence of every term, ordered by position (then term order).
 
-        A homograph's occurrence counts only with corroboration (see the class docstring).
+        A homograph's occurrence counts only with corroboration in the text (see the class
+        docstring); with ``unconfirmed`` the others are returned too, marked
+        ``confirmed=False``, for a caller that has evidence elsewhere (the creator's other
+        posts: one sense per discourse).
         """
         doc = text if isinstance(text, AnalyzedText) else analyze(text)
         scanned = doc._scanned
@@ -852,11 +858,12 @@ class TermSet:
             term = compiled[ti]
             if term.context:
                 continue
-            if term.weak and ti not in evidence and not any(
+            confirmed = not term.weak or ti in evidence or any(
                 compiled[e].joined.text != term.joined.text for e in evidence
-            ):
+            )
+            if not confirmed and not unconfirmed:
                 continue
-            matches.append(Match(term.term, start, end, how))
+            matches.append(Match(term.term, start, end, how, term.weak, confirmed))
         order = self._order
         matches.sort(key=lambda m: (m.start, order[m.term]))
         return matches
@@ -945,8 +952,12 @@ def snippet(
         text = text.text
     if not matches:
         return None
-    first = matches[0]
-    start, end = first.start, first.end
+    return passage(text, matches[0].start, matches[0].end, width)
+
+
+def passage(text: str, start: int, end: int, width: int = 120) -> str:
+    """About ``width`` characters of ``text`` around ``text[start:end]`` (see
+    :func:`snippet`)."""
     if end - start >= width:
         left, right = start, start + width
     else:
@@ -962,5 +973,5 @@ def snippet(
             cut = next((k for k in range(right, end, -1) if text[k].isspace()), None)
             if cut is not None:
                 right = cut
-    passage = " ".join(text[left:right].split())
-    return ("…" if left > 0 else "") + passage + ("…" if right < len(text) else "")
+    shown = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + shown + ("…" if right < len(text) else "")

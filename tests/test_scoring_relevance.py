@@ -54,7 +54,7 @@ def _score(
         ("vegan-cooking", "Das beste Rezept für Tofu", "rezept"),
         ("vegan-cooking", "הַמַּתְכּוֹן הַטִּבְעוֹנִי שֶׁלִּי", "מתכון"),
         ("vegan-cooking", "ארוחה לטבעונים עם טופו", "טבעוני"),
-        ("vegan-cooking", "وَالعَدَسُ مع الحمص", "عدس"),
+        ("vegan-cooking", "شوربة وَالعَدَسُ مع الحمص", "عدس"),
         ("vegan-cooking", "أفضل وصفة نباتيّة", "نباتي"),  # نباتية: the same stem, one term
         ("vegan-cooking", "#veganfood #plantbased", "veganfood"),
         ("georgian-wine", "ქვევრში დაყენებული საფერავი", "ქვევრი"),
@@ -255,6 +255,9 @@ def test_snippet_is_cut_around_the_match(vegan: Niche) -> None:
         ("vegan-cooking", "Rezeptpflichtige Medikamente nur in der Apotheke"),
         ("vegan-cooking", "מתכונת חדשה למסמך"),  # "format"
         ("vegan-cooking", "زرت مدينة حمص"),  # the city of Homs
+        ("vegan-cooking", "عدسة الكاميرا الجديدة"),  # a camera lens, not lentils
+        ("vegan-cooking", "עדשה חדשה למצלמה"),  # a camera lens
+        ("vegan-cooking", "Brillengläser und Kontaktlinsen im Angebot"),
         ("vegan-cooking", "A recipe for disaster"),  # a general word alone
         ("georgian-wine", "Я не виновата"),  # "I am not guilty"
         ("georgian-wine", "Это моя вина"),  # "it is my fault"
@@ -277,6 +280,8 @@ def test_look_alikes_do_not_match(niche_name: str, text: str) -> None:
         ("vegan-cooking", "Linsensuppe mit Ingwer", "linsen", "Linsensuppe"),
         ("vegan-cooking", "Räuchertofu vom Markt", "tofu", "Räuchertofu"),
         ("vegan-cooking", "حمص بالطحينة", "حمص", "حمص"),
+        ("vegan-cooking", "شوربة العدس", "عدس", "العدس"),
+        ("vegan-cooking", "מרק עדשים כתומות", "עדשים", "עדשים"),
         ("vegan-cooking", "Veganism for beginners", "vegan", "Veganism"),
         ("georgian-wine", "Бокал вина из Кахетии", "вино", "вина"),
         ("georgian-wine", "ქვევრებში დაყენებული", "ქვევრი", "ქვევრებში"),
@@ -289,6 +294,17 @@ def test_every_match_shows_the_word_it_came_from(
     result = _score(load_niche(niche_name), [text])
     assert result.score > 0
     assert word in result.matched_words[term]
+
+
+def test_ambiguous_terms_take_their_sense_from_the_creators_other_posts(vegan: Niche) -> None:
+    cook = _score(vegan, ["Vegan curry tonight", "وصفة العدس", "Linsen"])
+    assert cook.posts_matched == 3
+    assert cook.matched_words["عدس"] == ["العدس"] and cook.matched_words["linsen"] == ["Linsen"]
+    optician = _score(vegan, ["Neue Kontaktlinsen eingetroffen", "Brillen im Angebot",
+                              "Bringen Sie Ihr Rezept für Linsen mit"])
+    assert optician.score == 0 and optician.matched_terms == {}
+    pharmacy = _score(vegan, ["وصفة طبية جديدة", "عدسات لاصقة", "أخبار مدينة حمص"])
+    assert pharmacy.score == 0
 
 
 def test_repetition_does_not_pay(vegan: Niche) -> None:
