@@ -141,8 +141,6 @@ def _in(cp: int, ranges: Sequence[tuple[int, int]]) -> bool:
 _HEBREW = ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _GREEK = ((0x0370, 0x03FF), (0x1F00, 0x1FFF))
-_CYRILLIC = ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))
-_GEORGIAN = ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F))
 _CJK = (
     (0x1100, 0x11FF),  # Hangul Jamo
     (0x3005, 0x3007),  # iteration mark, closing mark, ideographic zero
@@ -370,11 +368,6 @@ class _Unit(NamedTuple):
 def _forms(word: str) -> tuple[str, ...]:
     """The word, then the word without attached Hebrew or Arabic prefixes."""
     return (word, *proclitic_remainders(word))
-
-
-def _is_gap(chars: str) -> bool:
-    """True when only spaces, dashes and underscores separate two words."""
-    return not chars.translate(_CLASS_TABLE).strip(_GAP_CLASSES)
 
 
 class _Scanned:
