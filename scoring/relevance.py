@@ -8,7 +8,11 @@ The ranking, in words (the constants below are its only knobs):
 2. **Repetition does not pay.** Posts whose words are near-identical (Jaccard similarity of
    their word sets, numbers left out, at least ``NEAR_DUPLICATE``) are one document, and
    all hashtag-only posts together are one document; each group counts once, by its
-   strongest post. ``posts_considered`` counts posts, ``documents`` the groups.
+   strongest post. ``posts_considered`` counts posts, ``documents`` the groups. The
+   hashtag-only document is worth at most the creator's average written document, so
+   adding hashtag-only posts never raises relevance (a creator who posts nothing else is
+   judged by them); a post stored without text (only its platform hashtags are known) is
+   an ordinary document.
 3. **Terms.** Every keyword of the niche, in every language, and every hashtag, matched with
    :mod:`creatorscout.scoring.text`: whole words and their Snowball stems in the keyword's
    language, German compounds, Hebrew/Arabic prefixes onto a niche term, substrings only in
@@ -264,12 +268,25 @@ def niche_relevance(
             else post_document(post)
         )
         if analysis is not None:
-            docs.append(_Doc(False, analysis.text, analysis, hashtag_only=analysis.only_hashtags()))
+            # Hashtag-only: the author wrote only hashtags (not a post stored without text,
+            # whose platform hashtags are all we have of it).
+            tags_only = bool((post.text or "").strip()) and analysis.only_hashtags()
+            docs.append(_Doc(False, analysis.text, analysis, hashtag_only=tags_only))
+
+    bio = next((d for d in docs if d.is_bio), None)
+    post_docs = [d for d in docs if not d.is_bio]
+    groups = _group(post_docs)
+    word_groups = [g for g in groups if not g[0].hashtag_only]
+    tag_group = next((g for g in groups if g[0].hashtag_only), None)
 
     # One sense per discourse: an ambiguous term (Linsen, حمص) that nothing in its own post
-    # confirms still counts when the creator's other documents show the niche unambiguously.
+    # confirms still counts when the creator's other documents (not hashtag-only posts)
+    # show the niche unambiguously.
     found = [compiled.terms.find(d.analysis, unconfirmed=True) for d in docs]
-    niche_voice = [any(not m.ambiguous for m in matches) for matches in found]
+    niche_voice = [
+        not d.hashtag_only and any(not m.ambiguous for m in matches)
+        for d, matches in zip(docs, found, strict=True)
+    ]
     for k, (doc, all_matches) in enumerate(zip(docs, found, strict=True)):
         elsewhere = any(v for j, v in enumerate(niche_voice) if j != k)
         matches = [m for m in all_matches if m.confirmed or elsewhere]
@@ -289,7 +306,13 @@ def niche_relevance(
         doc.excluded = _topic_exclusions(doc.analysis, matches, compiled.excluded)
         doc.tag_labels = {label for label in doc.tf if label not in in_words}
 
-    average = sum(max(d.analysis.length, 1) for d in docs) / len(docs) if docs else 1.0
+    # Lengths are judged against the creator's distinct written documents (copies and
+    # hashtag-only posts would shift the yardstick).
+    yardstick = [g[0] for g in word_groups] + ([bio] if bio else [])
+    average = (
+        sum(max(d.analysis.length, 1) for d in yardstick) / len(yardstick) if yardstick
+        else 1.0
+    )
     for doc in docs:
         norm = K1 * (1 - B + B * max(doc.analysis.length, 1) / average)
         tag_labels = doc.tag_labels
@@ -302,13 +325,20 @@ def niche_relevance(
             s += tf * (K1 + 1) / (tf + norm)
         doc.strength = s / (s + DOC_K)
 
-    post_docs = [d for d in docs if not d.is_bio]
-    groups = _group(post_docs)
-    bio = next((d for d in docs if d.is_bio), None)
-    post_part = sum(max(d.strength for d in g) for g in groups) / (len(groups) + PRIOR_POSTS)
+    written = sum(max(d.strength for d in g) for g in word_groups)
+    post_part = written / (len(word_groups) + PRIOR_POSTS)
+    if tag_group is not None:
+        # All hashtag-only posts are one document, worth at most the creator's average
+        # written document: adding hashtag-only posts never raises relevance. A creator
+        # who writes nothing else (captions of photos) is judged by their hashtags.
+        tags = max(d.strength for d in tag_group)
+        if word_groups:
+            tags = min(tags, post_part)
+        post_part = (written + tags) / (len(word_groups) + 1 + PRIOR_POSTS)
     bio_part = bio.strength if bio else 0.0
-    units = len(groups) + (1 if bio else 0)
-    with_excluded = sum(1 for g in groups if any(d.excluded for d in g))
+    counted = [*word_groups, *([tag_group] if tag_group and tag_group[0].excluded else [])]
+    units = len(counted) + (1 if bio else 0)
+    with_excluded = sum(1 for g in counted if any(d.excluded for d in g))
     with_excluded += 1 if bio and bio.excluded else 0
     penalty = 1 - EXCLUDE_PENALTY * (with_excluded / units) if units else 1.0
     score = min(1.0, max(0.0, (POSTS_WEIGHT * post_part + BIO_WEIGHT * bio_part) * penalty))

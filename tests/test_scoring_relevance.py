@@ -323,7 +323,19 @@ def test_repetition_does_not_pay(vegan: Niche) -> None:
     twice = _score(vegan, genuine_posts * 2)
     assert twice.score <= genuine.score + 1e-9
     with_tags = _score(vegan, [*genuine_posts, tags, "#vegan #tofu", "#plantbased"])
-    assert with_tags.score <= genuine.score + 0.05
+    assert with_tags.score <= genuine.score + 1e-9
+    assert with_tags.documents == genuine.documents + 1  # all hashtag-only posts: one
+
+
+def test_hashtag_only_posts_are_one_document(vegan: Niche) -> None:
+    only_tags = _score(vegan, ["#vegan #veganfood #plantbased", "#tofu #tempeh"])
+    assert only_tags.documents == 1 and 0 < only_tags.score <= 0.8 / 4
+    off_topic_writer = _score(vegan, OFF_TOPIC[:3])
+    assert _score(vegan, [*OFF_TOPIC[:3], "#vegan #tofu"]).score == off_topic_writer.score == 0
+    # A post stored without its text, of which only the platform's hashtags are known,
+    # is an ordinary document.
+    untexted = _score(vegan, [None], hashtags=["vegan", "tofu"])
+    assert untexted.score > 0
 
 
 def test_near_identical_posts_count_once(vegan: Niche) -> None:
