@@ -98,8 +98,10 @@ class _LabelFinder:
         self._labels: dict[str, list[_Label]] = {}
         for label in labels:
             key = normalize(label.name)
-            if key:
-                self._labels.setdefault(key, []).append(label)
+            known = self._labels.setdefault(key, []) if key else []
+            # One label per language however it is spelled (إعلان and اعلان are one).
+            if key and all(k.language != label.language for k in known):
+                known.append(label)
         words = sorted(self._labels, key=len, reverse=True)
         alternation = "|".join(re.escape(w).replace("\\ ", "[ \\t]+") for w in words)
         self._pattern = (
@@ -243,7 +245,8 @@ class DisclosureMatcher:
                 h for h in hits
                 if not any(n.start <= h.start and h.end <= n.end for n in negations)
             ]
-        return _without_unpaid_overlap(hits)
+        unique = {(h.start, h.end): h for h in reversed(hits)}  # one hit per place, first wins
+        return _without_unpaid_overlap([h for h in hits if unique[(h.start, h.end)] is h])
 
     def disclosures(self, doc: AnalyzedText | None, post: Post | None = None) -> PostDisclosure:
         """Every disclosure of a post (paid, unpaid, the platform's flag) with its evidence;

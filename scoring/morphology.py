@@ -180,12 +180,17 @@ def arabic_plural(word: str) -> str | None:
     return None
 
 
-_VOWELS = frozenset("aeiouyäöüåæøéèêáàâíìîóòôúùûœ")
+# Latin, Cyrillic, Greek and Georgian vowels (Hebrew and Arabic write few vowels: their
+# words are never split as compounds).
+_VOWELS = frozenset(
+    "aeiouyäöüåæøéèêáàâíìîóòôúùûœ" "аеёиоуыэюяіїє" "αεηιουω" "აეიოუ"
+)
 _LINKS = ("es", "en", "er", "s", "n", "e")
 
 
 def plausible_part(part: str) -> bool:
-    """A compound part that can stand as a word: 3+ letters, at least one vowel."""
+    """A compound part that can stand as a word: 3+ letters, at least one vowel (so never
+    in Hebrew or Arabic, whose hashtags are not split)."""
     return len(part) >= 3 and any(ch in _VOWELS for ch in part)
 
 

@@ -842,17 +842,24 @@ class TermSet:
         # Evidence: terms that are not homographs, and homographs whose compound's other
         # part is a niche or context word (Linsen|suppe); a homograph needs evidence of
         # another term (Rezept ... Linsensuppe) or is itself such a compound.
-        evidence = {
-            ti for (ti, _), (_, how, other) in found.items()
-            if not compiled[ti].weak or (other and self._corroborates(other))
+        self_evident = {
+            (ti, start) for (ti, start), (_, _how, other) in found.items()
+            if other and compiled[ti].weak and self._corroborates(other)
         }
+        evidence = [
+            (ti, start, end) for (ti, start), (end, _how, _other) in found.items()
+            if not compiled[ti].weak or (ti, start) in self_evident
+        ]
         matches = []
         for (ti, start), (end, how, _other) in found.items():
             term = compiled[ti]
             if term.context:
                 continue
-            confirmed = not term.weak or ti in evidence or any(
-                compiled[e].joined.text != term.joined.text for e in evidence
+            # Evidence must come from another word (the context word "виноград" does not
+            # confirm the "вино" found inside it).
+            confirmed = not term.weak or (ti, start) in self_evident or any(
+                compiled[e].joined.text != term.joined.text and (s2, e2) != (start, end)
+                for e, s2, e2 in evidence
             )
             if not confirmed and not unconfirmed:
                 continue

@@ -99,6 +99,7 @@ def test_disclosures_fire_with_their_evidence(
 ) -> None:
     hits = matcher.find(analyze(text))
     assert [h.marker.lower() for h in hits][:1] == [marker], text
+    assert len({(h.start, h.end) for h in hits}) == len(hits)  # one hit per place
     assert hits[0].evidence == evidence
     assert text[hits[0].start : hits[0].end] == evidence
 

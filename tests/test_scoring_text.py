@@ -151,6 +151,8 @@ def test_length_counts_words_hashtags_and_bigrams_not_parts() -> None:
         ("КВЕВРИ!", "квеври", "ru", 1),
         ("Зелёный чай", "зеленый", "ru", 1),
         ("Я не виновата", "вино", "ru", 0),
+        ("#ქართულიღვინო", "ღვინო", "ka", 1),  # hashtags split in every alphabet
+        ("#саперавиизквеври", "квеври", "ru", 1),
         ("Виноградник в Кахетии", "вино", "ru", 0),
         # Japanese, Chinese, Korean, Thai: substrings of runs without spaces
         ("今日はヴィーガン料理を作りました", "ヴィーガン", "ja", 1),
@@ -246,6 +248,7 @@ def test_compounds_split_only_in_compounding_languages_and_hashtags() -> None:
         ("حمص بالطحينة", True),  # hummus with tahini
         ("Это моя вина", False),  # guilt
         ("Бокал вина", True),
+        ("#виноград", False),  # a context word does not confirm the term inside it
     ],
 )
 def test_ambiguous_terms_need_other_evidence(text: str, counted: bool) -> None:
@@ -254,7 +257,7 @@ def test_ambiguous_terms_need_other_evidence(text: str, counted: bool) -> None:
         languages={"linsen": ["de"], "rezept": ["de"], "kochen": ["de"], "tofu": ["de"],
                    "حمص": ["ar"], "вино": ["ru"]},
         homographs=["linsen", "rezept", "حمص", "вино"],
-        context=[("suppe", "de"), ("طحينة", "ar"), ("бокал", "ru")],
+        context=[("suppe", "de"), ("طحينة", "ar"), ("бокал", "ru"), ("виноград", "ru")],
     )
     assert bool(terms.find(text)) is counted
 
