@@ -237,7 +237,7 @@ class DisclosureMatcher:
                 continue
             hits.append(MarkerHit(label.name, "label", start, end, "paid", label.language,
                                   text[start:end]))
-        if tags and not tags.isdisjoint(self._not_tags):
+        if not hits or (tags and not tags.isdisjoint(self._not_tags)):
             return []
         negations = self._not_phrases.find(doc)
         if negations:

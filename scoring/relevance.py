@@ -44,6 +44,7 @@ There is no corpus-wide IDF (the function sees one creator); all niche terms wei
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -187,17 +188,28 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _group(docs: list[_Doc]) -> list[list[_Doc]]:
-    """Near-identical documents together; all hashtag-only documents in one group."""
+    """Near-identical documents together; all hashtag-only documents in one group.
+
+    Pairs are found by prefix filtering (exact for Jaccard >= NEAR_DUPLICATE): with the
+    words of every set in one global order, two sets that similar share a word among the
+    first ``len - ceil(t * len) + 1`` words of each.
+    """
     groups: list[list[_Doc]] = []
     signatures: list[frozenset[str]] = []
+    by_prefix: dict[str, list[int]] = {}
     tags_only: list[_Doc] = []
     for doc in docs:
         if doc.hashtag_only:
             tags_only.append(doc)
             continue
         sig = _signature(doc.analysis)
-        for k, other in enumerate(signatures):
-            # Jaccard >= t needs the smaller set to be at least t times the larger one.
+        ordered = sorted(sig)
+        prefix = ordered[: len(ordered) - math.ceil(NEAR_DUPLICATE * len(ordered)) + 1]
+        candidates = sorted({k for word in prefix for k in by_prefix.get(word, ())})
+        if not sig:
+            candidates = [k for k, other in enumerate(signatures) if not other]
+        for k in candidates:
+            other = signatures[k]
             small, large = sorted((len(sig), len(other)))
             if small >= NEAR_DUPLICATE * large and _jaccard(sig, other) >= NEAR_DUPLICATE:
                 groups[k].append(doc)
@@ -205,6 +217,8 @@ def _group(docs: list[_Doc]) -> list[list[_Doc]]:
         else:
             groups.append([doc])
             signatures.append(sig)
+            for word in prefix:
+                by_prefix.setdefault(word, []).append(len(groups) - 1)
     if tags_only:
         groups.append(tags_only)
     return groups

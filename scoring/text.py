@@ -701,7 +701,8 @@ class TermSet:
         self._cjk: list[tuple[int, int, _Word]] = []
         # Compound candidates by their first three letters (a compound contains them).
         self._compound: dict[str, list[tuple[int, int, _Word]]] = {}
-        self._hits_cache: dict[tuple[str, bool], list[_Hit]] = {}
+        self._word_cache: dict[str, list[_Hit]] = {}
+        self._tag_cache: dict[str, list[_Hit]] = {}
         self._concat: dict[str, list[int]] = {}
         for ti, compiled_term in enumerate(self._compiled):
             for wi, term_word in enumerate(compiled_term.words):
@@ -744,12 +745,12 @@ class TermSet:
 
     def _unit_hits(self, unit: _Unit) -> list[_Hit]:
         """The term words a unit matches (memoised per unit text: words repeat a lot)."""
-        key = (unit.text, unit.tag)
-        cached = self._hits_cache.get(key)
+        cache = self._tag_cache if unit.tag else self._word_cache
+        cached = cache.get(unit.text)
         if cached is None:
-            if len(self._hits_cache) > 200_000:
-                self._hits_cache.clear()
-            cached = self._hits_cache[key] = self._compute_hits(unit)
+            if len(cache) > 200_000:
+                cache.clear()
+            cached = cache[unit.text] = self._compute_hits(unit)
         return cached
 
     def _compute_hits(self, unit: _Unit) -> list[_Hit]:
@@ -781,11 +782,11 @@ class TermSet:
 
     def _find_in(self, seq: Sequence[_Unit]) -> Iterator[tuple[int, int, int, How, str]]:
         """(term index, first unit, last unit, how, other part) of each occurrence."""
-        per_unit = [self._unit_hits(u) for u in seq]
+        per_unit = list(map(self._unit_hits, seq))
+        compiled = self._compiled
         for i, hits in enumerate(per_unit):
             for hit in hits:
-                term = self._compiled[hit.term]
-                n = len(term.words)
+                n = len(compiled[hit.term].words)
                 if hit.word == -1 or n == 1:
                     yield hit.term, i, i, hit.how, hit.other
                 elif hit.word == 0 and hit.how != "compound" and i + n <= len(seq):
@@ -797,10 +798,12 @@ class TermSet:
                         for k in range(1, n)
                     ):
                         yield hit.term, i, i + n - 1, "phrase", ""
-            unit = seq[i]
-            if not unit.cjk:
+        if self._concat:
+            for i, unit in enumerate(seq):
+                if unit.cjk:
+                    continue
                 for ti in self._concat.get(unit.text[:2], ()):
-                    last = _concat_end(seq, i, self._compiled[ti].joined)
+                    last = _concat_end(seq, i, compiled[ti].joined)
                     if last is not None:
                         yield ti, i, last, "joined", ""
 
