@@ -205,3 +205,14 @@ def modifier_rest(word: str, modifier: str) -> str | None:
         if rest.startswith(link) and plausible_part(rest[len(link):]):
             return rest[len(link):]
     return None
+
+
+def head_forms(rest: str) -> tuple[str, ...]:
+    """A compound's head as found, then without a leading linking element (``srouladen``
+    -> ``rouladen``) when what remains is still a plausible word."""
+    forms = [rest]
+    for link in _LINKS:
+        if rest.startswith(link) and plausible_part(rest[len(link):]):
+            forms.append(rest[len(link):])
+            break
+    return tuple(forms)

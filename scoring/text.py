@@ -72,6 +72,7 @@ from typing import Literal, NamedTuple
 from creatorscout.scoring.morphology import (
     COMPOUNDING,
     arabic_plural,
+    head_forms,
     modifier_rest,
     plausible_part,
     proclitic_remainders,
@@ -807,13 +808,18 @@ class TermSet:
                     if last is not None:
                         yield ti, i, last, "joined", ""
 
-    def _corroborates(self, part: str) -> bool:
-        """Whether a compound's other part is itself a niche or context word."""
-        fake = _Unit(part, (part, *proclitic_remainders(part)), 0, 0, False, False, False, -1)
-        return any(
-            not self._compiled[h.term].weak and h.how != "compound"
-            for h in self._unit_hits(fake)
-        )
+    def _corroborates(self, other: str) -> bool:
+        """Whether a compound's other part (or parts) is itself a niche or context word."""
+        for piece in other.split():
+            for part in head_forms(piece):
+                fake = _Unit(part, (part, *proclitic_remainders(part)), 0, 0, False, False,
+                             False, -1)
+                if any(
+                    not self._compiled[h.term].weak and h.how != "compound"
+                    for h in self._unit_hits(fake)
+                ):
+                    return True
+        return False
 
     def find(self, text: str | AnalyzedText, *, unconfirmed: bool = False) -> list[Match]:
         """Every counted occurrence of every term, ordered by position (then term order).
