@@ -27,7 +27,7 @@ says it is not sponsored ("#notanad") has no hits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -266,6 +266,23 @@ class DisclosureMatcher:
         """The paid-content disclosures of a post, in text order; [] when it has none, says
         it is not sponsored, or discloses only unpaid advertising."""
         return [h for h in self.disclosures(doc, post).hits if h.disclosure == "paid"]
+
+
+def post_disclosures(
+    posts: Iterable[Post], analyses: Mapping[str, AnalyzedText | None],
+    matcher: DisclosureMatcher,
+) -> dict[str, PostDisclosure]:
+    """Post id -> what the post discloses (kind and every hit with its evidence), for the
+    original posts (not replies, not reposts) that have text or a platform flag."""
+    found: dict[str, PostDisclosure] = {}
+    for post in posts:
+        if post.is_reply or post.is_repost:
+            continue
+        doc = analyses.get(post.id)
+        if doc is None and post.sponsored is None:
+            continue
+        found[post.id] = matcher.disclosures(doc, post)
+    return found
 
 
 def _without_unpaid_overlap(hits: list[MarkerHit]) -> list[MarkerHit]:

@@ -243,3 +243,18 @@ def test_the_sponsored_share_counts_flags_and_disclosures_only(matcher: Disclosu
     assert (result.posts_sponsored, result.posts_considered) == (2, 5)
     assert result.markers == {"anzeige": 1, "platform flag": 1}
     assert any('"Anzeige"' in example for example in result.examples)
+
+
+def test_each_post_reports_its_disclosures(matcher: DisclosureMatcher) -> None:
+    from creatorscout.scoring.markers import post_disclosures
+    from creatorscout.scoring.relevance import post_document
+
+    creator = make_creator()
+    posts = [make_post(creator, 0, "Anzeige: Linsensuppe"),
+             make_post(creator, 1, "Unbezahlte Werbung: Café"),
+             make_post(creator, 2, "Head of PR says hi"),
+             make_post(creator, 3, "#ad reply", is_reply=True)]
+    found = post_disclosures(posts, {p.id: post_document(p) for p in posts}, matcher)
+    assert {pid: d.kind for pid, d in found.items()} == {
+        posts[0].id: "paid", posts[1].id: "unpaid", posts[2].id: "none"}
+    assert [(h.marker, h.evidence) for h in found[posts[0].id].hits] == [("anzeige", "Anzeige")]
