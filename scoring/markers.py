@@ -136,6 +136,16 @@ class _LabelFinder:
         return found
 
 
+_WORD_AROUND = re.compile(r"\w[ \t]+$"), re.compile(r"^[ \t]+[^\W\d_]")
+
+
+def _inside_sentence(text: str, start: int, end: int) -> bool:
+    """True when a word stands right before and right after ``text[start:end]`` on its
+    line, with only spaces between (a hashtag used as a word of the sentence)."""
+    before, after = _WORD_AROUND
+    return bool(before.search(text[max(0, start - 40):start]) and after.match(text[end:end + 40]))
+
+
 def _words_before(doc: AnalyzedText, start: int, n: int = 2) -> list[str]:
     words = [t.text for t in doc.tokens if t.kind == "word" and t.end <= start]
     return words[-n:]
@@ -213,6 +223,8 @@ class DisclosureMatcher:
             for t in doc.tokens:
                 if t.kind != "hashtag" or self._negated(doc, t.start):  # "not #sponsored"
                     continue
+                if len(t.text) <= 3 and _inside_sentence(text, t.start, t.end):
+                    continue  # "Per aspera #ad astra": a short tag used as a word
                 if t.text in self._hashtags:
                     marker, lang, disclosure = self._hashtags[t.text]
                     hits.append(MarkerHit(marker, "hashtag", t.start, t.end, disclosure, lang,

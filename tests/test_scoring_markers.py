@@ -27,6 +27,9 @@ DISCLOSURES = [
     ("AD | Loving this new blender", "ad", "AD"),
     ("AD Loving this new blender", "ad", "AD"),
     ("Dinner tonight #ad", "#ad", "#ad"),
+    ("#ad my favourite oat milk", "#ad", "#ad"),
+    ("Dinner tonight #ad #vegan", "#ad", "#ad"),
+    ("Loving this oat drink #sponsored and the cup too", "#sponsored", "#sponsored"),
     ("New recipe (ad) with OatHaus", "ad", "ad"),
     ("Paid partnership with OatHaus. Loved it", "paid partnership with", "Paid partnership with"),
     ("This video is sponsored by NordBlend", "this video is sponsored", "This video is sponsored"),
@@ -130,6 +133,7 @@ INNOCENT = [
     "Anzeige erstattet gegen den Vermieter",  # a police report
     "This is not #sponsored, I paid for it",
     "Sponsored walks for charity this weekend",
+    "Per aspera #ad astra.",
     "Werbung!!! Überall nur Werbung!!!",
     "Werbung, die nervt, sehe ich jeden Tag",
     # de
