@@ -194,18 +194,23 @@ class DisclosureMatcher:
     # -- language -------------------------------------------------------------------------
 
     def languages(self, doc: AnalyzedText, post: Post | None = None) -> set[str]:
-        """The languages a post is written in: the platform's, and those whose cue words
-        it uses (two different ones; one for scripts without spaces)."""
+        """The languages a post is written in: the platform's, those of scripts without
+        spaces whose cue characters it uses, and the language with most cue words (at least
+        two different ones)."""
         found: set[str] = set()
         if post is not None and post.language:
             found.add(post.language.split("-")[0].lower())
         words = {t.text for t in doc.tokens if t.kind == "word"}
+        counts: dict[str, int] = {}
         for lang, (cues, substring) in self._cues.items():
             if substring:
                 if any(c in doc.normalized for c in cues):
                     found.add(lang)
-            elif len(cues & words) >= 2:
-                found.add(lang)
+            elif (count := len(cues & words)) >= 2:
+                counts[lang] = count
+        if counts:  # the language with most cue words ("pour la sauce" stays English)
+            best = max(counts.values())
+            found.update(lang for lang, count in counts.items() if count == best)
         return found
 
     # -- finding --------------------------------------------------------------------------

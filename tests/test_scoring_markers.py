@@ -213,6 +213,7 @@ def test_language_scoped_markers_follow_the_posts_language(matcher: DisclosureMa
     # Without a language from the platform, the words decide.
     assert matcher.languages(analyze("Une belle soirée avec la marque")) >= {"fr"}
     assert "fr" not in matcher.languages(analyze("A great night at the pub"))
+    assert matcher.languages(analyze("Pour la sauce over the rice and serve with bread")) == {"en"}
 
 
 def test_the_platforms_flag_is_a_disclosure(matcher: DisclosureMatcher) -> None:
