@@ -75,7 +75,8 @@ MAX_WORDS_SHOWN = 3
 DEFINITION = (
     f"documents = bio + each non-repost post (text and hashtags), near-identical posts "
     f"(word Jaccard >= {NEAR_DUPLICATE}) and all hashtag-only posts counted once; per "
-    f"document, occurrences of each niche term (words, Snowball stems, compounds) saturated "
+    f"document, occurrences of each niche term (words, Snowball stems, compounds; "
+    f"ambiguous terms only next to other niche evidence) saturated "
     f"BM25-style (k1={K1}, b={B}, length relative to the creator's average document) and "
     f"summed to S (hashtag-only matches as one term), strength = S/(S+{DOC_K}); "
     f"score = {POSTS_WEIGHT} x sum of document strengths / (documents + {PRIOR_POSTS:g}) "
