@@ -126,8 +126,11 @@ class _LabelFinder:
                 # Followed by a space: a label only in capitals ("AD Loving this", "ANZEIGE
                 # Heute"), as a Hebrew acronym (שת״פ עם...) or in a script without spaces.
                 original = doc.text[start:end]
+                following = doc.text[end:end + 40].split(maxsplit=1)
+                shouting = bool(following) and following[0].isupper()  # "WERBUNG IST DOOF"
                 if not (_has_cjk(original) or "״" in original or '"' in original or (
                     original.isupper() and sum(ch.isalpha() for ch in original) >= 2
+                    and not shouting
                 )):
                     continue
             cjk_brackets = group == "b" and m.group("o") in _CJK_BRACKETS

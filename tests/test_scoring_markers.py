@@ -135,6 +135,7 @@ INNOCENT = [
     "Sponsored walks for charity this weekend",
     "Per aspera #ad astra.",
     "Werbung!!! Überall nur Werbung!!!",
+    "WERBUNG IST ÜBERALL",
     "Werbung, die nervt, sehe ich jeden Tag",
     # de
     "Ich arbeite in der Werbung",
