@@ -139,14 +139,19 @@ class _LabelFinder:
         return found
 
 
-_WORD_AROUND = re.compile(r"\w[ \t]+$"), re.compile(r"^[ \t]+[^\W\d_]")
+_WORD_BEFORE = re.compile(r"\w[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+(\w)")
 
 
 def _inside_sentence(text: str, start: int, end: int) -> bool:
-    """True when a word stands right before and right after ``text[start:end]`` on its
-    line, with only spaces between (a hashtag used as a word of the sentence)."""
-    before, after = _WORD_AROUND
-    return bool(before.search(text[max(0, start - 40):start]) and after.match(text[end:end + 40]))
+    """True when a word stands right before ``text[start:end]`` and a lower-case word right
+    after it on its line, with only spaces between: a hashtag used as a word of the
+    sentence ("Per aspera #ad astra"), not a tag ("Dinner #ad", "#ad Loving...")."""
+    after = _WORD_AFTER.match(text, end)
+    return bool(
+        after and after.group(1).islower()
+        and _WORD_BEFORE.search(text[max(0, start - 40):start])
+    )
 
 
 def _words_before(doc: AnalyzedText, start: int, n: int = 2) -> list[str]:
