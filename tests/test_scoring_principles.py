@@ -334,7 +334,8 @@ def _variants(creator: Creator, posts: list[Post]) -> dict[str, tuple[Creator, l
                                              quotes=None)),
         "ten times the likes": (creator, [p.model_copy(update={"likes": (p.likes or 0) * 10})
                                           for p in posts]),
-        "every post an ad": (creator, [p.model_copy(update={"text": "#ad " + (p.text or "")})
+        "every post an ad": (creator, [p if (p.text or "").startswith("#ad") else
+                                       p.model_copy(update={"text": "#ad " + (p.text or "")})
                                        for p in posts]),
     }
 
