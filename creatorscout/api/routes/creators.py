@@ -1,0 +1,69 @@
+"""``/creators``: search with facets, one creator explained, lookalikes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from creatorscout.api.deps import MAX_OFFSET, ApiSettings, CatalogDep, SettingsDep
+from creatorscout.api.errors import ApiError
+from creatorscout.api.schemas import CreatorDetail, SimilarResults
+from creatorscout.search.query import FLAGS, SearchQuery, SearchResults
+
+router = APIRouter(tags=["creators"])
+
+
+def checked(query: SearchQuery, settings: ApiSettings) -> SearchQuery:
+    """The limits a public server needs on top of the query model's own validation."""
+    if query.limit > settings.max_page_size:
+        raise ApiError(422, f"limit: at most {settings.max_page_size} hits a page",
+                       f"use limit <= {settings.max_page_size} and page with offset")
+    if query.offset > MAX_OFFSET:
+        raise ApiError(422, f"offset: at most {MAX_OFFSET}",
+                       "narrow the query with filters instead of paging this deep")
+    for name in (*query.flags, *query.exclude_flags):
+        if name not in FLAGS:
+            raise ApiError(422, f"flags: unknown flag '{name}'", f"use one of {', '.join(FLAGS)}")
+    return query
+
+
+@router.get(
+    "/creators",
+    response_model=SearchResults,
+    summary="Search creators: free text, every filter and sort of `scout search`, facets",
+)
+def search_creators(
+    query: Annotated[SearchQuery, Query()],
+    catalog: CatalogDep,
+    settings: SettingsDep,
+) -> SearchResults:
+    """The same query model as `scout search` (``text`` is the free text). Lists repeat
+    the parameter: ``?platforms=mastodon&platforms=bluesky``. ``total`` and ``facets``
+    count every match; ``hits`` is one page (``limit``, ``offset``)."""
+    return catalog.search(checked(query, settings))
+
+
+@router.get(
+    "/creators/{creator_id:path}/similar",
+    response_model=SimilarResults,
+    summary="Lookalikes: creators like this one, each with its reasons",
+)
+def similar_creators(
+    creator_id: str,
+    catalog: CatalogDep,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    platform: Annotated[str | None, Query(max_length=40)] = None,
+) -> SimilarResults:
+    return catalog.similar(creator_id, limit=limit, platform=platform)
+
+
+@router.get(
+    "/creators/{creator_id:path}",
+    response_model=CreatorDetail,
+    summary="One creator: numbers with provenance, score explained, posts, flags, person",
+)
+def get_creator(creator_id: str, catalog: CatalogDep) -> CreatorDetail:
+    """``creator_id`` is a stable id (``mastodon:109301``); a handle or profile URL that
+    names exactly one creator works too (409 when it names several)."""
+    return catalog.creator(creator_id)
