@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from creatorscout import __version__
 from creatorscout.api.crawls import CrawlManager
@@ -87,7 +87,7 @@ def create_app(
             "lookalikes, keep shortlists and start crawls. Errors are JSON: "
             "`{\"error\": {\"status\", \"message\", \"fix\"}}`."
         ),
-        openapi_url=f"{PREFIX}/openapi.json",
+        openapi_url=None,  # served by the API router below, behind the same token rules
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
@@ -122,6 +122,10 @@ def _add_docs(app: FastAPI, api: APIRouter) -> None:
     package (nothing from a CDN: the docs work offline; the files are public anyway)."""
     from fastapi.openapi.docs import get_swagger_ui_html
     from starlette.staticfiles import StaticFiles
+
+    @api.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(request.app.openapi())
 
     try:
         from swagger_ui_bundle import swagger_ui_path

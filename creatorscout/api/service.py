@@ -140,7 +140,8 @@ class Catalog:
 
     def creator(self, ref: str) -> CreatorDetail:
         records = self.records(ref)
-        newest = records[0]
+        # the newest crawl's posts; records of one crawl may differ in the posts they kept
+        newest = max(records, key=lambda r: (r.crawl.crawled_at, len(r.posts)))
         creator = newest.creator
         return CreatorDetail(
             id=creator.id,

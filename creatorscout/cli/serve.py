@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import click
 
@@ -46,12 +47,30 @@ def serve(index_url: str | None, host: str, port: int, workers: int,
         _check_bind(host, token)
     except (ValueError, InvalidIndexURL, UnsafeBind) as exc:
         fail(str(exc), 2)
+    # bind here, so the URL printed is the one served (also with --port 0) and a port in
+    # use is one line, not a traceback
+    try:
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; pick another --port "
+             "or --host")
+    port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"scout: serving http://{shown}:{port}/api/v1 (docs: /api/v1/docs); "
                "Ctrl-C stops", err=True)
-    uvicorn.run("creatorscout.api.server:app_from_env", factory=True, host=host, port=port,
-                workers=workers, reload=False, log_level=log_level,
-                proxy_headers=False, server_header=False)
+    config = uvicorn.Config(
+        "creatorscout.api.server:app_from_env", factory=True, host=host, port=port,
+        workers=workers, reload=False, log_level=log_level, proxy_headers=False,
+        server_header=False,
+    )
+    if workers == 1:
+        uvicorn.Server(config).run(sockets=[sock])
+    else:
+        sock.close()  # each worker binds the port itself
+        uvicorn.run(config.app, factory=True, host=host, port=port, workers=workers,
+                    log_level=log_level, proxy_headers=False, server_header=False)
 
 
 def _check_bind(host: str, token: str | None) -> None:
