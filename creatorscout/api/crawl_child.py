@@ -17,8 +17,11 @@ still run), like Ctrl-C on ``scout crawl``.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import time
+from types import FrameType
 from typing import Any
 
 from scrapy import signals
@@ -28,6 +31,12 @@ from scrapy.exceptions import NotConfigured
 from creatorscout.crawler.progress import CrawlProgress
 
 INTERVAL_SETTING = "CREATORSCOUT_API_PROGRESS_INTERVAL"
+_stop_requested = threading.Event()
+"""SIGINT before Scrapy installed its own handler (the process was still starting)."""
+
+
+def _early_stop(_signum: int, _frame: FrameType | None) -> None:
+    _stop_requested.set()
 
 
 def emit(event: dict[str, Any]) -> None:
@@ -62,6 +71,13 @@ class JsonProgress(CrawlProgress):
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         return extension
 
+    def opened(self) -> None:
+        super().opened()
+        if _stop_requested.is_set():  # asked to stop while starting: stop now, cleanly
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.stop_async())
+
     def closed(self, reason: str = "") -> None:
         super().closed(reason)
         self.report()
@@ -76,6 +92,7 @@ def main(argv: list[str]) -> int:
     from creatorscout.crawler.run import CrawlError, run_crawl
     from creatorscout.crawler.summary import crawl_counts, format_summary
 
+    signal.signal(signal.SIGINT, _early_stop)
     interval = float(argv[2]) if len(argv) > 2 else 1.0
     try:
         args = CrawlArgs.model_validate_json(argv[1])

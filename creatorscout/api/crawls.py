@@ -180,6 +180,7 @@ class CrawlManager:
                     self._record(run, "progress")
                 elif kind in ("finished", "failed"):
                     ended = event
+        process.stdout.close()
         code = process.wait()
         with self._lock:
             status = run.status
