@@ -107,8 +107,9 @@ def growth_line(history: Sequence[GrowthPoint], *, width: float = WIDTH,
     span = (t1 - t0).total_seconds() or 1.0
     values = [v for _, v in known if v is not None]
     lo, hi = min(values), max(values)
-    if hi == lo:
-        lo, hi = max(0, lo - 1), hi + 1
+    flat = hi == lo
+    if flat:  # one level: draw it mid-height
+        lo, hi = lo - 1, hi + 1
     plot = width - left - 10
 
     def xy(when: datetime, value: int) -> tuple[float, float]:
@@ -120,6 +121,7 @@ def growth_line(history: Sequence[GrowthPoint], *, width: float = WIDTH,
     return Line(
         points=" ".join(f"{x},{y}" for x, y, _ in dots),
         dots=dots,
-        y_labels=[(10.0, f"{hi:,}"), (height - 20, f"{lo:,}")],
+        y_labels=[(dots[0][1], f"{values[0]:,}")] if flat
+        else [(10.0, f"{hi:,}"), (height - 20, f"{lo:,}")],
         x_labels=[(left, f"{t0:%Y-%m-%d}"), (width - 10, f"{t1:%Y-%m-%d}")],
     )
