@@ -271,6 +271,8 @@ def test_shortlist_mistakes_are_one_line(client: TestClient) -> None:
     token = csrf_of(client)
     nothing = client.post("/lists/add", data={"creator_ids": [A], "csrf": token})
     assert nothing.status_code == 409 and "pick a list or name a new one" in nothing.text
+    unticked = client.post("/lists/add", data={"new_name": "x", "csrf": token})
+    assert unticked.status_code == 409 and "tick the creators" in unticked.text
     unknown = client.post("/lists/add", data={"creator_ids": ["mastodon:nobody"],
                                               "new_name": "x", "csrf": token})
     assert unknown.status_code == 422 and "no creator" in unknown.text
@@ -323,3 +325,18 @@ def test_unknown_things_are_pages_not_tracebacks(client: TestClient, tmp_path: P
         assert answer.status_code == 503 and "crawl" in answer.text.lower()
     assert D in hit_ids(tree(client.get("/", params={"platforms": "youtube"})))
     assert E in hit_ids(tree(client.get("/", params={"languages": "ar"})))
+
+
+def test_crawl_form_mistakes_are_one_line(client: TestClient) -> None:
+    token = csrf_of(client)
+    cases = (
+        ({"niche": VEGAN, "budget": "10"}, "tick the platforms"),
+        ({"niche": "no-such-niche", "platforms": "mastodon", "budget": "10"}, "no niche"),
+        ({"niche": VEGAN, "platforms": "myspace", "budget": "10"}, "unknown platform"),
+        ({"niche": VEGAN, "platforms": "mastodon", "budget": "0"}, "budget"),
+    )
+    for form, says in cases:
+        answer = client.post("/crawls", data={**form, "csrf": token})
+        assert answer.status_code == 422, (form, answer.status_code)
+        assert says in tree(answer).xpath("string(//*[@role='alert'])"), form
+    assert client.get("/api/v1/crawls").json()["crawls"] == []

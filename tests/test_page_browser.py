@@ -325,3 +325,67 @@ def test_375_px_has_no_horizontal_scroll(watched: Watched, site: str) -> None:
         if page.evaluate("document.activeElement.id") == "text":
             break
     assert page.evaluate("document.activeElement.id") == "text"
+
+
+def test_plain_searching_works_without_javascript(browser: Browser, site: str) -> None:
+    context = browser.new_context(base_url=site, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("Words in name, bio or posts").fill("vegan")
+        page.locator("input[name=tiers][value=nano]").check()
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_url("**text=vegan**")
+        assert parse_qs(urlsplit(page.url).query)["tiers"] == ["nano"]
+        rows = result_rows(page)
+        assert rows and {r["Tier"] for r in rows} == {"nano"}
+        page.get_by_role("link", name="Next →").click()
+        page.wait_for_url("**offset=20**")
+        assert result_rows(page)
+    finally:
+        context.close()
+
+
+CONTRAST = """() => {
+  // WCAG contrast of every element's own text against the first opaque background behind it
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+    .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] > 0.9) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll("body *:not(svg *)")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || box.width === 0 || el.closest(".vh")) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color).slice(0, 3)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(el.tagName + "." + el.className + " " + ratio.toFixed(2));
+  }
+  return low;
+}"""
+
+UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+  .filter(el => el.labels.length === 0 && !el.getAttribute("aria-label"))
+  .map(el => el.outerHTML.slice(0, 80))"""
+
+
+def test_labels_and_contrast_on_every_page(watched: Watched) -> None:
+    page = watched.page
+    paths = ["/", f"/creators/{EVIL}", "/niches", f"/niches/{NICHE}", "/lists", "/crawls"]
+    page.goto("/lists")
+    first_list = page.locator("table a[href^='/lists/']").first
+    if first_list.count():
+        paths.append(first_list.get_attribute("href") or "/lists")
+    for path in paths:
+        page.goto(path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.evaluate(CONTRAST) == [], path
+        assert page.locator("h1").count() == 1, path

@@ -47,9 +47,12 @@ def crawls_page(request: Request, catalog: CatalogDep, crawls: CrawlsDep) -> HTM
 def start_crawl(
     request: Request, catalog: CatalogDep, crawls: CrawlsDep,
     niche: Annotated[str, Form(max_length=200)],
-    platforms: Annotated[list[str], Form(max_length=20)],
+    platforms: Annotated[list[str] | None, Form(max_length=20)] = None,
     budget: Annotated[str, Form(max_length=10)] = "100",
 ) -> Response:
+    if not platforms:  # the API reads "none" as "all installed"; a form means "forgot"
+        return _crawls_page(request, catalog, crawls, status=422,
+                            error="no platform was ticked; tick the platforms to crawl")
     try:
         started = crawls.start(CrawlStart(niche=niche, platforms=platforms,
                                           budget=budget))  # type: ignore[arg-type]

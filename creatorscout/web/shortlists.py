@@ -57,7 +57,7 @@ def create_list(request: Request, catalog: CatalogDep,
 @router.post("/lists/add", dependencies=WRITE, response_model=None)
 def add_to_list(
     request: Request, catalog: CatalogDep,
-    creator_ids: Annotated[list[str], Form(max_length=100)],
+    creator_ids: Annotated[list[str] | None, Form(max_length=100)] = None,
     list_id: Annotated[str, Form(max_length=20)] = "",
     new_name: Annotated[str, Form(max_length=MAX_NAME)] = "",
     note: Note = "", status: Status = "",
@@ -65,7 +65,10 @@ def add_to_list(
     """Add creators (from a search's ticked rows or a creator page) to a list, or to a
     new list when ``new_name`` is given."""
     store = catalog.lists()
+    creator_ids = creator_ids or []
     try:
+        if not creator_ids:
+            raise ListError("no creator was ticked; tick the creators to add")
         note_, status_ = clean_item(note or None, status or None)
         if new_name.strip():
             target = store.create(new_name, "").id
