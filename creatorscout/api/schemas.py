@@ -18,7 +18,15 @@ from creatorscout.scoring.results import (
     NetworkResult,
     RelevanceResult,
 )
-from creatorscout.search.lists import MAX_NAME, MAX_NOTE, STATUSES, ListItem, ListSummary
+from creatorscout.search.lists import (
+    MAX_NAME,
+    MAX_NOTE,
+    NAME_PATTERN,
+    STATUS_PATTERN,
+    STATUSES,
+    ListItem,
+    ListSummary,
+)
 from creatorscout.search.records import CrawlInfo
 
 
@@ -223,14 +231,16 @@ class ListCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"name": "Spring campaign", "description": "vegan micro creators, DE and AT"}]})
 
-    name: str = Field(min_length=1, max_length=MAX_NAME)
+    name: str = Field(min_length=1, max_length=MAX_NAME, pattern=NAME_PATTERN,
+                      description="Unique (any case); not only digits")
     description: str = Field(default="", max_length=MAX_NOTE)
 
 
 class ListPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME,
+                             pattern=NAME_PATTERN)
     description: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
@@ -242,6 +252,7 @@ class ItemPut(BaseModel):
                             description="A creator id, handle or profile URL")
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     status: str | None = Field(default=None, min_length=1, max_length=40,
+                               pattern=STATUS_PATTERN,
                                description=f"{', '.join(STATUSES)} or a word of your own")
 
 
@@ -249,7 +260,8 @@ class ItemPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(default=None, max_length=MAX_NOTE)
-    status: str | None = Field(default=None, min_length=1, max_length=40)
+    status: str | None = Field(default=None, min_length=1, max_length=40,
+                               pattern=STATUS_PATTERN)
 
 
 class ListEntry(ListItem):
