@@ -166,7 +166,19 @@ class Similar(BaseModel):
 
 
 class SimilarResults(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "mastodon:veganschulz@mastodon.social",
+        "distinctive_terms": ["vegankochen", "und", "einfach", "seitan"],
+        "hits": [{
+            "id": "mastodon:jonas_eats_plants@vegan.social", "platform": "mastodon",
+            "handle": "jonas_eats_plants@vegan.social", "display_name": "Jonas",
+            "followers": 40, "tier": "nano", "niche": "vegan-cooking", "score": 61.2,
+            "similarity": 0.58, "parts": {"text": 0.52, "graph": 0.61, "closeness": 0.69},
+            "reasons": ["shares 5 of its 10 most distinctive terms: vegankochen, und, einfach",
+                        "is mentioned by it once", "same community in 'vegan-cooking'",
+                        "same tier (nano)", "writes in de too"],
+        }],
+    }]})
 
     id: str = Field(description="The creator the lookalikes are like")
     distinctive_terms: list[str] = Field(description="Its most distinctive words, best first")
@@ -214,7 +226,19 @@ class Connector(BaseModel):
 
 
 class NicheOverview(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "name": "vegan-cooking", "creators": 150,
+        "tiers": {"nano": 121, "micro": 24, "mid": 5},
+        "languages": {"en": 80, "de": 41, "ar": 29}, "platforms": {"mastodon": 150},
+        "roles": {"influencer": 70, "neither": 61, "connector": 12, "both": 7},
+        "engagement": [{"platform": "mastodon", "tier": "nano", "creators": 121,
+                        "median_er": 5.9}],
+        "top_connectors": [{"id": "mastodon:lena@vegan.social", "handle": "lena@vegan.social",
+                            "platform": "mastodon", "role": "connector", "bridging": 0.61,
+                            "communities_touched": 3,
+                            "reason": "mentioned from 3 communities"}],
+        "last_crawl": "2026-12-05T09:00:00Z",
+    }]})
 
     name: str
     creators: int
@@ -313,7 +337,14 @@ class CrawlCounters(BaseModel):
 
 
 class CrawlStatus(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "3f9c2a71d0b4", "niche": "vegan-cooking", "platforms": ["mastodon"],
+        "budget": 100, "state": "running", "started_at": "2026-12-05T09:00:00Z",
+        "ended_at": None,
+        "counters": {"accepted": 42, "budget": 100, "indexed": 0, "skipped": 97,
+                     "requests": 151, "elapsed": 12.5},
+        "finish_reason": None, "summary": None, "error": None, "pid": 41872,
+    }]})
 
     id: str
     niche: str

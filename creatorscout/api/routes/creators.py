@@ -45,9 +45,27 @@ def checked(query: SearchQuery, settings: ApiSettings) -> SearchQuery:
     return SearchQuery.model_validate(query.model_dump())
 
 
+SEARCH_EXAMPLE = {
+    "total": 150, "offset": 0,
+    "facets": {"platform": {"mastodon": 150}, "tier": {"nano": 121, "micro": 24, "mid": 5},
+               "language": {"en": 80, "de": 41}, "role": {"influencer": 70, "connector": 12}},
+    "hits": [{
+        "record": {"creator": {"platform": "mastodon", "native_id": "109301",
+                               "handle": "lena@vegan.social", "followers": 12400,
+                               "languages": ["de"], "...": "every Creator field"},
+                   "posts": [], "score": {"score": 74.5, "tier": {"tier": "micro"},
+                                          "...": "the score with its explanation"},
+                   "crawl": {"niche": "vegan-cooking", "via": "hashtag:vegan", "depth": 0,
+                             "crawled_at": "2026-12-05T09:00:00Z"}},
+        "text_rank": None, "person_id": None, "other_profiles": [],
+    }],
+}
+
+
 @router.get(
     "/creators",
     response_model=SearchResults,
+    responses={200: {"content": {"application/json": {"example": SEARCH_EXAMPLE}}}},
     summary="Search creators: free text, every filter and sort of `scout search`, facets",
 )
 def search_creators(
