@@ -33,6 +33,9 @@ from typing import Any
 from _common import emit, machine_line, say
 
 K = 10
+WEIGHT_GRID = ((0.5, 0.3, 0.2), (0.6, 0.3, 0.1), (0.6, 0.2, 0.2), (0.7, 0.2, 0.1),
+               (0.7, 0.3, 0.0), (0.8, 0.1, 0.1))
+"""Other weightings of (text, graph, closeness), ranked over the same candidates."""
 
 
 def build_index(seed: int, creators: int, url: str) -> dict[str, tuple[str, str]]:
@@ -94,6 +97,8 @@ def evaluate(seed: int, creators: int, sample: int) -> dict[str, Any]:
             scores: dict[str, list[float]] = {name: [] for name in (
                 "lookalikes", "random", "followers", "text only", "graph only",
                 "closeness only")}
+            grid: dict[str, list[float]] = {"/".join(f"{w:g}" for w in weights): []
+                                            for weights in WEIGHT_GRID}
             base_rate = []
             query_seconds = []
             for source in sources:
@@ -107,6 +112,12 @@ def evaluate(seed: int, creators: int, sample: int) -> dict[str, Any]:
                     ranked = sorted(pool, key=lambda h, p=part: (-h.parts[p], h.record.id))
                     scores[f"{part} only"].append(
                         precision([h.record.id for h in ranked], truth, source))
+                for weights in WEIGHT_GRID:
+                    ranked = sorted(pool, key=lambda h, w=weights: (
+                        -(w[0] * h.parts["text"] + w[1] * h.parts["graph"]
+                          + w[2] * h.parts["closeness"]), h.record.id))
+                    grid["/".join(f"{w:g}" for w in weights)].append(
+                        precision([h.record.id for h in ranked], truth, source))
                 others = [cid for cid in ids if cid != source]
                 scores["random"].append(precision(rng.sample(others, K), truth, source))
                 mine = math.log1p(followers[source])
@@ -118,6 +129,8 @@ def evaluate(seed: int, creators: int, sample: int) -> dict[str, Any]:
         "seed": seed, "world": creators, "indexed_creators": len(ids), "sample": len(sources),
         "build_seconds": round(built, 1),
         "precision_at_10": {name: round(sum(v) / len(v), 3) for name, v in scores.items()},
+        "weights_text_graph_closeness": {
+            name: round(sum(v) / len(v), 3) for name, v in grid.items()},
         "base_rate": round(sum(base_rate) / len(base_rate), 3),
         "median_query_ms": round(sorted(query_seconds)[len(query_seconds) // 2] * 1000, 1),
     }
@@ -140,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             f"primary community and language (base rate {result['base_rate']:.3f})")
         for name, value in result["precision_at_10"].items():
             say(f"  precision@10 {name:<15} {value:.3f}")
+        weighted = result["weights_text_graph_closeness"].items()
+        say("  weights text/graph/closeness: "
+            + ", ".join(f"{name} {value:.3f}" for name, value in weighted))
         say(f"  median lookalike query {result['median_query_ms']} ms")
     failed = [r["seed"] for r in results
               if r["precision_at_10"]["lookalikes"] <= max(r["precision_at_10"]["random"],

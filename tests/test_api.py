@@ -314,3 +314,29 @@ def test_health_and_docs(client: TestClient, backend_url: str) -> None:
     schema = client.get(f"{API}/openapi.json").json()
     assert f"{API}/creators/{{creator_id}}/similar" in schema["paths"]
     assert schema["components"]["schemas"]["ErrorBody"]["examples"]
+
+
+def test_the_web_page_mounts_through_its_install_hook(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """creatorscout.web (issue 16) plugs in with ``install(app)``; stand in for it here."""
+    import sys
+    import types
+
+    from fastapi import APIRouter
+
+    web = types.ModuleType("creatorscout.web")
+    page = APIRouter()
+
+    @page.get("/")
+    def home() -> dict[str, str]:
+        return {"page": "home"}
+
+    web.install = lambda app: app.include_router(page)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "creatorscout.web", web)
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    with TestClient(create_app(url)) as client:
+        assert client.get("/").json() == {"page": "home"}
+        assert client.get(f"{API}/health").status_code == 200
+    with TestClient(create_app(url, web=False)) as client:
+        assert client.get("/").status_code == 404
