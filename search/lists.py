@@ -157,20 +157,31 @@ class ListStore(ABC):
         return found
 
 
+NAME_PATTERN = r"[^\d\s]"
+"""A usable name has a character that is neither a digit nor a space (for schemas)."""
+STATUS_PATTERN = r"\S"
+
+
 def clean_name(name: str) -> str:
-    """A list name with its whitespace collapsed; ValueError with the fix when unusable."""
-    name = _clean_name(name)
+    """A list name with its whitespace collapsed; :class:`ListError` with the fix."""
+    try:
+        name = _clean_name(name)
+    except ValueError as exc:
+        raise ListError(str(exc)) from None
     if len(name) > MAX_NAME:
-        raise ValueError(f"a list name has at most {MAX_NAME} characters")
+        raise ListError(f"a list name has at most {MAX_NAME} characters")
     return name
 
 
 def clean_item(note: str | None, status: str | None) -> tuple[str | None, str | None]:
-    """Validated note and status (None stays None); ValueError with the fix."""
+    """Validated note and status (None stays None); :class:`ListError` with the fix."""
     if note is not None and len(note) > MAX_NOTE:
-        raise ValueError(f"a note has at most {MAX_NOTE} characters")
+        raise ListError(f"a note has at most {MAX_NOTE} characters")
     if status is not None:
-        status = _clean_status(status)
+        try:
+            status = _clean_status(status)
+        except ValueError as exc:
+            raise ListError(str(exc)) from None
         if len(status) > MAX_STATUS:
-            raise ValueError(f"a status has at most {MAX_STATUS} characters")
+            raise ListError(f"a status has at most {MAX_STATUS} characters")
     return note, status

@@ -82,9 +82,15 @@ class CrawlManager:
         self.allow_private_hosts = allow_private_hosts
         self.max_running = max_running
         self.progress_interval = progress_interval
-        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="scout-crawls-"))
+        self._workdir = workdir
         self._runs: dict[str, CrawlRun] = {}
         self._lock = threading.Lock()
+
+    def workdir(self) -> Path:
+        """Where the crawls' logs go (a temporary folder made on the first crawl)."""
+        if self._workdir is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="scout-crawls-"))
+        return self._workdir
 
     # -- starting ----------------------------------------------------------------------
 
@@ -107,7 +113,7 @@ class CrawlManager:
                 index=self.index_url, base_urls=self.base_urls, max_posts=request.max_posts,
                 allow_private_hosts=self.allow_private_hosts,
             )
-            log_path = self.workdir / f"{crawl_id}.log"
+            log_path = self.workdir() / f"{crawl_id}.log"
             with log_path.open("w", encoding="utf-8") as log:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "creatorscout.api.crawl_child",

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from creatorscout.api.service import Ambiguous, NotFound
 from creatorscout.search.backend import IndexOpenError
@@ -67,8 +68,11 @@ def error_response(status: int, message: str, fix: str,
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in (
+        (400, "The body is not valid JSON"),
         (401, "A token is set and the request has no valid `Authorization: Bearer` header"),
         (404, "Not found"),
+        (409, "A conflict: a list name in use, a handle naming several creators, too many "
+              "crawls running"),
         (413, "The request body is too large"),
         (422, "A parameter or body field is invalid; the message names it and the fix "
               "lists the valid values"),
@@ -78,11 +82,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 """Error responses documented on every route of the OpenAPI schema."""
 
 
+_BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+
+
 def _validation_fix(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     expected = ctx.get("expected")
     if expected:
         return f"use one of {expected}"
+    for key, sign in _BOUNDS:
+        if key in ctx:
+            return f"use a value {sign} {ctx[key]}"
+    if "max_length" in ctx:
+        return f"send at most {ctx['max_length']} characters or items"
     if error.get("type") == "extra_forbidden":
         return "remove it; /api/v1/docs lists the parameters each route takes"
     return "correct the value; /api/v1/docs describes every parameter"
@@ -95,6 +107,18 @@ def validation_error(errors: list[dict[str, Any]] | list[Any]) -> JSONResponse:
     where = ".".join(loc) or "request"
     message = f"{where}: {str(first.get('msg', 'invalid')).removeprefix('Value error, ')}"
     return error_response(422, message, _validation_fix(first))
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first
+    route's, and FastAPI makes one route per method)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match != Match.NONE and route_methods:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -113,15 +137,18 @@ def install_error_handlers(app: FastAPI) -> None:
         return validation_error(list(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         fixes = {
+            400: "send a JSON body in UTF-8 (Content-Type: application/json)",
             404: "check the path; /api/v1/docs lists the routes",
             405: "check the method; /api/v1/docs lists what each route accepts",
         }
         message = str(exc.detail) if exc.detail else "error"
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         return error_response(exc.status_code, message,
-                              fixes.get(exc.status_code, "see /api/v1/docs"),
-                              dict(exc.headers) if exc.headers else None)
+                              fixes.get(exc.status_code, "see /api/v1/docs"), headers or None)
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:

@@ -18,7 +18,15 @@ from creatorscout.scoring.results import (
     NetworkResult,
     RelevanceResult,
 )
-from creatorscout.search.lists import MAX_NAME, MAX_NOTE, STATUSES, ListItem, ListSummary
+from creatorscout.search.lists import (
+    MAX_NAME,
+    MAX_NOTE,
+    NAME_PATTERN,
+    STATUS_PATTERN,
+    STATUSES,
+    ListItem,
+    ListSummary,
+)
 from creatorscout.search.records import CrawlInfo
 
 
@@ -158,7 +166,19 @@ class Similar(BaseModel):
 
 
 class SimilarResults(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "mastodon:veganschulz@mastodon.social",
+        "distinctive_terms": ["vegankochen", "und", "einfach", "seitan"],
+        "hits": [{
+            "id": "mastodon:jonas_eats_plants@vegan.social", "platform": "mastodon",
+            "handle": "jonas_eats_plants@vegan.social", "display_name": "Jonas",
+            "followers": 40, "tier": "nano", "niche": "vegan-cooking", "score": 61.2,
+            "similarity": 0.58, "parts": {"text": 0.52, "graph": 0.61, "closeness": 0.69},
+            "reasons": ["shares 5 of its 10 most distinctive terms: vegankochen, und, einfach",
+                        "is mentioned by it once", "same community in 'vegan-cooking'",
+                        "same tier (nano)", "writes in de too"],
+        }],
+    }]})
 
     id: str = Field(description="The creator the lookalikes are like")
     distinctive_terms: list[str] = Field(description="Its most distinctive words, best first")
@@ -206,7 +226,19 @@ class Connector(BaseModel):
 
 
 class NicheOverview(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "name": "vegan-cooking", "creators": 150,
+        "tiers": {"nano": 121, "micro": 24, "mid": 5},
+        "languages": {"en": 80, "de": 41, "ar": 29}, "platforms": {"mastodon": 150},
+        "roles": {"influencer": 70, "neither": 61, "connector": 12, "both": 7},
+        "engagement": [{"platform": "mastodon", "tier": "nano", "creators": 121,
+                        "median_er": 5.9}],
+        "top_connectors": [{"id": "mastodon:lena@vegan.social", "handle": "lena@vegan.social",
+                            "platform": "mastodon", "role": "connector", "bridging": 0.61,
+                            "communities_touched": 3,
+                            "reason": "mentioned from 3 communities"}],
+        "last_crawl": "2026-12-05T09:00:00Z",
+    }]})
 
     name: str
     creators: int
@@ -223,14 +255,16 @@ class ListCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"name": "Spring campaign", "description": "vegan micro creators, DE and AT"}]})
 
-    name: str = Field(min_length=1, max_length=MAX_NAME)
+    name: str = Field(min_length=1, max_length=MAX_NAME, pattern=NAME_PATTERN,
+                      description="Unique (any case); not only digits")
     description: str = Field(default="", max_length=MAX_NOTE)
 
 
 class ListPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME,
+                             pattern=NAME_PATTERN)
     description: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
@@ -242,6 +276,7 @@ class ItemPut(BaseModel):
                             description="A creator id, handle or profile URL")
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     status: str | None = Field(default=None, min_length=1, max_length=40,
+                               pattern=STATUS_PATTERN,
                                description=f"{', '.join(STATUSES)} or a word of your own")
 
 
@@ -249,7 +284,8 @@ class ItemPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(default=None, max_length=MAX_NOTE)
-    status: str | None = Field(default=None, min_length=1, max_length=40)
+    status: str | None = Field(default=None, min_length=1, max_length=40,
+                               pattern=STATUS_PATTERN)
 
 
 class ListEntry(ListItem):
@@ -301,7 +337,14 @@ class CrawlCounters(BaseModel):
 
 
 class CrawlStatus(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "3f9c2a71d0b4", "niche": "vegan-cooking", "platforms": ["mastodon"],
+        "budget": 100, "state": "running", "started_at": "2026-12-05T09:00:00Z",
+        "ended_at": None,
+        "counters": {"accepted": 42, "budget": 100, "indexed": 0, "skipped": 97,
+                     "requests": 151, "elapsed": 12.5},
+        "finish_reason": None, "summary": None, "error": None, "pid": 41872,
+    }]})
 
     id: str
     niche: str

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
-from creatorscout.api.deps import MAX_OFFSET, ApiSettings, CatalogDep, SettingsDep
+from creatorscout.api.deps import (
+    MAX_OFFSET,
+    MAX_PAGE_SIZE,
+    ApiSettings,
+    CatalogDep,
+    SettingsDep,
+)
 from creatorscout.api.errors import ApiError
 from creatorscout.api.schemas import CreatorDetail, SimilarResults
 from creatorscout.search.query import FLAGS, SearchQuery, SearchResults
@@ -14,27 +21,55 @@ from creatorscout.search.query import FLAGS, SearchQuery, SearchResults
 router = APIRouter(tags=["creators"])
 
 
+FlagName = Literal[FLAGS]  # type: ignore[valid-type]
+
+
+class CreatorQuery(SearchQuery):
+    """:class:`SearchQuery` (the CLI's query model) with the limits of a public server:
+    pages of at most :data:`MAX_PAGE_SIZE`, offsets up to :data:`MAX_OFFSET`, flag names
+    checked (so the OpenAPI schema lists them)."""
+
+    flags: list[FlagName] = Field(
+        default_factory=list, description="Has any of these flags")
+    exclude_flags: list[FlagName] = Field(
+        default_factory=list, description="Has none of these")
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
+
+
 def checked(query: SearchQuery, settings: ApiSettings) -> SearchQuery:
-    """The limits a public server needs on top of the query model's own validation."""
+    """The query as the index takes it, within this server's page size."""
     if query.limit > settings.max_page_size:
         raise ApiError(422, f"limit: at most {settings.max_page_size} hits a page",
                        f"use limit <= {settings.max_page_size} and page with offset")
-    if query.offset > MAX_OFFSET:
-        raise ApiError(422, f"offset: at most {MAX_OFFSET}",
-                       "narrow the query with filters instead of paging this deep")
-    for name in (*query.flags, *query.exclude_flags):
-        if name not in FLAGS:
-            raise ApiError(422, f"flags: unknown flag '{name}'", f"use one of {', '.join(FLAGS)}")
-    return query
+    return SearchQuery.model_validate(query.model_dump())
+
+
+SEARCH_EXAMPLE = {
+    "total": 150, "offset": 0,
+    "facets": {"platform": {"mastodon": 150}, "tier": {"nano": 121, "micro": 24, "mid": 5},
+               "language": {"en": 80, "de": 41}, "role": {"influencer": 70, "connector": 12}},
+    "hits": [{
+        "record": {"creator": {"platform": "mastodon", "native_id": "109301",
+                               "handle": "lena@vegan.social", "followers": 12400,
+                               "languages": ["de"], "...": "every Creator field"},
+                   "posts": [], "score": {"score": 74.5, "tier": {"tier": "micro"},
+                                          "...": "the score with its explanation"},
+                   "crawl": {"niche": "vegan-cooking", "via": "hashtag:vegan", "depth": 0,
+                             "crawled_at": "2026-12-05T09:00:00Z"}},
+        "text_rank": None, "person_id": None, "other_profiles": [],
+    }],
+}
 
 
 @router.get(
     "/creators",
     response_model=SearchResults,
+    responses={200: {"content": {"application/json": {"example": SEARCH_EXAMPLE}}}},
     summary="Search creators: free text, every filter and sort of `scout search`, facets",
 )
 def search_creators(
-    query: Annotated[SearchQuery, Query()],
+    query: Annotated[CreatorQuery, Query()],
     catalog: CatalogDep,
     settings: SettingsDep,
 ) -> SearchResults:

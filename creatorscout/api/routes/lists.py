@@ -58,13 +58,13 @@ def list_json(list_id: ListId, catalog: CatalogDep) -> Response:
                              f'attachment; filename="list-{list_id}.json"'})
 
 
-@router.get("/lists/{list_id}", response_model=ListOut,
+@router.get("/lists/{list_id:int}", response_model=ListOut,
             summary="A shortlist with each creator's current numbers")
 def get_list(list_id: ListId, catalog: CatalogDep) -> ListOut:
     return catalog.shortlist(list_id)
 
 
-@router.patch("/lists/{list_id}", response_model=ListOut, dependencies=WRITE,
+@router.patch("/lists/{list_id:int}", response_model=ListOut, dependencies=WRITE,
               summary="Rename or describe a shortlist")
 def patch_list(list_id: ListId, body: ListPatch,
                catalog: CatalogDep) -> ListOut:
@@ -72,7 +72,7 @@ def patch_list(list_id: ListId, body: ListPatch,
     return enrich(updated, catalog.index())
 
 
-@router.delete("/lists/{list_id}", status_code=204, dependencies=WRITE,
+@router.delete("/lists/{list_id:int}", status_code=204, dependencies=WRITE,
                summary="Delete a shortlist and its items")
 def delete_list(list_id: ListId, catalog: CatalogDep) -> Response:
     from creatorscout.search.lists import ListNotFound
@@ -82,7 +82,7 @@ def delete_list(list_id: ListId, catalog: CatalogDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/lists/{list_id}/items", response_model=ListEntry, dependencies=WRITE,
+@router.post("/lists/{list_id:int}/items", response_model=ListEntry, dependencies=WRITE,
              summary="Add a creator to a shortlist (or change its note and status)")
 def put_item(list_id: ListId, body: ItemPut,
              catalog: CatalogDep) -> ListEntry:
@@ -93,7 +93,7 @@ def put_item(list_id: ListId, body: ItemPut,
     return _entry(catalog, list_id, creator_id)
 
 
-@router.patch("/lists/{list_id}/items/{creator_id:path}", response_model=ListEntry,
+@router.patch("/lists/{list_id:int}/items/{creator_id:path}", response_model=ListEntry,
               dependencies=WRITE, summary="Change a creator's note or status on a shortlist")
 def patch_item(list_id: ListId, creator_id: str, body: ItemPatch,
                catalog: CatalogDep) -> ListEntry:
@@ -108,7 +108,7 @@ def patch_item(list_id: ListId, creator_id: str, body: ItemPatch,
     return _entry(catalog, list_id, creator_id)
 
 
-@router.delete("/lists/{list_id}/items/{creator_id:path}", status_code=204,
+@router.delete("/lists/{list_id:int}/items/{creator_id:path}", status_code=204,
                dependencies=WRITE, summary="Take a creator off a shortlist")
 def delete_item(list_id: ListId, creator_id: str,
                 catalog: CatalogDep) -> Response:
