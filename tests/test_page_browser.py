@@ -31,9 +31,11 @@ from creatorscout.sandbox.process import start_sandbox_process
 from tests.page_world import EVIL, LONG_WORD, NICHE, add_hostile
 from tests.test_api_crawls import serve
 
-CHROMIUM = os.environ.get("CREATORSCOUT_CHROMIUM", "/usr/bin/chromium")
-if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)",
+CHROMIUM = os.environ.get("CREATORSCOUT_CHROMIUM") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium") or ""
+)
+if not CHROMIUM or not Path(CHROMIUM).exists():
+    pytest.skip("no Chromium binary (apt-get install chromium; .ci/run does)",
                 allow_module_level=True)
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright  # noqa: E402
@@ -376,7 +378,7 @@ UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), s
   .map(el => el.outerHTML.slice(0, 80))"""
 
 
-def test_labels_and_contrast_on_every_page(watched: Watched) -> None:
+def test_labels_and_contrast_on_every_page(watched: Watched, shots: Path) -> None:
     page = watched.page
     paths = ["/", f"/creators/{EVIL}", "/niches", f"/niches/{NICHE}", "/lists", "/crawls"]
     page.goto("/lists")
@@ -389,3 +391,5 @@ def test_labels_and_contrast_on_every_page(watched: Watched) -> None:
         assert page.evaluate(UNLABELLED) == [], path
         assert page.evaluate(CONTRAST) == [], path
         assert page.locator("h1").count() == 1, path
+        if path == f"/niches/{NICHE}":
+            screenshot(page, shots, "niche")
