@@ -90,11 +90,18 @@ def test_flag_counts_and_role_counts_follow_the_filters(client: TestClient) -> N
     }
     connectors = client.get("/api/v1/creators", params={"niche": VEGAN, "role": "connector"})
     assert f"({connectors.json()['total']})" in role["connector"]  # connector counts "both"
-    for label in page.xpath("//input[@name='flags']/.."):
+    # flags cost a count each: shown once flags are in use, else fetched when opened
+    assert page.xpath("string(//span[@data-flag='low_engagement'])") == ""
+    url = page.xpath("string(//details[@id='flag-group']/@data-counts)")
+    fetched = client.get(url).json()
+    used = tree(client.get("/", params={"niche": VEGAN, "exclude_flags": "brand_safety"}))
+    for label in used.xpath("//input[@name='flags']/.."):
         flag = label.xpath("string(.//input/@value)")
         total = client.get("/api/v1/creators",
                            params={"niche": VEGAN, "flags": flag}).json()["total"]
-        assert f"({total})" in label.text_content()
+        assert f"({total})" in label.text_content() and fetched[flag] == total
+    assert sum(fetched.values()) > 0
+    assert client.get("/search/flag-counts?sort=nope").status_code == 400
 
 
 def test_the_url_holds_the_whole_query() -> None:

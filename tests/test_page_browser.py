@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -157,6 +158,10 @@ def test_search_and_filter(watched: Watched, shots: Path) -> None:
     total = number(page.locator("#results-h").inner_text())
     assert total >= 60
     screenshot(page, shots, "search")
+    # the flag counts come when the flags are opened (one count query per flag)
+    assert page.locator("span[data-flag=low_engagement]").inner_text() == ""
+    page.locator("#flag-group summary").click()
+    expect(page.locator("span[data-flag=low_engagement]")).to_have_text(re.compile(r"^\(\d+\)$"))
     # filter by a platform through its labelled checkbox; the facet said how many to expect
     label = page.locator("label.check", has=page.locator("input[name=platforms][value=mastodon]"))
     expected = int(label.inner_text().rsplit("(", 1)[1].rstrip(")").replace(",", ""))

@@ -6,19 +6,24 @@ JSON routes call), so the page shows exactly what ``/api/v1`` answers.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
+from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from creatorscout.api.deps import MAX_OFFSET, CatalogDep
+from creatorscout.api.schemas import NicheInfo
 from creatorscout.api.service import Ambiguous, Catalog, NotFound
 from creatorscout.search.backend import IndexOpenError
 from creatorscout.search.lists import STATUSES
 from creatorscout.search.query import FACETS, FLAGS, SORTS, SearchQuery, SearchResults
 from creatorscout.web import charts
 from creatorscout.web.marks import mark_post
-from creatorscout.web.query import PAGE_SIZES, BadQuery, parse, search_url, without
+from creatorscout.web.query import PAGE_SIZES, BadQuery, parse, search_url, to_params, without
 from creatorscout.web.render import page
 from creatorscout.web.security import (
     TOKEN_COOKIE,
@@ -49,6 +54,28 @@ def tier_key(name: str) -> tuple[int, str]:
     return (TIER_ORDER.index(name) if name in TIER_ORDER else len(TIER_ORDER), name)
 
 
+COUNTS_TTL = 30.0
+"""Seconds a count is reused: paging and sorting do not change counts, and a crawl's new
+records show up in them within this time."""
+_counts: TTLCache[tuple[str, str], Any] = TTLCache(maxsize=512, ttl=COUNTS_TTL)
+_counts_lock = threading.Lock()
+
+
+def _cached(catalog: Catalog, kind: str, query: SearchQuery | None,
+            compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered per index, kind and query (its page and sort left out)."""
+    shape = "" if query is None else query.model_copy(
+        update={"sort": "score", "limit": 1, "offset": 0}).model_dump_json()
+    key = (catalog.index_url, f"{kind}:{shape}")
+    with _counts_lock:
+        if key in _counts:
+            return _counts[key]
+    value = compute()
+    with _counts_lock:
+        _counts[key] = value
+    return value
+
+
 def facet_counts(catalog: Catalog, query: SearchQuery, results: SearchResults
                  ) -> dict[str, list[tuple[str, int]]]:
     """Counts per value of each facet. A facet whose filter is set is counted without that
@@ -58,11 +85,13 @@ def facet_counts(catalog: Catalog, query: SearchQuery, results: SearchResults
         field = FACET_FIELDS[facet]
         counts = dict(results.facets.get(facet, {}))
         if getattr(query, field):
-            counts = dict(catalog.search(without(query, field)).facets.get(facet, {}))
+            counts = dict(_cached(catalog, f"facet-{facet}", without(query, field),
+                                  lambda f=field: catalog.search(without(query, f)).facets
+                                  ).get(facet, {}))
         if facet == "role":
             # the role filter's meaning: "connector" includes "both" (see SearchQuery)
             counts = {role: sum(counts.get(v, 0)
-                                for v in SearchQuery(role=role).role_values())
+                                for v in SearchQuery(role=role).role_values())  # type: ignore[arg-type]
                       for role in ROLES}
         chosen = getattr(query, field)
         for value in chosen if isinstance(chosen, list) else [chosen] if chosen else []:
@@ -70,14 +99,27 @@ def facet_counts(catalog: Catalog, query: SearchQuery, results: SearchResults
         ordered = sorted(counts.items(), key=lambda kv: tier_key(kv[0]) if facet == "tier"
                          else (-kv[1], kv[0]))
         out[facet] = ordered
-    # flags have no facet in the index: one count query per flag, without the flag filters
+    return out
+
+
+def flag_counts(catalog: Catalog, query: SearchQuery) -> dict[str, int]:
+    """How many of the query's matches have each flag (the flag filters left out). The
+    index has no flag facet, so this is one count per flag: the page asks only when the
+    flags are in use or the user opens them."""
     base = query.model_copy(update={"flags": [], "exclude_flags": [], "no_flags": False,
                                     "limit": 1, "offset": 0})
-    out["flags"] = [
-        (flag, catalog.search(base.model_copy(update={"flags": [flag]})).total)
-        for flag in FLAGS
-    ]
-    return out
+
+    def compute() -> dict[str, int]:
+        return {flag: catalog.search(base.model_copy(update={"flags": [flag]})).total
+                for flag in FLAGS}
+
+    counts: dict[str, int] = _cached(catalog, "flags", base, compute)
+    return counts
+
+
+def niche_options(catalog: Catalog) -> list[NicheInfo]:
+    options: list[NicheInfo] = _cached(catalog, "niches", None, catalog.niches)
+    return options
 
 
 def pages_of(total: int, offset: int, limit: int) -> list[tuple[int, int, bool]]:
@@ -107,22 +149,40 @@ def search_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
             raise BadQuery(f"offset: at most {MAX_OFFSET}; narrow the search with filters")
     except BadQuery as exc:
         error, query = str(exc), SearchQuery()
+    flags_used = bool(query.flags or query.exclude_flags or query.no_flags)
     try:
         results = catalog.search(query)
         facets = facet_counts(catalog, query, results)
+        flags = flag_counts(catalog, query) if flags_used else {}
         lists = catalog.lists().all()
-        niches = catalog.niches()
+        niches = niche_options(catalog)
     except IndexOpenError as exc:
         return unavailable(request, exc)
     return page(request, "search.html", {
         "title": f"Search: {query.text}" if query.text else "Find creators",
         "query": query, "results": results, "facets": facets, "error": error,
         "niches": niches, "lists": lists, "sorts": SORTS, "flags": FLAGS,
+        "flag_counts": flags, "flags_used": flags_used,
+        "flag_counts_url": "/search/flag-counts?" + urlencode(to_params(query)),
         "page_sizes": PAGE_SIZES, "columns": COLUMNS, "statuses": STATUSES,
         "pages": pages_of(results.total, query.offset, query.limit),
         "url": lambda **changes: search_url(query, **changes),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     }, status=400 if error else 200)
+
+
+@router.get("/search/flag-counts", response_model=None)
+def flag_counts_route(request: Request, catalog: CatalogDep) -> Response:
+    """The flag counts of a search as JSON, for the page's script to fill in when the
+    user opens the flags (``{"low_engagement": 12, ...}``)."""
+    settings = request.app.state.settings
+    try:
+        query = parse(request.query_params, max_limit=settings.max_page_size)
+        return JSONResponse(flag_counts(catalog, query))
+    except BadQuery as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    except IndexOpenError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=503)
 
 
 @router.get("/creators/{creator_id:path}", response_class=HTMLResponse)

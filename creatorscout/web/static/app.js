@@ -48,7 +48,30 @@ function followCrawl() {
   }
 }
 
+// Flag counts cost one count per flag, so the page asks for them only when they are used;
+// opening the flags fetches them for the current search.
+function lazyFlagCounts() {
+  const group = document.getElementById("flag-group");
+  if (!group || !window.fetch) return;
+  const fill = () => {
+    if (!group.open || group.dataset.filled) return;
+    group.dataset.filled = "yes";
+    fetch(group.dataset.counts, { credentials: "same-origin" })
+      .then((answer) => (answer.ok ? answer.json() : {}))
+      .then((counts) => {
+        for (const span of group.querySelectorAll(".count[data-flag]")) {
+          const count = counts[span.dataset.flag];
+          if (typeof count === "number") span.textContent = "(" + count.toLocaleString("en") + ")";
+        }
+      })
+      .catch(() => { delete group.dataset.filled; });
+  };
+  group.addEventListener("toggle", fill);
+  fill();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   tidySearchForm();
+  lazyFlagCounts();
   followCrawl();
 });
