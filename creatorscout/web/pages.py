@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -76,6 +77,10 @@ def _cached(catalog: Catalog, kind: str, query: SearchQuery | None,
     return value
 
 
+def _facets_of(catalog: Catalog, query: SearchQuery) -> dict[str, dict[str, int]]:
+    return catalog.search(query).facets
+
+
 def facet_counts(catalog: Catalog, query: SearchQuery, results: SearchResults
                  ) -> dict[str, list[tuple[str, int]]]:
     """Counts per value of each facet. A facet whose filter is set is counted without that
@@ -85,13 +90,14 @@ def facet_counts(catalog: Catalog, query: SearchQuery, results: SearchResults
         field = FACET_FIELDS[facet]
         counts = dict(results.facets.get(facet, {}))
         if getattr(query, field):
-            counts = dict(_cached(catalog, f"facet-{facet}", without(query, field),
-                                  lambda f=field: catalog.search(without(query, f)).facets
-                                  ).get(facet, {}))
+            other = without(query, field)
+            every: dict[str, dict[str, int]] = _cached(
+                catalog, f"facet-{facet}", other, partial(_facets_of, catalog, other))
+            counts = dict(every.get(facet, {}))
         if facet == "role":
             # the role filter's meaning: "connector" includes "both" (see SearchQuery)
             counts = {role: sum(counts.get(v, 0)
-                                for v in SearchQuery(role=role).role_values())  # type: ignore[arg-type]
+                                for v in SearchQuery(role=role).role_values())
                       for role in ROLES}
         chosen = getattr(query, field)
         for value in chosen if isinstance(chosen, list) else [chosen] if chosen else []:
