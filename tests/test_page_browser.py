@@ -310,6 +310,15 @@ def test_the_xss_cases_render_inert(watched: Watched, shots: Path) -> None:
     assert meta.index("on mastodon") > meta.index("example.social")
     assert page.evaluate("getComputedStyle(document.querySelector('p.bio')).unicodeBidi") \
         == "isolate"
+    # right-to-left posts and bios read right to left (dir="auto"), the others left to right
+    directions = page.eval_on_selector_all(
+        "article.post p.text",
+        "els => els.map(e => [e.textContent, getComputedStyle(e).direction])")
+    hebrew = [d for t, d in directions if t.startswith("מתכון")]
+    assert hebrew == ["rtl"] and {d for t, d in directions if t.startswith("Lentil")} == {"ltr"}
+    page.goto("/creators/bluesky:evil-twin")
+    assert page.evaluate("getComputedStyle(document.querySelector('p.bio')).direction") == "rtl"
+    page.goto(f"/creators/{EVIL}")
     screenshot(page, shots, "hostile")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 
@@ -60,6 +61,8 @@ def serve(index_url: str | None, host: str, port: int, workers: int,
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"scout: serving http://{shown}:{port}/api/v1 (docs: /api/v1/docs); "
                "Ctrl-C stops", err=True)
+    if importlib.util.find_spec("creatorscout.web") is not None:
+        click.echo(f"scout: the web page is at http://{shown}:{port}/", err=True)
     config = uvicorn.Config(
         "creatorscout.api.server:app_from_env", factory=True, host=host, port=port,
         workers=workers, reload=False, log_level=log_level, proxy_headers=False,
