@@ -266,6 +266,9 @@ def test_shortlists_from_search_to_csv(client: TestClient) -> None:
     assert "Fall <b>" in page.xpath("string(//h1)")
     rows = list(csv.DictReader(io.StringIO(client.get(f"{list_path}.csv").text)))
     assert [r["creator_id"] for r in rows] == [A, C, B]
+    as_json = client.get(f"{list_path}.json").json()
+    assert [i["creator_id"] for i in as_json["items"]] == [A, C, B]
+    assert client.get(f"{list_path}.xml").status_code == 404
     assert rows[1]["status"] == "contacted" and rows[1]["note"].startswith("'=")  # no formula
     removed = client.post(f"{list_path}/remove", data={"creator_id": A, "csrf": token},
                           follow_redirects=False)

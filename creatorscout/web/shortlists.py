@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from creatorscout.api.deps import CatalogDep
-from creatorscout.api.service import Ambiguous, NotFound, export_csv
+from creatorscout.api.service import Ambiguous, NotFound, export_csv, export_json
 from creatorscout.search.backend import IndexOpenError
 from creatorscout.search.lists import MAX_NAME, MAX_NOTE, STATUSES, ListError, clean_item
 from creatorscout.web.pages import unavailable
@@ -86,15 +86,21 @@ def add_to_list(
     return RedirectResponse(f"/lists/{target}?added={len(creator_ids)}", status_code=303)
 
 
-@router.get("/lists/{list_id}.csv", response_model=None)
-def list_csv(list_id: ListId, request: Request, catalog: CatalogDep) -> Response:
+@router.get("/lists/{list_id}.{kind:str}", response_model=None)
+def list_file(list_id: ListId, kind: str, request: Request, catalog: CatalogDep) -> Response:
+    """The list as a file, under the page's token rules (a browser sends no bearer)."""
+    exporters = {"csv": (export_csv, "text/csv; charset=utf-8"),
+                 "json": (export_json, "application/json")}
     try:
+        if kind not in exporters:
+            raise ListError(f"no export as '{kind}'; use .csv or .json")
         shortlist = catalog.shortlist(list_id)
     except ListError as exc:
         return page(request, "error.html", {"title": "No such list", "message": str(exc),
                                             "fix": "Pick one from Shortlists."}, status=404)
-    return Response(export_csv(shortlist), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="list-{list_id}.csv"'})
+    export, media = exporters[kind]
+    return Response(export(shortlist), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="list-{list_id}.{kind}"'})
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
