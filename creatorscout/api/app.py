@@ -26,7 +26,7 @@ from creatorscout.api.security import (
     is_loopback,
     require_read,
 )
-from creatorscout.api.service import Catalog
+from creatorscout.api.service import READERS, Catalog
 
 log = logging.getLogger("creatorscout.api")
 
@@ -50,6 +50,7 @@ def create_app(
     allow_private_hosts: bool = False,
     max_crawls: int = 2,
     progress_interval: float = 1.0,
+    readers: int = READERS,
     web: bool = True,
 ) -> FastAPI:
     """The API over the index ``index_url`` (None: ``$CREATORSCOUT_INDEX`` or
@@ -59,7 +60,8 @@ def create_app(
     route does when ``host`` is not a loopback address. A non-loopback ``host`` without a
     token raises :class:`UnsafeBind`. ``crawl_base_urls`` / ``allow_private_hosts`` are
     what ``scout crawl --base-url`` / ``--allow-private-hosts`` are, for the crawls
-    started over HTTP (server settings, never request fields). ``web``: mount the web
+    started over HTTP (server settings, never request fields). ``readers``: connections
+    to an embedded index (queries on different ones run side by side). ``web``: mount the web
     page when :mod:`creatorscout.web` is installed (see :mod:`creatorscout.api`).
     """
     if not is_loopback(host) and not token:
@@ -67,7 +69,7 @@ def create_app(
             f"serving on {host} lets other machines in: set {TOKEN_ENV} to a secret token, "
             "or bind 127.0.0.1"
         )
-    catalog = Catalog(index_url)
+    catalog = Catalog(index_url, readers=readers)
     manager = CrawlManager(
         catalog.index_url, base_urls=crawl_base_urls, allow_private_hosts=allow_private_hosts,
         max_running=max_crawls, progress_interval=progress_interval,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import statistics
 import threading
@@ -68,26 +69,44 @@ def public_url(url: str) -> str:
     return url
 
 
-class Catalog:
-    """The index a server reads, opened on first use and shared by every request thread
-    (both backends are thread-safe). A failed open is retried on the next request, so a
-    server started before the first crawl starts answering once the index exists."""
+READERS = 4
+"""Connections to an embedded index a server reads with: one SQLite connection runs one
+query at a time, so requests on several connections can run side by side (WAL readers
+do not block each other). Elasticsearch's client pools connections itself: one."""
 
-    def __init__(self, index_url: str | None) -> None:
+
+class Catalog:
+    """The index a server reads, opened on first use and shared by every request thread.
+    A failed open is retried on the next request, so a server started before the first
+    crawl starts answering once the index exists.
+
+    For the embedded index the catalog holds :data:`READERS` connections and hands them
+    out in turn (each is thread-safe behind its own lock)."""
+
+    def __init__(self, index_url: str | None, *, readers: int = READERS) -> None:
         from creatorscout.search.backend import default_url
 
         self.index_url = index_url or default_url()
-        self._index: Index | None = None
+        self.readers = 1 if backend_of(self.index_url) == "elasticsearch" else max(1, readers)
+        self._pool: list[Index] = []
+        self._turn = itertools.count()
         self._lock = threading.Lock()
 
     # -- the index ---------------------------------------------------------------------
 
     def index(self) -> Index:
-        """The open index; :class:`IndexOpenError` when it cannot be opened."""
+        """An open index; :class:`IndexOpenError` when it cannot be opened."""
         with self._lock:
-            if self._index is None:
-                self._index = open_index(self.index_url, create=False)
-            return self._index
+            if not self._pool:
+                first = open_index(self.index_url, create=False)
+                try:
+                    rest = [open_index(self.index_url, create=False)
+                            for _ in range(self.readers - 1)]
+                except BaseException:
+                    first.close()
+                    raise
+                self._pool = [first, *rest]
+            return self._pool[next(self._turn) % len(self._pool)]
 
     def lists(self) -> ListStore:
         index = self.index()
@@ -98,9 +117,9 @@ class Catalog:
 
     def close(self) -> None:
         with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
+            for index in self._pool:
+                index.close()
+            self._pool = []
 
     def health(self) -> Health:
         from creatorscout import __version__

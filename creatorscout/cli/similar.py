@@ -21,7 +21,7 @@ def similar(creator: str, limit: int, platform: str | None, fmt: str,
     from creatorscout.api.service import Ambiguous, Catalog, NotFound
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL
 
-    catalog = Catalog(index_url)
+    catalog = Catalog(index_url, readers=1)
     try:
         results = catalog.similar(creator, limit=limit, platform=platform)
     except (InvalidIndexURL, IndexUnavailable) as exc:
