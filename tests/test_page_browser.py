@@ -407,3 +407,23 @@ def test_labels_and_contrast_on_every_page(watched: Watched, shots: Path) -> Non
         assert page.locator("h1").count() == 1, path
         if path == f"/niches/{NICHE}":
             screenshot(page, shots, "niche")
+
+
+def test_stop_a_crawl_from_its_page(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/crawls")
+    page.get_by_label("Niche", exact=True).select_option(NICHE)
+    for platform in PLATFORMS:
+        box = page.locator(f"input[name=platforms][value={platform}]")
+        box.check() if platform == "mastodon" else box.uncheck()
+    page.get_by_label("Budget (creators to process)").fill("5000")
+    page.get_by_role("button", name="Start crawl").click()
+    page.wait_for_url("**/crawls/*")
+    # without JavaScript the running crawl's page reloads itself
+    assert page.locator("noscript").count() == 1
+    expect(page.locator("#c-accepted")).not_to_have_text("0", timeout=180_000)
+    page.get_by_role("button", name="Stop the crawl (what was fetched is kept)").click()
+    expect(page.locator("#summary")).to_be_visible(timeout=120_000)
+    expect(page.locator("#state-value")).to_have_text("stopped")
+    assert int(page.locator("#c-indexed").inner_text()) > 0  # what was fetched is kept
+    assert page.locator("noscript").count() == 0
