@@ -330,6 +330,12 @@ def test_unknown_things_are_pages_not_tracebacks(client: TestClient, tmp_path: P
     assert client.get("/niches/no-such-niche").status_code == 404
     assert client.get("/lists/999").status_code == 404
     assert client.get("/crawls/nope").status_code == 404
+    for path in ("/no/such/page", "/lists/x"):
+        missing = client.get(path)
+        assert missing.status_code in (404, 422) and "<h1>" in missing.text, path
+    broken = client.post("/lists/1/items", data={"csrf": csrf_of(client)})
+    assert broken.status_code == 422 and "<h1>" in broken.text  # a form without its fields
+    assert client.get("/api/v1/nothing").json()["error"]["status"] == 404  # the API: JSON
     with TestClient(create_app(f"sqlite:///{tmp_path / 'missing.db'}")) as empty:
         answer = empty.get("/")
         assert answer.status_code == 503 and "crawl" in answer.text.lower()

@@ -21,6 +21,7 @@ Layout::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -56,3 +57,35 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(PageRefused, refused)
     app.add_exception_handler(SignInNeeded, sign_in)
+    _pages_answer_html(app)
+
+
+def _pages_answer_html(app: FastAPI) -> None:
+    """Unknown paths and malformed forms outside ``/api/`` get a page, not the API's JSON;
+    the API's own handlers still answer everything under ``/api/``."""
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
+
+    from creatorscout.web.render import page
+
+    for kind in (HTTPException, RequestValidationError):
+        api_handler = app.exception_handlers.get(kind)
+        if api_handler is None:
+            continue
+
+        async def handler(request: Request, exc: Exception, api_handler: Any = api_handler
+                          ) -> Response:
+            if request.url.path.startswith("/api/"):
+                answer: Response = await api_handler(request, exc)
+                return answer
+            if isinstance(exc, HTTPException):
+                status = exc.status_code
+                message = "There is no such page." if status == 404 else str(exc.detail)
+            else:
+                status, message = 422, "The form was not complete or had a wrong value."
+            return page(request, "error.html", {
+                "title": "Not found" if status == 404 else "Not done", "message": message,
+                "fix": "Use the links above, or go back and send the form from the page."},
+                status=status)
+
+        app.add_exception_handler(kind, handler)
