@@ -7,13 +7,14 @@ cookie.
   ``nosniff``, ``Referrer-Policy: no-referrer`` and ``frame-ancestors 'none'``. The API's
   routes under ``/api/`` are left alone (its Swagger page has inline scripts).
 * **CSRF** (double submit): the middleware gives each browser a random ``scout_csrf``
-  cookie (HttpOnly, SameSite=Strict); every writing form carries the same value in a
+  cookie (HttpOnly, SameSite=Lax); every writing form carries the same value in a
   hidden ``csrf`` field, and :func:`check_csrf` refuses a POST whose field does not match
   the cookie or whose ``Origin`` is another site.
 * **Token**: when the server has ``CREATORSCOUT_API_TOKEN``, a browser cannot send
   ``Authorization`` headers from forms, so ``/signin`` takes the token once and keeps it
-  in an HttpOnly, SameSite=Strict cookie; :func:`page_access` applies the API's rules
-  (writes need it; reads too on non-loopback binds) to that cookie or the header.
+  in an HttpOnly, SameSite=Strict cookie (a digest of it); :func:`page_read` and
+  :func:`page_write` apply the API's rules (writes need it; reads too on non-loopback
+  binds) to that cookie or the header.
 """
 
 from __future__ import annotations
@@ -93,8 +94,11 @@ class PageHeaders:
                     (b"x-frame-options", b"DENY"),
                 ]
                 if fresh:
+                    # Lax: a link from elsewhere still brings the browser's token, so
+                    # it is not replaced under forms open in other tabs (the check
+                    # itself never relies on SameSite)
                     headers.append((b"set-cookie", cookie_header(
-                        CSRF_COOKIE, token, secure=secure).encode()))
+                        CSRF_COOKIE, token, secure=secure, same_site="Lax").encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -105,8 +109,9 @@ def _well_formed(token: str) -> bool:
     return 32 <= len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)
 
 
-def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = None) -> str:
-    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Strict"]
+def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = None,
+                  same_site: str = "Strict") -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", f"SameSite={same_site}"]
     if secure:
         parts.append("Secure")
     if max_age is not None:
