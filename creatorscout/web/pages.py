@@ -170,10 +170,9 @@ def search_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
         "niches": niches, "lists": lists, "sorts": SORTS, "flags": FLAGS,
         "flag_counts": flags, "flags_used": flags_used,
         "flag_counts_url": "/search/flag-counts?" + urlencode(to_params(query)),
-        "page_sizes": PAGE_SIZES, "columns": COLUMNS, "statuses": STATUSES,
+        "page_sizes": PAGE_SIZES, "columns": COLUMNS,
         "pages": pages_of(results.total, query.offset, query.limit),
         "url": lambda **changes: search_url(query, **changes),
-        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     }, status=400 if error else 200)
 
 
@@ -225,7 +224,6 @@ def creator_page(creator_id: str, request: Request, catalog: CatalogDep) -> HTML
         "posts": [mark_post(p, newest.niche if newest else None) for p in detail.posts],
         "growth": charts.growth_line(detail.growth),
         "similar": similar, "lists": catalog.lists().all(), "statuses": STATUSES,
-        "here": str(request.url.path),
     })
 
 
