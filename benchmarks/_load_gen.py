@@ -23,6 +23,7 @@ def main(argv: list[str]) -> int:
     headers = {"Authorization": f"Bearer {argv[5]}"} if len(argv) > 5 else {}
     latencies: list[float] = []
     errors = [0]
+    first_error: list[str] = []
     lock = threading.Lock()
     start = time.perf_counter() + WARMUP
     stop = start + duration
@@ -36,9 +37,13 @@ def main(argv: list[str]) -> int:
                 if t0 >= stop:
                     break
                 try:
-                    ok = http.get(path).status_code == 200
-                except httpx2.TransportError:
-                    ok = False
+                    response = http.get(path)
+                    ok = response.status_code == 200
+                    problem = "" if ok else f"{response.status_code} {response.text[:300]}"
+                except httpx2.TransportError as exc:
+                    ok, problem = False, repr(exc)[:300]
+                if problem and not first_error:
+                    first_error.append(problem)
                 t1 = time.perf_counter()
                 if t0 >= start:  # the warm-up's requests are not counted
                     if ok:
@@ -63,6 +68,7 @@ def main(argv: list[str]) -> int:
 
     print(json.dumps({
         "requests": len(latencies), "errors": errors[0],
+        "first_error": first_error[0] if first_error else None,
         "rps": round(len(latencies) / duration, 1),
         "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
     }))

@@ -117,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", help="take the templates from this index URL")
     parser.add_argument("--index", help="an SQLite index URL: used as it is when the file "
                         "exists, else built there and kept")
+    parser.add_argument("--queries", default=",".join(str(n) for n in range(len(QUERIES))),
+                        help="which of the queries to run, by number (0-based)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
+    chosen = [QUERIES[int(n)] for n in args.queries.split(",")]
     say(machine_line())
     with tempfile.TemporaryDirectory(prefix="cs-bench-api-") as folder:
         url = args.index or f"sqlite:///{Path(folder) / 'api.db'}"
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"built an index of {args.size:,} creators in {seconds:.0f} s")
         process, base = serve(url)
         try:
-            for name, fields in QUERIES:
+            for name, fields in chosen:
                 local = in_process(url, fields, args.runs)
                 path = "/api/v1/creators?" + urlencode(fields, doseq=True)
                 row: dict[str, Any] = {"query": name, "path": path, "in_process": local,

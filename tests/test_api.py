@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from creatorscout.api import create_app
 from creatorscout.plugins.models import CreatorRef
 from creatorscout.search.backend import open_index
+from creatorscout.search.similar import WEIGHTS
 from tests import test_index_contract as contract
 from tests.factories import make_creator, make_post, make_scored
 from tests.test_index_contract import VEGAN, WINE, A, B, C, D, E, _grouped, world
@@ -199,8 +200,7 @@ def test_similar_ranks_by_words_mentions_and_closeness_with_reasons(
     assert "mentions it once" in best["reasons"]
     assert "same tier (micro)" in best["reasons"]
     assert best["similarity"] == pytest.approx(
-        0.5 * best["parts"]["text"] + 0.3 * best["parts"]["graph"]
-        + 0.2 * best["parts"]["closeness"], abs=1e-3)
+        sum(WEIGHTS[part] * value for part, value in best["parts"].items()), abs=1e-3)
     only = client.get(f"{API}/creators/mastodon:k1/similar",
                       params={"platform": "bluesky"}).json()
     assert only["hits"] == []
