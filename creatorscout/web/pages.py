@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -40,7 +40,6 @@ signin_router = APIRouter(include_in_schema=False)
 """Open to every browser: where one without the token goes."""
 
 ROLES = ("influencer", "connector", "both", "neither")
-TIER_ORDER = ("nano", "micro", "mid", "macro", "mega", "unknown")
 FACET_FIELDS = {"platform": "platforms", "tier": "tiers", "language": "languages",
                 "role": "role"}
 COLUMNS = (
@@ -51,8 +50,23 @@ COLUMNS = (
 )
 
 
+@lru_cache(maxsize=1)
+def tier_order() -> tuple[str, ...]:
+    """Tier names smallest first: the default scheme's, then other schemes' (tiers.yaml)."""
+    from creatorscout.config import load_tiers
+
+    config = load_tiers()
+    schemes = [config.schemes[config.default_scheme], *config.schemes.values()]
+    names: dict[str, None] = {}
+    for scheme in schemes:
+        for name, _ in sorted(scheme.tiers.items(), key=lambda kv: kv[1]):
+            names.setdefault(name)
+    return (*names, "unknown")
+
+
 def tier_key(name: str) -> tuple[int, str]:
-    return (TIER_ORDER.index(name) if name in TIER_ORDER else len(TIER_ORDER), name)
+    order = tier_order()
+    return (order.index(name) if name in order else len(order), name)
 
 
 COUNTS_TTL = 30.0
