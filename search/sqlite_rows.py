@@ -40,7 +40,6 @@ RECORD_COLUMNS = (
 )
 FTS_COLUMNS = ("handle", "display_name", "bio", "posts")
 
-# zstd contexts are not thread-safe; the index writes under its lock, one thread at a time
 _codecs = threading.local()
 """One zstd compressor and decompressor per thread: zstandard's objects must not be used by
 two threads at once (an HTTP server decodes search hits in several; sharing one corrupted
@@ -161,10 +160,11 @@ def crawl_scores(record: ScoredCreator) -> tuple[Any, ...]:
     """flags, authenticity, er_percentile, influence, bridging, sponsored_share."""
     score = record.score
     authenticity = score.authenticity
-    usable = authenticity is not None and bool(authenticity.signals)
+    # the authenticity component as the score counts it: None when no audience check ran
+    component = next((c for c in score.components if c.name == "authenticity"), None)
     return (
         json.dumps(sorted(set(score.flags))),
-        authenticity.score if usable and authenticity is not None else None,
+        component.value if component is not None else None,
         score.engagement.percentile,
         score.network.influence_percentile if score.network is not None else None,
         score.network.participation if score.network is not None else None,

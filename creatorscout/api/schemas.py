@@ -65,7 +65,8 @@ class ScorePart(BaseModel):
     value: float | None = Field(description="Normalised 0-1; None when unknown (left out)")
     weight: float = Field(description="Configured weight (scoring.yaml)")
     effective_weight: float = Field(
-        description="weight / sum of the weights of the known components (0 when left out)"
+        description="The weight's share of the score (see `scout show`): weight / sum of the "
+        "weights"
     )
     contribution: float = Field(description="effective_weight * value, 0-1")
     points: float = Field(description="contribution * 100: this part's share of the score")

@@ -288,17 +288,21 @@ class Catalog:
 
 
 def explanation(score: CreatorScore) -> list[ScorePart]:
-    """The composite score as data: each part's effective weight and points; the points
-    add up to the score (up to rounding)."""
+    """The composite score as data: each part's effective weight, contribution and points;
+    the points add up to the score. Scores carry their effective weights since the scorer
+    counts unknown parts as 0 (``Component.effective_weight``); older records without them
+    get weight / sum of the known parts' weights, as they were computed."""
     known = sum(c.weight for c in score.components if c.value is not None)
-    return [
-        ScorePart(
-            component=c.name, value=c.value, weight=c.weight,
-            effective_weight=c.weight / known if known and c.value is not None else 0.0,
+    parts = []
+    for c in score.components:
+        effective = c.effective_weight
+        if effective is None:
+            effective = c.weight / known if known and c.value is not None else 0.0
+        parts.append(ScorePart(
+            component=c.name, value=c.value, weight=c.weight, effective_weight=effective,
             contribution=c.contribution, points=c.contribution * 100, detail=c.detail,
-        )
-        for c in score.components
-    ]
+        ))
+    return parts
 
 
 def niche_score(record: ScoredCreator) -> NicheScore:
