@@ -340,3 +340,11 @@ def test_the_web_page_mounts_through_its_install_hook(
         assert client.get(f"{API}/health").status_code == 200
     with TestClient(create_app(url, web=False)) as client:
         assert client.get("/").status_code == 404
+
+
+def test_niche_stats_match_the_records(client: TestClient, backend_url: str) -> None:
+    from creatorscout.search.niche_stats import stats_from_records
+
+    with open_index(backend_url) as index:
+        for niche in (VEGAN, WINE, "nothing-here"):
+            assert index.niche_stats(niche) == stats_from_records(index.iter_records(niche))

@@ -14,9 +14,7 @@ import csv
 import io
 import itertools
 import json
-import statistics
 import threading
-from collections import defaultdict
 from typing import Any
 
 from creatorscout.api.schemas import (
@@ -242,16 +240,7 @@ class Catalog:
         niche = self.niche(name).name
         index = self.index()
         base = index.search(SearchQuery(niche=niche, limit=1))
-        rates: dict[tuple[str, str], list[float]] = defaultdict(list)
-        sizes: dict[tuple[str, str], int] = defaultdict(int)
-        last = None
-        for record in index.iter_records(niche):
-            key = (record.creator.platform.lower(), record.score.tier.tier.lower())
-            sizes[key] += 1
-            if record.score.engagement.rate is not None:
-                rates[key].append(record.score.engagement.rate)
-            if last is None or record.crawl.crawled_at > last:
-                last = record.crawl.crawled_at
+        numbers = index.niche_stats(niche)
         connectors = index.search(
             SearchQuery(niche=niche, role="connector", sort="bridging", limit=10)
         )
@@ -263,13 +252,12 @@ class Catalog:
             platforms=base.facets.get("platform", {}),
             roles=base.facets.get("role", {}),
             engagement=[
-                EngagementCell(platform=p, tier=t, creators=sizes[(p, t)],
-                               median_er=statistics.median(rates[(p, t)])
-                               if rates[(p, t)] else None)
-                for p, t in sorted(sizes)
+                EngagementCell(platform=c.platform, tier=c.tier, creators=c.creators,
+                               median_er=c.median_er)
+                for c in numbers.cells
             ],
             top_connectors=[connector(hit.record) for hit in connectors.hits],
-            last_crawl=last,
+            last_crawl=numbers.last_crawl,
         )
 
     # -- shortlists ----------------------------------------------------------------------
