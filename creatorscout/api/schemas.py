@@ -33,13 +33,12 @@ from creatorscout.search.records import CrawlInfo
 class Health(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"status": "ok", "version": "0.1.0", "index": "sqlite:////data/creatorscout.db",
-         "backend": "sqlite", "creators": 1520, "error": None}]})
+         "backend": "sqlite", "error": None}]})
 
     status: Literal["ok", "unavailable"]
     version: str
     index: str = Field(description="The index URL the server reads (no credentials)")
     backend: Literal["sqlite", "elasticsearch"]
-    creators: int | None = None
     error: str | None = Field(default=None, description="Why the index is unavailable")
 
 
