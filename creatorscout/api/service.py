@@ -85,7 +85,9 @@ class Catalog:
         from creatorscout.search.backend import default_url
 
         self.index_url = index_url or default_url()
-        self.readers = 1 if backend_of(self.index_url) == "elasticsearch" else max(1, readers)
+        # one client pools its own connections; each ':memory:' connection is its own index
+        single = backend_of(self.index_url) == "elasticsearch" or ":memory:" in self.index_url
+        self.readers = 1 if single else max(1, readers)
         self._pool: list[Index] = []
         self._turn = itertools.count()
         self._lock = threading.Lock()
