@@ -299,6 +299,17 @@ def test_large_bodies_are_refused(client: TestClient) -> None:
                                  headers={"content-type": "application/json"}), 413)
     assert "over 65536 bytes" in error["message"]
 
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the size is found by reading
+        yield b'{"name": "'
+        yield from (b"x" * 1000 for _ in range(70))
+        yield b'"}'
+
+    error_of(client.post(f"{API}/lists", content=chunks(),
+                         headers={"content-type": "application/json"}), 413)
+    small = client.post(f"{API}/lists", content=iter([b'{"name": "ch', b'unked"}']),
+                        headers={"content-type": "application/json"})
+    assert small.status_code == 201 and small.json()["name"] == "chunked"
+
 
 def test_unknown_routes_and_methods_are_json(client: TestClient) -> None:
     error_of(client.get(f"{API}/nothing"), 404)
