@@ -98,14 +98,15 @@ class Catalog:
         """An open index; :class:`IndexOpenError` when it cannot be opened."""
         with self._lock:
             if not self._pool:
-                first = open_index(self.index_url, create=False)
+                opened: list[Index] = []
                 try:
-                    rest = [open_index(self.index_url, create=False)
-                            for _ in range(self.readers - 1)]
+                    for _ in range(self.readers):
+                        opened.append(open_index(self.index_url, create=False))
                 except BaseException:
-                    first.close()
+                    for index in opened:
+                        index.close()
                     raise
-                self._pool = [first, *rest]
+                self._pool = opened
             return self._pool[next(self._turn) % len(self._pool)]
 
     def lists(self) -> ListStore:
