@@ -37,6 +37,7 @@ from creatorscout.search.backend import (
 )
 from creatorscout.search.fts import parse_text
 from creatorscout.search.lists import ListStore
+from creatorscout.search.niche_stats import NicheStats
 from creatorscout.search.query import (
     FACETS,
     SORT_SPECS,
@@ -678,6 +679,11 @@ class SqliteIndex(Index):
         from creatorscout.search.similar_sqlite import text_neighbours
 
         return text_neighbours(self._conn, self._lock, record, pool=pool, platform=platform)
+
+    def niche_stats(self, niche: str) -> NicheStats:
+        from creatorscout.search.niche_stats import sqlite_niche_stats
+
+        return sqlite_niche_stats(self._conn, self._lock, niche)
 
     def close(self) -> None:
         with self._lock:

@@ -40,7 +40,6 @@ RECORD_COLUMNS = (
 )
 FTS_COLUMNS = ("handle", "display_name", "bio", "posts")
 
-# zstd contexts are not thread-safe; the index writes under its lock, one thread at a time
 _codecs = threading.local()
 """One zstd compressor and decompressor per thread: zstandard's objects must not be used by
 two threads at once (an HTTP server decodes search hits in several; sharing one corrupted

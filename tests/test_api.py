@@ -299,6 +299,17 @@ def test_large_bodies_are_refused(client: TestClient) -> None:
                                  headers={"content-type": "application/json"}), 413)
     assert "over 65536 bytes" in error["message"]
 
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the size is found by reading
+        yield b'{"name": "'
+        yield from (b"x" * 1000 for _ in range(70))
+        yield b'"}'
+
+    error_of(client.post(f"{API}/lists", content=chunks(),
+                         headers={"content-type": "application/json"}), 413)
+    small = client.post(f"{API}/lists", content=iter([b'{"name": "ch', b'unked"}']),
+                        headers={"content-type": "application/json"})
+    assert small.status_code == 201 and small.json()["name"] == "chunked"
+
 
 def test_unknown_routes_and_methods_are_json(client: TestClient) -> None:
     error_of(client.get(f"{API}/nothing"), 404)
@@ -307,7 +318,8 @@ def test_unknown_routes_and_methods_are_json(client: TestClient) -> None:
 
 def test_health_and_docs(client: TestClient, backend_url: str) -> None:
     health = client.get(f"{API}/health").json()
-    assert health["status"] == "ok" and health["creators"] == 5
+    backend = "sqlite" if backend_url.startswith("sqlite") else "elasticsearch"
+    assert (health["status"], health["backend"], health["error"]) == ("ok", backend, None)
     docs = client.get(f"{API}/docs")
     assert docs.status_code == 200 and "cdn" not in docs.text.lower()
     assert client.get(f"{API}/docs/static/swagger-ui-bundle.js").status_code == 200
@@ -340,3 +352,11 @@ def test_the_web_page_mounts_through_its_install_hook(
         assert client.get(f"{API}/health").status_code == 200
     with TestClient(create_app(url, web=False)) as client:
         assert client.get("/").status_code == 404
+
+
+def test_niche_stats_match_the_records(client: TestClient, backend_url: str) -> None:
+    from creatorscout.search.niche_stats import stats_from_records
+
+    with open_index(backend_url) as index:
+        for niche in (VEGAN, WINE, "nothing-here"):
+            assert index.niche_stats(niche) == stats_from_records(index.iter_records(niche))

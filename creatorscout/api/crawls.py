@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from creatorscout.api.schemas import CrawlCounters, CrawlStart, CrawlState, CrawlStatus
+from creatorscout.api.schemas import CrawlCounters, CrawlStart, CrawlStatus
 
 MAX_RUNNING = 2
 """Crawls at once (each is a Scrapy process with its own connections)."""
@@ -286,10 +286,6 @@ class CrawlManager:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-    def state_of(self, crawl_id: str) -> CrawlState | None:
-        found = self.get(crawl_id)
-        return found.state if found else None
 
 
 def _signal(process: subprocess.Popen[str], signum: int) -> None:

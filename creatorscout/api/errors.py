@@ -95,6 +95,8 @@ def _validation_fix(error: dict[str, Any]) -> str:
             return f"use a value {sign} {ctx[key]}"
     if "max_length" in ctx:
         return f"send at most {ctx['max_length']} characters or items"
+    if "min_length" in ctx:
+        return f"send at least {ctx['min_length']} character(s) or item(s)"
     if error.get("type") == "extra_forbidden":
         return "remove it; /api/v1/docs lists the parameters each route takes"
     return "correct the value; /api/v1/docs describes every parameter"

@@ -33,13 +33,12 @@ from creatorscout.search.records import CrawlInfo
 class Health(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"status": "ok", "version": "0.1.0", "index": "sqlite:////data/creatorscout.db",
-         "backend": "sqlite", "creators": 1520, "error": None}]})
+         "backend": "sqlite", "error": None}]})
 
     status: Literal["ok", "unavailable"]
     version: str
     index: str = Field(description="The index URL the server reads (no credentials)")
     backend: Literal["sqlite", "elasticsearch"]
-    creators: int | None = None
     error: str | None = Field(default=None, description="Why the index is unavailable")
 
 
@@ -65,7 +64,8 @@ class ScorePart(BaseModel):
     value: float | None = Field(description="Normalised 0-1; None when unknown (left out)")
     weight: float = Field(description="Configured weight (scoring.yaml)")
     effective_weight: float = Field(
-        description="weight / sum of the weights of the known components (0 when left out)"
+        description="The weight's share of the score (see `scout show`): weight / sum of the "
+        "weights"
     )
     contribution: float = Field(description="effective_weight * value, 0-1")
     points: float = Field(description="contribution * 100: this part's share of the score")

@@ -92,19 +92,29 @@ class BodyLimit:
                 if announced > self.limit:
                     await self._refuse(scope, receive, send)
                     return
+        if any(name == b"content-length" for name, _ in scope.get("headers", [])):
+            # announced and within the limit; the server stops at the announced length
+            await self.app(scope, receive, send)
+            return
+        # not announced (chunked): read up to the limit before the app sees any of it
+        messages: list[Message] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError(413, f"the request body is over {self.limit} bytes",
-                                   "send less (a note has at most 2,000 characters)")
-            return message
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        await self.app(scope, limited, send)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(413, f"the request body is over {self.limit} bytes",

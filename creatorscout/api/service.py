@@ -14,9 +14,7 @@ import csv
 import io
 import itertools
 import json
-import statistics
 import threading
-from collections import defaultdict
 from typing import Any
 
 from creatorscout.api.schemas import (
@@ -87,7 +85,9 @@ class Catalog:
         from creatorscout.search.backend import default_url
 
         self.index_url = index_url or default_url()
-        self.readers = 1 if backend_of(self.index_url) == "elasticsearch" else max(1, readers)
+        # one client pools its own connections; each ':memory:' connection is its own index
+        single = backend_of(self.index_url) == "elasticsearch" or ":memory:" in self.index_url
+        self.readers = 1 if single else max(1, readers)
         self._pool: list[Index] = []
         self._turn = itertools.count()
         self._lock = threading.Lock()
@@ -98,14 +98,15 @@ class Catalog:
         """An open index; :class:`IndexOpenError` when it cannot be opened."""
         with self._lock:
             if not self._pool:
-                first = open_index(self.index_url, create=False)
+                opened: list[Index] = []
                 try:
-                    rest = [open_index(self.index_url, create=False)
-                            for _ in range(self.readers - 1)]
+                    for _ in range(self.readers):
+                        opened.append(open_index(self.index_url, create=False))
                 except BaseException:
-                    first.close()
+                    for index in opened:
+                        index.close()
                     raise
-                self._pool = [first, *rest]
+                self._pool = opened
             return self._pool[next(self._turn) % len(self._pool)]
 
     def lists(self) -> ListStore:
@@ -129,10 +130,11 @@ class Catalog:
             "backend": backend_of(self.index_url),
         }
         try:
-            stats = self.index().stats()
+            # a read that costs nothing at any size: health is polled, stats() counts all
+            self.index().get("health:probe")
         except (IndexOpenError, OSError) as exc:
             return Health(status="unavailable", error=str(exc), **common)
-        return Health(status="ok", creators=stats.creators, **common)
+        return Health(status="ok", **common)
 
     # -- creators ----------------------------------------------------------------------
 
@@ -242,16 +244,7 @@ class Catalog:
         niche = self.niche(name).name
         index = self.index()
         base = index.search(SearchQuery(niche=niche, limit=1))
-        rates: dict[tuple[str, str], list[float]] = defaultdict(list)
-        sizes: dict[tuple[str, str], int] = defaultdict(int)
-        last = None
-        for record in index.iter_records(niche):
-            key = (record.creator.platform.lower(), record.score.tier.tier.lower())
-            sizes[key] += 1
-            if record.score.engagement.rate is not None:
-                rates[key].append(record.score.engagement.rate)
-            if last is None or record.crawl.crawled_at > last:
-                last = record.crawl.crawled_at
+        numbers = index.niche_stats(niche)
         connectors = index.search(
             SearchQuery(niche=niche, role="connector", sort="bridging", limit=10)
         )
@@ -263,13 +256,12 @@ class Catalog:
             platforms=base.facets.get("platform", {}),
             roles=base.facets.get("role", {}),
             engagement=[
-                EngagementCell(platform=p, tier=t, creators=sizes[(p, t)],
-                               median_er=statistics.median(rates[(p, t)])
-                               if rates[(p, t)] else None)
-                for p, t in sorted(sizes)
+                EngagementCell(platform=c.platform, tier=c.tier, creators=c.creators,
+                               median_er=c.median_er)
+                for c in numbers.cells
             ],
             top_connectors=[connector(hit.record) for hit in connectors.hits],
-            last_crawl=last,
+            last_crawl=numbers.last_crawl,
         )
 
     # -- shortlists ----------------------------------------------------------------------
@@ -288,17 +280,21 @@ class Catalog:
 
 
 def explanation(score: CreatorScore) -> list[ScorePart]:
-    """The composite score as data: each part's effective weight and points; the points
-    add up to the score (up to rounding)."""
+    """The composite score as data: each part's effective weight, contribution and points;
+    the points add up to the score. Scores carry their effective weights since the scorer
+    counts unknown parts as 0 (``Component.effective_weight``); older records without them
+    get weight / sum of the known parts' weights, as they were computed."""
     known = sum(c.weight for c in score.components if c.value is not None)
-    return [
-        ScorePart(
-            component=c.name, value=c.value, weight=c.weight,
-            effective_weight=c.weight / known if known and c.value is not None else 0.0,
+    parts = []
+    for c in score.components:
+        effective = c.effective_weight
+        if effective is None:
+            effective = c.weight / known if known and c.value is not None else 0.0
+        parts.append(ScorePart(
+            component=c.name, value=c.value, weight=c.weight, effective_weight=effective,
             contribution=c.contribution, points=c.contribution * 100, detail=c.detail,
-        )
-        for c in score.components
-    ]
+        ))
+    return parts
 
 
 def niche_score(record: ScoredCreator) -> NicheScore:

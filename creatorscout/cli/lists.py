@@ -98,7 +98,7 @@ def _resolve(index: Index, ref: str) -> str:
 @click.argument("creators", nargs=-1, required=True)
 @click.option("--index", "index_url", default=None, help=INDEX_HELP)
 def lists_remove(list_ref: str, creators: tuple[str, ...], index_url: str | None) -> None:
-    """Take CREATORS off LIST (or delete the whole list with --all)."""
+    """Take CREATORS off LIST (`scout lists delete LIST` deletes the list)."""
     with _store(index_url) as index:
         store = _run(index.lists)
         shortlist = _run(lambda: store.find(list_ref))

@@ -16,23 +16,25 @@ from creatorscout.api.deps import (
 )
 from creatorscout.api.errors import ApiError
 from creatorscout.api.schemas import CreatorDetail, SimilarResults
-from creatorscout.search.query import FLAGS, SearchQuery, SearchResults
+from creatorscout.search.query import FLAGS, SORTS, SearchQuery, SearchResults
 
 router = APIRouter(tags=["creators"])
 
 
 FlagName = Literal[FLAGS]  # type: ignore[valid-type]
+SortName = Literal[SORTS]  # type: ignore[valid-type]
 
 
 class CreatorQuery(SearchQuery):
     """:class:`SearchQuery` (the CLI's query model) with the limits of a public server:
-    pages of at most :data:`MAX_PAGE_SIZE`, offsets up to :data:`MAX_OFFSET`, flag names
-    checked (so the OpenAPI schema lists them)."""
+    pages of at most :data:`MAX_PAGE_SIZE`, offsets up to :data:`MAX_OFFSET`, flag and sort
+    names as enumerations (so the OpenAPI schema lists the valid ones)."""
 
     flags: list[FlagName] = Field(
         default_factory=list, description="Has any of these flags")
     exclude_flags: list[FlagName] = Field(
         default_factory=list, description="Has none of these")
+    sort: SortName = Field(default="score", description="One of the sorts of `scout search`")
     limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
