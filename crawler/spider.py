@@ -35,6 +35,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     host_of,
 )
+from creatorscout.plugins.text import counting_repairs
 from creatorscout.scoring.text import TermSet
 
 logger = logging.getLogger(__name__)
@@ -182,16 +183,18 @@ class NicheSpider(scrapy.Spider):
             yield from self._refused(platform, fetched, refusal)
             return
         try:
-            result = platform.parse(fetched)
+            with counting_repairs() as repairs:  # text the models had to make valid
+                result = platform.parse(fetched)
+            result.repaired += repairs.count
         except MalformedResponse as exc:
             self._inc(f"malformed_responses/{fetch.platform}")
             logger.warning("%s: malformed response from %s: %s", fetch.platform, fetch.url, exc)
-            yield from self._posts_done(fetch)
+            yield from self._posts_done(fetch, complete=False)
             return
         except Exception:  # a plugin bug must not end the crawl
             self._inc(f"plugin_errors/{fetch.platform}")
             logger.exception("plugin %s failed to parse %s", platform.plugin_name, fetch.url)
-            yield from self._posts_done(fetch)
+            yield from self._posts_done(fetch, complete=False)
             return
         yield from self._handle(platform, fetch, result)
 
@@ -209,7 +212,7 @@ class NicheSpider(scrapy.Spider):
             logger.warning("%s: %s failed: %s", fetch.platform, fetch.url,
                            failure.getErrorMessage())
         self._release(request.meta)
-        yield from self._posts_done(fetch)
+        yield from self._posts_done(fetch, complete=False)
         yield from self._pump()
 
     def _release(self, meta: dict[str, Any]) -> None:
@@ -236,7 +239,9 @@ class NicheSpider(scrapy.Spider):
             self._inc(f"skipped/{fetch.platform}/gone")
             self.pending.pop(fetch.creator_id, None)  # nothing of theirs is kept
             yield GoneCreator(creator_id=fetch.creator_id, platform=fetch.platform)
-        yield from self._posts_done(fetch)
+        # posts refused (rate limit after every retry, an error): what was read is kept,
+        # marked incomplete, so it never replaces a complete record
+        yield from self._posts_done(fetch, complete=False)
         yield from self._pump()
 
     def _handle(
@@ -362,9 +367,11 @@ class NicheSpider(scrapy.Spider):
                     self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
                     yield self._to_scrapy(fetch, reserved=share)
 
-    def _posts_done(self, fetch: FetchRequest) -> Iterator[Any]:
+    def _posts_done(self, fetch: FetchRequest, complete: bool = True) -> Iterator[Any]:
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
-            yield from self._finish(fetch.creator_id, complete=True)
+            if not complete:
+                self._inc(f"incomplete/{fetch.platform}")
+            yield from self._finish(fetch.creator_id, complete=complete)
 
     def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
         pending = self.pending.pop(creator_id)

@@ -19,6 +19,18 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
     return dict(grouped)
 
 
+def store_failure(stats: dict[str, Any]) -> str | None:
+    """One line when records could not be stored (how many, and the store's cause), else
+    None: the crawl then failed, whatever Scrapy's ``finish_reason`` says."""
+    failed = sum(crawl_counts(stats).get("store_failed", {}).values())
+    cause = stats.get(f"{PREFIX}store_cause")
+    if not failed and not cause:
+        return None
+    head = (f"{failed} creator{'s' if failed != 1 else ''} could not be stored"
+            if failed else "the index failed")
+    return f"{head}: {cause}" if cause else f"{head} (see the warnings above)"
+
+
 def format_summary(stats: dict[str, Any], niche: str) -> str:
     counts = crawl_counts(stats)
 
@@ -39,8 +51,8 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
     per_creator = f"{requests / indexed:.2f}" if indexed else "-"
     lines.append(f"  requests {requests} ({per_creator} per indexed creator)")
     for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
-                 "plugin_errors",
-                 "network_errors", "ratelimit", "merged_duplicates"):
+                 "plugin_errors", "network_errors", "ratelimit", "merged_duplicates",
+                 "incomplete", "kept_complete", "store_failed"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
     persons = counts.get("persons")

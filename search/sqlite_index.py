@@ -192,7 +192,7 @@ class SqliteIndex(Index):
                         stored += len(batch)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                _rollback(self._conn)
                 raise
             self._opted_out += refused
         if refused:
@@ -285,7 +285,7 @@ class SqliteIndex(Index):
                 deleted = self._delete(creator_id)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                _rollback(self._conn)
                 raise
         return deleted
 
@@ -397,7 +397,7 @@ class SqliteIndex(Index):
                 conn.execute("DELETE FROM temp.matches")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         hits = [
             Hit(
@@ -516,7 +516,7 @@ class SqliteIndex(Index):
                 ).fetchall()
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return IndexStats(
             url=self.url,
@@ -631,7 +631,7 @@ class SqliteIndex(Index):
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
 
     def person_of(self, creator_id: str) -> Person | None:
@@ -693,6 +693,17 @@ def _needs_order(batch: list[ScoredCreator]) -> bool:
             return True
         keys.add(key)
     return False
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back after an error without hiding it: on a full disk or an I/O error SQLite may
+    have rolled back already, and a failing ROLLBACK would replace the real error."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        log.debug("rollback after an error failed too: %s", exc)
 
 
 def _sort_key(

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
 from creatorscout.config import ConfigError, UnknownNiche, load_niche
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
-from creatorscout.crawler.summary import format_summary
+from creatorscout.crawler.summary import format_summary, store_failure
 
 
 @click.command()
@@ -74,5 +74,8 @@ def crawl(
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche))
+    failure = store_failure(stats)
+    if failure is not None:
+        fail(failure)
     if stats.get("finish_reason") not in (None, "finished"):
         fail(f"crawl ended early: {stats.get('finish_reason')}")
