@@ -62,6 +62,11 @@ class IncompatibleIndex(IndexOpenError):
     """The file is not a creatorscout index, or was written by a newer creatorscout."""
 
 
+class DamagedIndex(IndexOpenError):
+    """The index could be opened but a read failed: the file is damaged, locked or
+    unreadable. The message names the file and what to run (``scout index check``)."""
+
+
 class Index(ABC):
     """A searchable store of :class:`ScoredCreator` records, one per (creator id, niche).
 

@@ -15,11 +15,12 @@ import logging
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import (
@@ -30,6 +31,7 @@ from creatorscout.scoring.identity import (
     person_id,
 )
 from creatorscout.search.backend import (
+    DamagedIndex,
     IncompatibleIndex,
     Index,
     IndexNotFound,
@@ -49,6 +51,7 @@ from creatorscout.search.sqlite_rows import (
     CREATOR_COLUMNS,
     FTS_COLUMNS,
     RECORD_COLUMNS,
+    DamagedRecord,
     RecordRows,
     decode_record,
     handle_key,
@@ -57,8 +60,43 @@ from creatorscout.search.sqlite_rows import (
     url_key,
 )
 from creatorscout.search.sqlite_schema import SCHEMA_VERSION, SchemaTooNew, migrate
+from creatorscout.search.store_errors import storage_cause
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Y = TypeVar("Y")
+
+
+def _reading(
+    method: Callable[Concatenate[SqliteIndex, P], R],
+) -> Callable[Concatenate[SqliteIndex, P], R]:
+    """A read whose SQLite or decoding error becomes one :class:`DamagedIndex` line."""
+
+    @wraps(method)
+    def wrapper(self: SqliteIndex, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, DamagedRecord) as exc:
+            raise self.damaged(exc) from None
+
+    return wrapper
+
+
+def _reading_all(
+    method: Callable[Concatenate[SqliteIndex, P], Iterator[Y]],
+) -> Callable[Concatenate[SqliteIndex, P], Iterator[Y]]:
+    """:func:`_reading` for a generator."""
+
+    @wraps(method)
+    def wrapper(self: SqliteIndex, *args: P.args, **kwargs: P.kwargs) -> Iterator[Y]:
+        try:
+            yield from method(self, *args, **kwargs)
+        except (sqlite3.Error, DamagedRecord) as exc:
+            raise self.damaged(exc) from None
+
+    return wrapper
 
 BM25_WEIGHTS = (2.0, 2.0, 3.0, 1.0)
 """bm25 column weights of ``fts_words``: handle, display name, bio, posts."""
@@ -131,6 +169,16 @@ class SqliteIndex(Index):
             self._conn.close()
             raise
 
+    def damaged(self, exc: BaseException) -> DamagedIndex:
+        """The one-line error for a read that failed: locked, or damaged (check it)."""
+        cause = storage_cause(exc, self.path) if isinstance(exc, sqlite3.Error) else None
+        if cause is not None:
+            return DamagedIndex(f"cannot read {self.path}: {cause}")
+        return DamagedIndex(
+            f"{self.path} is damaged ({exc}); run `scout index check --index "
+            f"sqlite:///{self.path}` and `scout index repair` to save what can be read"
+        )
+
     # -- connection set-up -------------------------------------------------------------
 
     def _setup(self) -> None:
@@ -165,6 +213,11 @@ class SqliteIndex(Index):
                 f"knows up to {SCHEMA_VERSION}; upgrade creatorscout"
             ) from None
         except sqlite3.DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_CORRUPT:
+                raise self.damaged(exc) from None
+            cause = storage_cause(exc, self.path)
+            if isinstance(exc, sqlite3.OperationalError) and cause is not None:
+                raise IndexOpenError(f"cannot open {self.path}: {cause}") from None
             raise IncompatibleIndex(
                 f"{self.path} is not a creatorscout index ({exc}); pass another --index path"
             ) from None
@@ -295,6 +348,7 @@ class SqliteIndex(Index):
 
     # -- reading -------------------------------------------------------------------------
 
+    @_reading
     def search(self, query: SearchQuery) -> SearchResults:
         text = parse_text(query.text)
         with_text = not text.empty
@@ -411,6 +465,7 @@ class SqliteIndex(Index):
             hit.person_id, hit.other_profiles = people.get(hit.record.id, (None, []))
         return SearchResults(total=total, hits=hits, facets=facets, offset=query.offset)
 
+    @_reading
     def _persons_of(self, creator_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
         """``{creator id: (person id, the person's other creator ids)}`` for a page of hits."""
         if not creator_ids:
@@ -455,6 +510,7 @@ class SqliteIndex(Index):
             for name, counter in counts.items()
         }
 
+    @_reading
     def get(self, creator_id: str) -> list[ScoredCreator]:
         with self._lock:
             rows = self._conn.execute(
@@ -464,6 +520,7 @@ class SqliteIndex(Index):
             ).fetchall()
         return [decode_record(r[0]) for r in rows]
 
+    @_reading
     def candidates(self, ref: str) -> list[str]:
         ref = ref.strip()
         if not ref:
@@ -497,6 +554,7 @@ class SqliteIndex(Index):
                     return found
         return []
 
+    @_reading
     def stats(self) -> IndexStats:
         with self._lock:
             conn = self._conn
@@ -538,6 +596,7 @@ class SqliteIndex(Index):
                 total += file.stat().st_size
         return total
 
+    @_reading_all
     def iter_records(self, niche: str | None = None) -> Iterator[ScoredCreator]:
         # keyset pagination by record id: upserts of records already read keep their id,
         # so a caller may rewrite what it reads (the niche pass does)
@@ -565,6 +624,7 @@ class SqliteIndex(Index):
 
     # -- persons (one person, many profiles) --------------------------------------------
 
+    @_reading_all
     def iter_creators(self) -> Iterator[Creator]:
         last = ""
         while True:
@@ -579,6 +639,7 @@ class SqliteIndex(Index):
                 yield Creator.model_validate_json(creator_json)
             last = rows[-1][0]
 
+    @_reading_all
     def iter_identities(self) -> Iterator[IdentityProfile]:
         # plain json.loads of the stored profile: validating whole Creator models costs as
         # much as the grouping itself (and five json_extract calls a row cost more)
@@ -634,6 +695,7 @@ class SqliteIndex(Index):
                 _rollback(conn)
                 raise
 
+    @_reading
     def person_of(self, creator_id: str) -> Person | None:
         with self._lock:
             row = self._conn.execute(

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import zstandard
+from pydantic import ValidationError
 
 from creatorscout.search.fts import fold, trigram_body
 from creatorscout.search.records import ScoredCreator
@@ -115,14 +116,29 @@ def encode_record(record: ScoredCreator) -> str | bytes:
     return _compressor.compress(data.encode())
 
 
+class DamagedRecord(ValueError):
+    """A stored document that cannot be read back (bad compression, bad JSON, bad fields)."""
+
+
 def decode_record(stored: str | bytes) -> ScoredCreator:
-    """The inverse of :func:`encode_record`; also reads the zlib documents of older files."""
-    if isinstance(stored, bytes):
-        if stored.startswith(_ZSTD_MAGIC):
-            stored = _decompressor.decompress(stored)
-        else:
-            stored = zlib.decompress(stored)
-    return ScoredCreator.model_validate_json(stored)
+    """The inverse of :func:`encode_record`; also reads the zlib documents of older files.
+
+    Raises :class:`DamagedRecord` (one line) for a document that cannot be read."""
+    try:
+        if isinstance(stored, bytes):
+            if stored.startswith(_ZSTD_MAGIC):
+                stored = _decompressor.decompress(stored)
+            else:
+                stored = zlib.decompress(stored)
+        elif not isinstance(stored, str):
+            raise DamagedRecord(f"a stored document of type {type(stored).__name__}")
+        return ScoredCreator.model_validate_json(stored)
+    except (zstandard.ZstdError, zlib.error) as exc:
+        raise DamagedRecord(f"a stored document does not decompress: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise DamagedRecord(f"a stored document is unreadable: {where}: {first['msg']}") from None
 
 
 def languages(codes: Iterable[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+from creatorscout.search.backend import IndexOpenError
 from creatorscout.search.es_errors import ElasticsearchError, ElasticsearchWriteError
 
 #: SQLite's primary result codes (``sqlite_errorcode & 0xff``) that mean the store itself.
@@ -19,10 +20,11 @@ _SQLITE_CAUSES = {
     6: "the database is locked by another connection",
     8: "the index file is read-only ({where} is not writable)",
     10: "disk I/O error writing {where}",
-    11: "the index file is damaged: run `scout index check {where}`",
+    11: "the index file is damaged: run `scout index check --index sqlite:///{where}`",
     13: "the disk is full ({where})",
     14: "cannot open {where}: is the folder writable?",
-    26: "{where} is not an SQLite index (damaged?): run `scout index check {where}`",
+    26: "{where} is not an SQLite index (damaged?): run "
+        "`scout index check --index sqlite:///{where}`",
 }
 _OS_CAUSES = {
     errno.ENOSPC: "the disk is full ({where})",
@@ -40,6 +42,8 @@ def storage_cause(exc: BaseException, where: str) -> str | None:
         return None  # some documents were refused; the cluster itself answers
     if isinstance(exc, ElasticsearchError):
         return str(exc).splitlines()[0] if str(exc) else "Elasticsearch failed"
+    if isinstance(exc, IndexOpenError):  # a damaged index met while reading it back
+        return str(exc)
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         if isinstance(code, int) and (code & 0xFF) in _SQLITE_CAUSES:
