@@ -261,12 +261,13 @@ class NicheSpider(scrapy.Spider):
             for post in result.posts:
                 prefetched.setdefault(post.creator_id, []).append(post)
         for creator in result.creators:
-            yield from self._accept(
+            yield from self._contained(fetch, creator.id, self._accept(
                 platform, creator, str(fetch.context.get("via", fetch.purpose)), fetch.depth,
                 needs_match=False, posts=prefetched.get(creator.id),
-            )
+            ))
         for candidate in result.candidates:
-            yield from self._consider(platform, candidate)
+            yield from self._contained(fetch, candidate.ref.key,
+                                       self._consider(platform, candidate))
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
             self.pending[fetch.creator_id].posts.extend(result.posts)
         more_posts = False
@@ -279,6 +280,17 @@ class NicheSpider(scrapy.Spider):
         if fetch.purpose == "posts" and not more_posts:
             yield from self._posts_done(fetch)
         yield from self._pump()
+
+    def _contained(self, fetch: FetchRequest, key: str, steps: Iterator[Any]) -> Iterator[Any]:
+        """Run one creator's or candidate's steps; if one fails (a value no store can
+        keep, a plugin's object that skipped validation), count and log it and go on with
+        the rest of the page instead of losing it."""
+        try:
+            yield from steps
+        except Exception as exc:
+            self._inc(f"invalid_objects/{fetch.platform}")
+            logger.warning("%s: skipped %r from %s: %s: %s", fetch.platform, key[:80],
+                           fetch.url, type(exc).__name__, " ".join(str(exc).split())[:200])
 
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         key = candidate.ref.key

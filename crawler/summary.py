@@ -52,7 +52,7 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
     lines.append(f"  requests {requests} ({per_creator} per indexed creator)")
     for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
                  "plugin_errors", "network_errors", "ratelimit", "merged_duplicates",
-                 "incomplete", "kept_complete", "store_failed"):
+                 "invalid_objects", "incomplete", "kept_complete", "store_failed"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
     persons = counts.get("persons")
