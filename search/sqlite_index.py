@@ -141,6 +141,12 @@ class SqliteIndex(Index):
             self.url = "sqlite:///:memory:"
         else:
             file = Path(self.path)
+            if not create and file.is_file() and file.stat().st_size == 0:
+                # opening it would write a whole schema into a file that was asked to be read
+                raise IndexNotFound(
+                    f"{file} is empty, not an index: run 'scout crawl NICHE --index {file}' "
+                    "first, or pass --index with the right path"
+                )
             if not file.exists():
                 if not create:
                     raise IndexNotFound(

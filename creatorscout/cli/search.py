@@ -8,6 +8,8 @@ import click
 from pydantic import ValidationError
 
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.search.backend import Index
+from creatorscout.search.query import SearchQuery
 
 
 @click.command()
@@ -54,7 +56,7 @@ def search(
 ) -> None:
     """Search the index: free text plus filters."""
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
-    from creatorscout.search.query import SearchQuery
+    from creatorscout.search.filter_check import UnknownFilter
     from creatorscout.search.render import render_results
 
     try:
@@ -70,11 +72,31 @@ def search(
     try:
         with open_index(index_url, create=False) as index:
             results = index.search(search_query)
-    except (InvalidIndexURL, IndexUnavailable) as exc:
+            if results.total == 0:  # say why when a filter value cannot match
+                _check_filters(search_query, index)
+    except (InvalidIndexURL, IndexUnavailable, UnknownFilter) as exc:
         fail(str(exc), 2)
     except ValueError as exc:
         fail(str(exc))
     click.echo(render_results(results, fmt), nl=fmt != "csv")
+
+
+def _check_filters(query: SearchQuery, index: Index) -> None:
+    """:func:`check_filters` with what the config and the installed plugins know."""
+    from creatorscout.config import ConfigError, list_niches, load_tiers
+    from creatorscout.plugins.manager import PluginError, get_plugin_manager
+    from creatorscout.search.filter_check import check_filters, tier_names
+
+    try:
+        niches = [niche.name for niche in list_niches()]
+    except ConfigError:
+        niches = []  # a broken niche file is reported by `scout niches list`
+    try:
+        platforms = list(get_plugin_manager().platforms())
+    except PluginError:
+        platforms = []
+    check_filters(query, index, niches=niches, platforms=platforms,
+                  tiers=tier_names(load_tiers()))
 
 
 @click.command()
