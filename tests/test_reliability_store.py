@@ -159,3 +159,30 @@ def test_a_failed_rollback_does_not_hide_the_error(tmp_path, damage):
     with pytest.raises(sqlite3.OperationalError, match="full"):
         index.upsert(records(50) if damage == "drop" else records(200))
     index.close()
+
+
+def test_search_and_show_say_when_a_record_is_incomplete(tmp_path):
+    from click.testing import CliRunner
+
+    from creatorscout.cli import main
+
+    path = tmp_path / "index.db"
+    whole = make_scored(native_id="1")
+    part = make_scored(native_id="2")
+    part = part.model_copy(update={"crawl": part.crawl.model_copy(update={"complete": False})})
+    with open_index(f"sqlite:///{path}") as index:
+        index.upsert([whole, part])
+    table = CliRunner().invoke(main, ["search", "--index", f"sqlite:///{path}"])
+    assert table.exit_code == 0, table.output
+    rows = {line.split()[1]: line for line in table.stdout.splitlines()[1:3]}
+    assert rows["mastodon:2"].split()[-2].endswith("*")
+    assert not rows["mastodon:1"].split()[-2].endswith("*")
+    assert "* posts not all read" in table.stdout
+    shown = CliRunner().invoke(main, ["show", "mastodon:2", "--index", f"sqlite:///{path}"])
+    assert "incomplete: posts not all read" in shown.stdout
+    whole_shown = CliRunner().invoke(main, ["show", "mastodon:1", "--index",
+                                            f"sqlite:///{path}"])
+    assert "incomplete" not in whole_shown.stdout
+    csv = CliRunner().invoke(main, ["search", "--format", "csv", "--index",
+                                    f"sqlite:///{path}"])
+    assert csv.stdout.splitlines()[0].endswith(",complete")
