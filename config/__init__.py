@@ -8,6 +8,7 @@ from creatorscout.config.loader import (
     load_niche,
     load_scoring,
     load_tiers,
+    niche_names,
 )
 from creatorscout.config.schema import (
     MarkerConfig,
@@ -30,4 +31,5 @@ __all__ = [
     "load_niche",
     "load_scoring",
     "load_tiers",
+    "niche_names",
 ]

@@ -22,6 +22,37 @@ from creatorscout.config.schema import MarkerConfig, Niche, ScoringConfig, TierC
 ENV_CONFIG_DIR = "CREATORSCOUT_CONFIG"
 M = TypeVar("M", bound=BaseModel)
 
+MAX_BYTES = 1024 * 1024
+"""A config file larger than this is refused (ours are a few KB)."""
+MAX_ALIASES = 20
+"""YAML aliases allowed in one file: a few are handy, thousands are an alias bomb."""
+MAX_DEPTH = 50
+"""Levels of nesting allowed in one file (ours use 3 or 4)."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses alias bombs and absurd nesting while composing,
+    before anything is built (PyYAML itself recurses, and validating an alias bomb's
+    shared nodes takes exponential time and memory)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (*name)")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
 
 class ConfigError(ValueError):
     """A configuration mistake, with a one-line message that says what to fix."""
@@ -40,7 +71,11 @@ def config_dirs() -> list[Path]:
     dirs = []
     user = os.environ.get(ENV_CONFIG_DIR)
     if user:
-        dirs.append(Path(user).expanduser())
+        folder = Path(user).expanduser()
+        if not folder.is_dir():
+            raise ConfigError(f"{ENV_CONFIG_DIR}={user}: no such folder; create it or unset "
+                              f"{ENV_CONFIG_DIR}")
+        dirs.append(folder)
     dirs.append(_shipped_dir())
     return dirs
 
@@ -57,11 +92,23 @@ def _yaml_path(loc: tuple[int | str, ...]) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024} KiB; a config file "
+                              "is a few KB")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") \
+            from None
     try:
-        return yaml.safe_load(text)
+        loader = _BoundedLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deep; fix the YAML") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -97,6 +144,11 @@ def _niche_files() -> dict[str, Path]:
             for path in sorted(niche_dir.glob("*.yaml")):
                 found[path.stem] = path
     return found
+
+
+def niche_names() -> list[str]:
+    """The names of every niche file available (without loading them), sorted."""
+    return sorted(_niche_files())
 
 
 def list_niches() -> list[Niche]:

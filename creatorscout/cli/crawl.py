@@ -57,7 +57,9 @@ def crawl(
         fail(validation_message(exc), 2)
     except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
         fail(str(exc), 2)
-    except (ConfigError, ElasticsearchError) as exc:
+    except ConfigError as exc:  # a config mistake, like a usage one: the user fixes a file
+        fail(str(exc), 2)
+    except ElasticsearchError as exc:
         fail(str(exc), 1)
     except ValueError as exc:
         fail(str(exc), 2)
@@ -67,10 +69,8 @@ def crawl(
             args,
             settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0},
         )
-    except CrawlError as exc:
+    except (CrawlError, ConfigError) as exc:
         fail(str(exc), 2)
-    except ConfigError as exc:
-        fail(str(exc), 1)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche))
