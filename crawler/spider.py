@@ -93,6 +93,7 @@ class NicheSpider(scrapy.Spider):
         # makes it re-read and parse the callback's source every time (~0.5 ms a response).
         self._callback = self.on_response
         self._errback = self.on_error
+        self._unreachable: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NicheSpider:
@@ -209,8 +210,15 @@ class NicheSpider(scrapy.Spider):
                         failure.getErrorMessage())
         else:
             self._inc(f"network_errors/{fetch.platform}")
-            logger.warning("%s: %s failed: %s", fetch.platform, fetch.url,
-                           failure.getErrorMessage())
+            host = host_of(fetch.url)
+            if host not in self._unreachable:  # one line per host, not one per request
+                self._unreachable.add(host)
+                logger.warning("%s: cannot reach %s: %s (further failures there are "
+                               "counted in the summary)", fetch.platform, host,
+                               failure.getErrorMessage())
+            else:
+                logger.debug("%s: %s failed: %s", fetch.platform, fetch.url,
+                             failure.getErrorMessage())
         self._release(request.meta)
         yield from self._posts_done(fetch, complete=False)
         yield from self._pump()

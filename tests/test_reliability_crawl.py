@@ -107,3 +107,14 @@ def test_rate_limited_posts_are_stored_incomplete_and_never_replace_complete_rec
             assert len(stored.posts) == len(before[creator_id].posts)
         for creator_id in incomplete - set(before):
             assert index.get(creator_id)[0].crawl.complete is False
+
+
+def test_an_unreachable_platform_is_one_line_and_the_summary_says_why(tmp_path):
+    done = scout("crawl", NICHE, "--platform", "mastodon", "--allow-private-hosts",
+                 "--base-url", "mastodon=http://127.0.0.1:9/mastodon/{instance}",
+                 "--index", f"sqlite:///{tmp_path / 'i.db'}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "mastodon: cannot reach 127.0.0.1:9" in lines[0]
+    assert "indexed 0:" in done.stdout
+    assert "mastodon: could not reach it (" in done.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import click
@@ -64,6 +65,12 @@ def crawl(
     except ValueError as exc:
         fail(str(exc), 2)
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
+    if not verbose:
+        # the spider says once per host that it cannot be reached, and the summary counts
+        # the failures; Scrapy's retry middleware would add a line per failed request
+        # (a filter: Scrapy's logging set-up resets the levels of its loggers)
+        logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(
+            lambda record: record.levelno >= logging.CRITICAL)
     try:
         stats = run_crawl(
             args,
