@@ -37,3 +37,15 @@ def test_a_bad_acct_does_not_throw_away_the_rest_of_its_discovery_page():
     assert stats["creatorscout/found/mastodon"] == 9  # the bad one never got into the books
     assert stats["creatorscout/invalid_objects/mastodon"] == 1
     spider.books.close()
+
+
+def test_the_progress_line_shows_a_rate_limit_wait():
+    from creatorscout.crawler.progress import waiting
+    from creatorscout.crawler.ratelimit import WAITING_STAT
+
+    stats = {WAITING_STAT: {"slot": "mastodon:mastodon.social", "until": 1000.0 + 90,
+                            "why": "Retry-After"}}
+    assert waiting(stats, now=1000.0) == ", waiting 90 s for mastodon:mastodon.social: " \
+                                         "Retry-After"
+    assert waiting(stats, now=1095.0) == ""
+    assert waiting({}, now=1000.0) == ""
