@@ -29,7 +29,20 @@ class Niche(BaseModel):
     )
     hashtags: list[str] = Field(default_factory=list, description="Without the leading #")
     exclude: list[str] = Field(
-        default_factory=list, description="Terms that mark content as outside the niche"
+        default_factory=list,
+        description="Terms or phrases that mark content as outside the niche (they lower a "
+        "document only where they outnumber its niche terms)",
+    )
+    ambiguous: list[str] = Field(
+        default_factory=list,
+        description="Keywords that alone do not show the niche: homographs (Linsen: lentils "
+        "and lenses; حمص: chickpeas and the city of Homs) and general words (recipe); they "
+        "count only next to other niche evidence or a context word in the same document",
+    )
+    context: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per language: words that are not niche terms but confirm a homograph "
+        "(Suppe, soup, бокал); never counted on their own",
     )
     brand_safety: list[str] = Field(
         default_factory=list, description="Terms that flag a post for brand-safety review"
@@ -79,11 +92,33 @@ class Niche(BaseModel):
             cleaned.append(tag)
         return cleaned
 
+    @field_validator("context")
+    @classmethod
+    def _context_langs(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for code in value:
+            if not _LANG.match(code):
+                raise ValueError(f"'{code}' is not an ISO 639 language code such as 'en'")
+        return value
+
     @model_validator(mode="after")
     def _something_to_find(self) -> Niche:
         if not (self.keywords or self.hashtags or self.seeds):
             raise ValueError("a niche needs at least one of keywords, hashtags or seeds")
+        known = {w.casefold() for w in [*self.all_keywords(), *self.hashtags]}
+        unknown = [h for h in self.ambiguous if h.casefold() not in known]
+        if unknown:
+            raise ValueError(
+                "ambiguous terms must also be keywords or hashtags: " + ", ".join(unknown)
+            )
         return self
+
+    def keyword_languages(self) -> dict[str, list[str]]:
+        """Keyword -> the languages it is listed under (its stemmers)."""
+        languages: dict[str, list[str]] = {}
+        for code, words in self.keywords.items():
+            for word in words:
+                languages.setdefault(word, []).append(code)
+        return languages
 
     def all_keywords(self) -> list[str]:
         """Every keyword, all languages together."""
@@ -270,11 +305,28 @@ class MarkerSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    source: str = Field(default="", description="Where the wording comes from")
     hashtags: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     labels: list[str] = Field(default_factory=list)
+    hashtags_in_language: list[str] = Field(
+        default_factory=list,
+        description="Hashtags that disclose only in a post written in this language "
+        "(#PR is a disclosure in Japanese, a personal record in English)",
+    )
+    labels_in_language: list[str] = Field(
+        default_factory=list, description="Labels that disclose only in this language"
+    )
+    language_cues: list[str] = Field(
+        default_factory=list,
+        description="Common words that show a post is in this language when the platform "
+        "does not say (two different ones needed; for scripts without spaces, one)",
+    )
 
-    @field_validator("hashtags", "phrases", "labels")
+    @field_validator(
+        "hashtags", "phrases", "labels", "hashtags_in_language", "labels_in_language",
+        "language_cues",
+    )
     @classmethod
     def _no_blanks(cls, value: list[str]) -> list[str]:
         if any(not item.strip() for item in value):
@@ -290,4 +342,13 @@ class MarkerConfig(BaseModel):
     version: int = 1
     sources: list[str] = Field(default_factory=list)
     sponsored: dict[str, MarkerSet]
+    unpaid: dict[str, MarkerSet] = Field(
+        default_factory=dict,
+        description="Disclosures of unpaid advertising (German 'unbezahlte Werbung'): "
+        "reported as kind 'unpaid', not counted as paid",
+    )
     not_sponsored: dict[str, MarkerSet] = Field(default_factory=dict)
+    negations: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per language: words that negate a following marker (kein Rabattcode)",
+    )

@@ -229,10 +229,10 @@ def sponsored_share(
         if post.is_reply or post.is_repost:
             continue
         doc = analyses.get(post.id)
-        if doc is None:
-            continue  # no text: cannot tell
+        if doc is None and post.sponsored is None:
+            continue  # no text and no platform flag: cannot tell
         considered += 1
-        hits = matcher.find(doc)
+        hits = matcher.find(doc, post)
         if not hits:
             continue
         sponsored += 1
@@ -242,7 +242,7 @@ def sponsored_share(
             first = hits[0]
             examples.append(
                 f"{_label(post)}: marker '{first.marker}' ({first.kind}) in "
-                f"\"{doc.text[first.start:first.end]}\""
+                f"\"{first.evidence}\""
             )
     return SponsoredResult(
         share=sponsored / considered if considered else None,

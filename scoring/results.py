@@ -63,8 +63,16 @@ class RelevanceResult(BaseModel):
     matched_terms: dict[str, int] = Field(
         default_factory=dict, description="Niche term -> number of posts/bio that matched it"
     )
+    matched_words: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Niche term -> the words of the text it matched (Linsensuppe -> linsen)",
+    )
     posts_considered: int = 0
     posts_matched: int = 0
+    documents: int = Field(
+        default=0,
+        description="Distinct post documents: near-identical and hashtag-only posts count once",
+    )
     bio_matched: bool = False
     excluded_terms: list[str] = Field(default_factory=list)
     snippet: str | None = Field(default=None, description="A passage that shows the match")

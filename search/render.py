@@ -117,6 +117,7 @@ def hit_row(hit: Hit, rank: int) -> dict[str, Any]:
         "person_id": hit.person_id,
         "other_profiles": list(hit.other_profiles),
         "matched_terms": dict(score.relevance.matched_terms),
+        "matched_words": dict(score.relevance.matched_words),
         "explanation": score.explanation(),
     }
 
@@ -331,7 +332,11 @@ def _niche_lines(record: ScoredCreator) -> list[str]:
         f"{', bio matched' if relevance.bio_matched else ''})"
     )
     if relevance.matched_terms:
-        terms = ", ".join(f"{t} ({n})" for t, n in sorted(relevance.matched_terms.items()))
+        words = relevance.matched_words
+        terms = ", ".join(
+            f"{t} ({n})" + (f" from {'/'.join(words[t])}" if words.get(t) else "")
+            for t, n in sorted(relevance.matched_terms.items())
+        )
         lines.append(f"  matched terms: {terms}")
     if relevance.snippet:
         lines.append(f"  snippet: {_short(relevance.snippet)}")

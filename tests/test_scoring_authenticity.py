@@ -25,9 +25,9 @@ def matcher():
     "text, marker",
     [
         ("Dinner tonight #ad", "#ad"),
-        ("Paid partnership with OatHaus.", "paid partnership"),
+        ("Paid partnership with OatHaus.", "paid partnership with"),
         ("Anzeige | Linsensuppe mit Ingwer", "anzeige"),
-        ("Linsensuppe mit Ingwer Werbung\n\n#vegan", "werbung"),
+        ("Linsensuppe mit Ingwer\nWerbung\n\n#vegan", "werbung"),
         ("*Anzeige* in Kooperation mit GreenPantry.", "anzeige"),
         ("שיתוף פעולה בתשלום עם המותג", "שיתוף פעולה בתשלום"),
         ("وصفة اليوم محتوى مدفوع", "محتوى مدفوع"),
