@@ -26,6 +26,8 @@ COMPRESS_FROM = 4096
 """Records with at least this many bytes of JSON are stored compressed."""
 ZSTD_LEVEL = 1
 """Level 1 shrinks a record's JSON 3-6x at ~400 MB/s (zlib level 1: same ratio, 3x slower)."""
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""No record's JSON comes near this (40 posts: ~100 KB); a larger one is damage."""
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 """The first bytes of a zstd frame; older files hold zlib streams (first byte 0x78)."""
 
@@ -127,9 +129,13 @@ def decode_record(stored: str | bytes) -> ScoredCreator:
     try:
         if isinstance(stored, bytes):
             if stored.startswith(_ZSTD_MAGIC):
-                stored = _decompressor.decompress(stored)
+                # a damaged header may claim any size: never allocate what it says blindly
+                size = zstandard.frame_content_size(stored)
+                if size > MAX_DOCUMENT_BYTES:
+                    raise DamagedRecord(f"a stored document claims {size} bytes")
+                stored = _decompressor.decompress(stored, max_output_size=MAX_DOCUMENT_BYTES)
             else:
-                stored = zlib.decompress(stored)
+                stored = zlib.decompressobj().decompress(stored, MAX_DOCUMENT_BYTES)
         elif not isinstance(stored, str):
             raise DamagedRecord(f"a stored document of type {type(stored).__name__}")
         return ScoredCreator.model_validate_json(stored)
