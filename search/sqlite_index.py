@@ -21,6 +21,7 @@ from functools import wraps
 from itertools import islice
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import (
@@ -35,6 +36,7 @@ from creatorscout.search.backend import (
     IncompatibleIndex,
     Index,
     IndexNotFound,
+    IndexNotWritable,
     IndexOpenError,
 )
 from creatorscout.search.fts import parse_text
@@ -59,7 +61,12 @@ from creatorscout.search.sqlite_rows import (
     scrub,
     url_key,
 )
-from creatorscout.search.sqlite_schema import SCHEMA_VERSION, SchemaTooNew, migrate
+from creatorscout.search.sqlite_schema import (
+    SCHEMA_VERSION,
+    SchemaTooNew,
+    current_version,
+    migrate,
+)
 from creatorscout.search.store_errors import storage_cause
 
 log = logging.getLogger(__name__)
@@ -67,6 +74,12 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 Y = TypeVar("Y")
+
+
+class _ReadOnlyPlace(sqlite3.OperationalError):
+    """The file or its folder cannot be written (so SQLite cannot set up WAL there)."""
+
+    sqlite_errorcode = sqlite3.SQLITE_READONLY
 
 
 def _reading(
@@ -168,9 +181,38 @@ class SqliteIndex(Index):
                 self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
+            if not memory and not Path(self.path).exists():
+                raise IndexNotWritable(
+                    f"cannot create the index {self.path}: the folder "
+                    f"{Path(self.path).parent} is not writable ({exc})"
+                ) from None
             raise IndexOpenError(f"cannot open index {self.path}: {exc}") from None
+        self.read_only = False
         try:
             self._setup()
+        except _ReadOnlyPlace:
+            self._conn.close()
+            if create:
+                raise IndexNotWritable(
+                    f"cannot write the index: {storage_cause(_ReadOnlyPlace(), self.path)}"
+                ) from None
+            self._open_read_only(busy_timeout)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _open_read_only(self, busy_timeout: float) -> None:
+        """Open a file on a read-only disk or folder for reading: ``immutable`` (no locks,
+        no WAL index file to create), so searching a read-only index works."""
+        uri = f"file:{quote(str(Path(self.path).resolve()))}?immutable=1"
+        try:
+            self._conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout,
+                                         isolation_level=None, check_same_thread=False)
+            self.read_only = True
+            self._setup()
+        except _ReadOnlyPlace:
+            self._conn.close()
+            raise IndexOpenError(f"cannot open {self.path}: the file cannot be read") from None
         except BaseException:
             self._conn.close()
             raise
@@ -202,8 +244,17 @@ class SqliteIndex(Index):
                     f"{self.path} is an SQLite file but not a creatorscout index; "
                     "pass another --index path"
                 )
-            migrate(conn)
-            self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            if self.read_only:
+                if current_version(conn) < SCHEMA_VERSION:
+                    raise IncompatibleIndex(
+                        f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, and it is "
+                        "read-only: open it once where it is writable"
+                    )
+                self.journal_mode = "immutable"
+            else:
+                migrate(conn)
+                self.journal_mode = str(
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
@@ -219,7 +270,10 @@ class SqliteIndex(Index):
                 f"knows up to {SCHEMA_VERSION}; upgrade creatorscout"
             ) from None
         except sqlite3.DatabaseError as exc:
-            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_CORRUPT:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+                raise _ReadOnlyPlace() from None
+            if code == sqlite3.SQLITE_CORRUPT:
                 raise self.damaged(exc) from None
             cause = storage_cause(exc, self.path)
             if isinstance(exc, sqlite3.OperationalError) and cause is not None:
@@ -257,6 +311,21 @@ class SqliteIndex(Index):
         if refused:
             log.info("index: skipped %d record(s) of opted-out creators", refused)
         return stored
+
+    def check_writable(self) -> None:
+        """A write that is rolled back: a read-only file or folder, a full disk or a lock
+        held for longer than the busy timeout show here, before a crawl starts."""
+        with self._lock:
+            conn = self._conn
+            try:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(f"PRAGMA user_version = {version}")
+            except sqlite3.Error as exc:
+                cause = storage_cause(exc, self.path) or str(exc)
+                raise IndexNotWritable(f"cannot write the index: {cause}") from None
+            finally:
+                _rollback(conn)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

@@ -4,6 +4,7 @@ refused in one line, never a traceback, never a silent wrong answer."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -117,3 +118,42 @@ def test_unexpanded_entities_never_show_up_in_feed_titles():
     feed = parse_feed(body, "https://example.com/feed")
     assert feed.title == "Vegan kitchen \ufffd"
     assert "&" not in str(feed.items[0].title if feed.items else "")
+
+
+def _immutable(*paths: Path) -> bool:
+    import subprocess
+
+    done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True)
+    return done.returncode == 0
+
+
+def _mutable(*paths: Path) -> None:
+    import subprocess
+
+    subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
+
+
+def test_a_read_only_index_is_searched_and_a_crawl_into_it_fails_before_fetching(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "index.db"
+    with open_index(f"sqlite:///{path}") as opened:
+        opened.upsert([make_scored(native_id=str(n)) for n in range(3)])
+    if not _immutable(path, folder):
+        pytest.skip("chattr +i is not permitted here (needs CAP_LINUX_IMMUTABLE)")
+    try:
+        found = scout("search", "--index", f"sqlite:///{path}")
+        assert found.exit_code == 0, found.output
+        assert "1-3 of 3" in found.stdout
+        crawl = ["crawl", "vegan-cooking", "--platform", "mastodon", "--base-url",
+                 "mastodon=http://127.0.0.1:9/mastodon/{instance}"]
+        into_file = scout(*crawl, "--index", f"sqlite:///{path}")
+        assert into_file.exit_code == 1, into_file.output
+        assert into_file.stderr == ("scout: error: cannot write the index: the index file "
+                                    f"is read-only ({path} is not writable)\n")
+        into_folder = scout(*crawl, "--index", f"sqlite:///{folder / 'new.db'}")
+        assert into_folder.exit_code == 1, into_folder.output
+        assert f"the folder {folder} is not writable" in into_folder.stderr
+        assert "crawl of" not in into_file.stdout + into_folder.stdout  # nothing fetched
+    finally:
+        _mutable(path, folder)

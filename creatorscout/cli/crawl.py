@@ -42,7 +42,13 @@ def crawl(
 ) -> None:
     """Discover, fetch, score and index the creators of NICHE."""
     from creatorscout.crawler.run import CrawlError, run_crawl
-    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.backend import (
+        DamagedIndex,
+        IndexNotWritable,
+        IndexUnavailable,
+        InvalidIndexURL,
+        open_index,
+    )
     from creatorscout.search.es_errors import ElasticsearchError
 
     try:
@@ -53,11 +59,14 @@ def crawl(
             concurrency=concurrency, allow_private_hosts=allow_private_hosts,
         )
         load_niche(niche)
-        open_index(index_url).close()  # fail before crawling, not after
+        with open_index(index_url) as opened:  # fail before crawling, not after
+            opened.check_writable()
     except ValidationError as exc:
         fail(validation_message(exc), 2)
     except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
         fail(str(exc), 2)
+    except (IndexNotWritable, DamagedIndex) as exc:  # the place fails, not the command
+        fail(str(exc), 1)
     except ConfigError as exc:  # a config mistake, like a usage one: the user fixes a file
         fail(str(exc), 2)
     except ElasticsearchError as exc:
