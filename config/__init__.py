@@ -9,6 +9,7 @@ from creatorscout.config.loader import (
     load_scoring,
     load_tiers,
     niche_names,
+    niche_warnings,
 )
 from creatorscout.config.schema import (
     MarkerConfig,
@@ -32,4 +33,5 @@ __all__ = [
     "load_scoring",
     "load_tiers",
     "niche_names",
+    "niche_warnings",
 ]

@@ -40,15 +40,32 @@ class _BoundedLoader(yaml.SafeLoader):
         self._aliases = 0
         self._depth = 0
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # PyYAML keeps the last of two equal keys silently: the first one's values are lost
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (*name)")
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases (*name)",
+                    self.peek_event().start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -143,6 +160,23 @@ def _niche_files() -> dict[str, Path]:
         if niche_dir.is_dir():
             for path in sorted(niche_dir.glob("*.yaml")):
                 found[path.stem] = path
+    return found
+
+
+def niche_warnings(niche: Niche, platforms: list[str] | None = None) -> list[str]:
+    """What is probably a mistake in a valid niche (said as warnings, one line each):
+    keywords in a language the niche does not list, and (given the installed
+    ``platforms``) option or seed sections for platforms nobody installed."""
+    found = []
+    listed = set(niche.languages)
+    for code in sorted(set(niche.keywords) - listed) if listed else []:
+        found.append(f"niche '{niche.name}': keywords in '{code}', which is not in its "
+                     f"languages ({', '.join(niche.languages)}); add it or drop them")
+    if platforms is not None:
+        for section, names in (("platforms", niche.platforms), ("seeds", niche.seeds)):
+            for name in sorted(set(names) - set(platforms)):
+                found.append(f"niche '{niche.name}': {section}.{name}: no such platform "
+                             f"installed ({', '.join(sorted(platforms))}); it is ignored")
     return found
 
 

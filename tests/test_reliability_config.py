@@ -65,3 +65,29 @@ def test_a_broken_niche_stops_a_crawl_as_a_config_mistake(config, tmp_path):
                                         f"sqlite:///{tmp_path / 'i.db'}"])
     assert crawled.exit_code == 2, crawled.output
     assert "broken.yaml" in crawled.stderr and crawled.stderr.count("\n") == 1
+
+
+def test_duplicate_keys_are_an_error_not_a_silent_loss(config):
+    path = config / "twice.yaml"
+    path.write_text("name: twice\nhashtags: [vegan]\nhashtags: [tofu]\n")
+    with pytest.raises(ConfigError, match=r"line 3, column 1: duplicate key 'hashtags'"):
+        load_niche("twice")
+
+
+def test_alias_bombs_and_deep_nesting_say_what_is_wrong(config):
+    (config / "bomb.yaml").write_bytes(BROKEN["alias bomb"])
+    with pytest.raises(ConfigError, match="more than 20 aliases"):
+        load_niche("bomb")
+    (config / "deep.yaml").write_text("a: " + "[" * 60 + "]" * 60 + "\n")
+    with pytest.raises(ConfigError, match="nested more than 50 levels deep"):
+        load_niche("deep")
+
+
+def test_niches_show_warns_about_likely_mistakes(config):
+    (config / "odd.yaml").write_text(
+        "name: odd\nlanguages: [en]\nkeywords:\n  en: [vegan]\n  de: [vegan]\n"
+        "hashtags: [vegan]\nplatforms:\n  myspace: {pages: 2}\n")
+    shown = CliRunner().invoke(main, ["niches", "show", "odd"])
+    assert shown.exit_code == 0, shown.output
+    assert "keywords in 'de', which is not in its languages (en)" in shown.stderr
+    assert "platforms.myspace: no such platform installed" in shown.stderr

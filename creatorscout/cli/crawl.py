@@ -10,7 +10,7 @@ import click
 from pydantic import ValidationError
 
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
-from creatorscout.config import ConfigError, UnknownNiche, load_niche
+from creatorscout.config import ConfigError, UnknownNiche, load_niche, niche_warnings
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
 from creatorscout.crawler.summary import format_summary, store_failure
 
@@ -58,7 +58,8 @@ def crawl(
             snowball_depth=snowball_depth, discovery_pages=discovery_pages,
             concurrency=concurrency, allow_private_hosts=allow_private_hosts,
         )
-        load_niche(niche)
+        for warning in niche_warnings(load_niche(niche)):
+            click.echo(f"scout: warning: {warning}", err=True)
         with open_index(index_url) as opened:  # fail before crawling, not after
             opened.check_writable()
     except ValidationError as exc:

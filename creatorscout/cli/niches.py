@@ -7,7 +7,7 @@ import sys
 import click
 
 from creatorscout.cli.common import fail, table
-from creatorscout.config import ConfigError, load_niche, niche_names
+from creatorscout.config import ConfigError, load_niche, niche_names, niche_warnings
 
 
 @click.group()
@@ -51,3 +51,11 @@ def niches_show(name: str) -> None:
     except ConfigError as exc:
         fail(str(exc), 2)
     click.echo(yaml.safe_dump(niche.model_dump(), allow_unicode=True, sort_keys=False))
+    try:
+        from creatorscout.plugins.manager import get_plugin_manager
+
+        installed: list[str] | None = list(get_plugin_manager().platforms())
+    except Exception:  # a broken plugin set-up is `scout plugins list`'s to report
+        installed = None
+    for warning in niche_warnings(niche, installed):
+        click.echo(f"scout: warning: {warning}", err=True)
