@@ -168,6 +168,9 @@ def niche_warnings(niche: Niche, platforms: list[str] | None = None) -> list[str
     keywords in a language the niche does not list, and (given the installed
     ``platforms``) option or seed sections for platforms nobody installed."""
     found = []
+    if not niche.keywords and not niche.hashtags:
+        found.append(f"niche '{niche.name}': no keywords or hashtags, only seeds: discovery "
+                     "finds nobody beyond them and relevance cannot be measured")
     listed = set(niche.languages)
     for code in sorted(set(niche.keywords) - listed) if listed else []:
         found.append(f"niche '{niche.name}': keywords in '{code}', which is not in its "

@@ -91,3 +91,11 @@ def test_niches_show_warns_about_likely_mistakes(config):
     assert shown.exit_code == 0, shown.output
     assert "keywords in 'de', which is not in its languages (en)" in shown.stderr
     assert "platforms.myspace: no such platform installed" in shown.stderr
+
+
+def test_a_niche_with_only_seeds_gets_a_warning(config):
+    (config / "seeds-only.yaml").write_text(
+        "name: seeds-only\nseeds:\n  mastodon: [alice@vegan.social]\n")
+    shown = CliRunner().invoke(main, ["niches", "show", "seeds-only"])
+    assert shown.exit_code == 0, shown.output
+    assert "no keywords or hashtags, only seeds" in shown.stderr
