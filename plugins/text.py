@@ -44,9 +44,15 @@ def counting_repairs() -> Iterator[RepairCount]:
         _counter.reset(token)
 
 
+def _dirty(text: str) -> bool:
+    if text.isascii():
+        return "\x00" in text
+    return _UNENCODABLE.search(text) is not None
+
+
 def clean_text(text: str) -> str:
     """``text`` with lone surrogates and NUL replaced by U+FFFD (counted as a repair)."""
-    if text.isascii() and "\x00" not in text:
+    if not _dirty(text):
         return text
     cleaned, replaced = _UNENCODABLE.subn(REPLACEMENT, text)
     if not replaced:
@@ -60,22 +66,36 @@ def clean_text(text: str) -> str:
 def clean_value(value: Any) -> Any:
     """``value`` with every string in it (dict keys, lists, nested dicts) cleaned.
 
-    Returns the same object when nothing needed cleaning, so valid input costs no copies.
+    Returns the same object when nothing needed cleaning (the common case allocates
+    nothing); containers are rebuilt only from the first change on.
     """
+    if not _needs_cleaning(value):
+        return value
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        changed = False
-        out: dict[Any, Any] = {}
-        for key, item in value.items():
-            new_key = clean_text(key) if isinstance(key, str) else key
-            new_item = clean_value(item)
-            changed = changed or new_key is not key or new_item is not item
-            out[new_key] = new_item
-        return out if changed else value
+        return {clean_text(k) if isinstance(k, str) else k: clean_value(v)
+                for k, v in value.items()}
+    items = [clean_value(item) for item in value]
+    return items if isinstance(value, list) else tuple(items)
+
+
+def _needs_cleaning(value: Any) -> bool:
+    """Whether any string in ``value`` needs cleaning (no allocation, no counting). Model
+    instances inside are skipped: they were cleaned when they were validated."""
+    kind = type(value)
+    if kind is str:
+        return _dirty(value)
+    if kind is dict:
+        return any((type(k) is str and _dirty(k)) or _needs_cleaning(v)
+                   for k, v in value.items())
+    if kind is list or kind is tuple:
+        return any(_needs_cleaning(item) for item in value)
+    if isinstance(value, str):  # subclasses: the exact types above are the fast path
+        return _dirty(value)
+    if isinstance(value, dict):
+        return any((isinstance(k, str) and _dirty(k)) or _needs_cleaning(v)
+                   for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        items = [clean_value(item) for item in value]
-        if any(new is not old for new, old in zip(items, value, strict=True)):
-            return type(value)(items) if isinstance(value, tuple) else items
-        return value
-    return value
+        return any(_needs_cleaning(item) for item in value)
+    return False
