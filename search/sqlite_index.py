@@ -40,8 +40,11 @@ from creatorscout.search.backend import (
     IndexOpenError,
 )
 from creatorscout.search.fts import parse_text
+from creatorscout.search.lists import ListStore
+from creatorscout.search.niche_stats import NicheStats
 from creatorscout.search.query import (
     FACETS,
+    SORT_SPECS,
     UNKNOWN,
     Hit,
     IndexStats,
@@ -49,6 +52,7 @@ from creatorscout.search.query import (
     SearchResults,
 )
 from creatorscout.search.records import ScoredCreator
+from creatorscout.search.similar import TextNeighbours
 from creatorscout.search.sqlite_rows import (
     CREATOR_COLUMNS,
     FTS_COLUMNS,
@@ -799,6 +803,25 @@ class SqliteIndex(Index):
         ]
         return Person(id=pid or person_id(members), members=members, evidence=evidence)
 
+    # -- shortlists and lookalikes (issue 15) ---------------------------------------------
+
+    def lists(self) -> ListStore:
+        from creatorscout.search.lists_sqlite import SqliteListStore
+
+        return SqliteListStore(self._conn, self._lock)
+
+    def similar_text(
+        self, record: ScoredCreator, *, pool: int, platform: str | None = None
+    ) -> TextNeighbours:
+        from creatorscout.search.similar_sqlite import text_neighbours
+
+        return text_neighbours(self._conn, self._lock, record, pool=pool, platform=platform)
+
+    def niche_stats(self, niche: str) -> NicheStats:
+        from creatorscout.search.niche_stats import sqlite_niche_stats
+
+        return sqlite_niche_stats(self._conn, self._lock, niche)
+
     def close(self) -> None:
         with self._lock:
             if self._closed:
@@ -814,8 +837,11 @@ class SqliteIndex(Index):
         return f"SqliteIndex({self.url!r})"
 
 
-_SCORE_SORTS = ("authenticity", "er_percentile", "influence", "bridging")
-"""Sorts by a crawl-level score column (same name in ``records`` and the ``m`` CTE)."""
+_SORT_COLUMNS = {
+    "authenticity": "authenticity", "er_percentile": "er_percentile", "influence": "influence",
+    "bridging": "bridging", "sponsored_share": "sponsored_share",
+}
+"""Stored score fields a sort may name (same column in ``records`` and the ``m`` CTE)."""
 
 
 def _needs_order(batch: list[ScoredCreator]) -> bool:
@@ -846,8 +872,9 @@ def _rollback(conn: sqlite3.Connection) -> None:
 def _sort_key(
     sort: str, score: str, followers: str, er: str, relevance: str, prefix: str = "r."
 ) -> str:
-    if sort in _SCORE_SORTS:
-        return f"{prefix}{sort} DESC NULLS LAST, {score} DESC"
+    spec = SORT_SPECS[sort]
+    if spec.field in _SORT_COLUMNS:
+        return f"{prefix}{_SORT_COLUMNS[spec.field]} {spec.order.upper()} NULLS LAST, {score} DESC"
     if sort == "followers":
         return f"{followers} DESC NULLS LAST"
     if sort == "er":

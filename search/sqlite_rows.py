@@ -9,6 +9,7 @@ and the full-text rows), so the writer can send whole batches to SQLite with
 from __future__ import annotations
 
 import json
+import threading
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,9 +43,24 @@ RECORD_COLUMNS = (
 )
 FTS_COLUMNS = ("handle", "display_name", "bio", "posts")
 
-# zstd contexts are not thread-safe; the index writes under its lock, one thread at a time
-_compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-_decompressor = zstandard.ZstdDecompressor()
+_codecs = threading.local()
+"""One zstd compressor and decompressor per thread: zstandard's objects must not be used by
+two threads at once (an HTTP server decodes search hits in several; sharing one corrupted
+the output: "decompression error: Data corruption detected")."""
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    codec = getattr(_codecs, "compressor", None)
+    if codec is None:
+        codec = _codecs.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return codec
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    codec = getattr(_codecs, "decompressor", None)
+    if codec is None:
+        codec = _codecs.decompressor = zstandard.ZstdDecompressor()
+    return codec
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +131,7 @@ def encode_record(record: ScoredCreator) -> str | bytes:
     data = record.model_dump_json(exclude_computed_fields=True)
     if len(data) < COMPRESS_FROM:
         return data
-    return _compressor.compress(data.encode())
+    return _compressor().compress(data.encode())
 
 
 class DamagedRecord(ValueError):
@@ -133,7 +149,7 @@ def decode_record(stored: str | bytes) -> ScoredCreator:
                 size = zstandard.frame_content_size(stored)
                 if size > MAX_DOCUMENT_BYTES:
                     raise DamagedRecord(f"a stored document claims {size} bytes")
-                stored = _decompressor.decompress(stored, max_output_size=MAX_DOCUMENT_BYTES)
+                stored = _decompressor().decompress(stored, max_output_size=MAX_DOCUMENT_BYTES)
             else:
                 stored = zlib.decompressobj().decompress(stored, MAX_DOCUMENT_BYTES)
         elif not isinstance(stored, str):
@@ -166,10 +182,11 @@ def crawl_scores(record: ScoredCreator) -> tuple[Any, ...]:
     """flags, authenticity, er_percentile, influence, bridging, sponsored_share."""
     score = record.score
     authenticity = score.authenticity
-    usable = authenticity is not None and bool(authenticity.signals)
+    # the authenticity component as the score counts it: None when no audience check ran
+    component = next((c for c in score.components if c.name == "authenticity"), None)
     return (
         json.dumps(sorted(set(score.flags))),
-        authenticity.score if usable and authenticity is not None else None,
+        component.value if component is not None else None,
         score.engagement.percentile,
         score.network.influence_percentile if score.network is not None else None,
         score.network.participation if score.network is not None else None,
