@@ -119,3 +119,31 @@ def test_an_unreachable_platform_is_one_line_and_the_summary_says_why(tmp_path):
     assert len(lines) == 1 and "mastodon: cannot reach 127.0.0.1:9" in lines[0]
     assert "indexed 0:" in done.stdout
     assert "mastodon: could not reach it (" in done.stdout
+
+
+def test_a_crawl_whose_writes_fail_midway_exits_1_saying_how_many_and_why(tmp_path):
+    """The index file may not grow (a real write error: RLIMIT_FSIZE, like a full disk):
+    the crawl runs, every creator it could not store is counted, one cause, exit 1."""
+    import resource
+    import signal
+
+    index = tmp_path / "full.db"
+    open_index(f"sqlite:///{index}").close()  # the schema is written before the limit
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    with start_sandbox_process(creators=CREATORS, seed=SEED) as url:
+        done = subprocess.run(
+            [sys.executable, "-m", "creatorscout.cli", *crawl_args(url, index)],
+            capture_output=True, text=True, timeout=300, preexec_fn=small_files,
+        )
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    fetched = int(done.stdout.split("fetched ")[1].split(",")[0])
+    assert fetched >= 30
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == (f"scout: error: {fetched} creators could not be stored: disk I/O error "
+                    f"writing {index}")
+    assert f"store failed mastodon: {fetched}" in done.stdout
