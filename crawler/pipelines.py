@@ -153,13 +153,17 @@ class IndexPipeline(_Component):
         self.index: Index | None = None
         self.buffer: list[ScoredCreator] = []
         self.scoring = load_scoring()
+        # issue 17: a resumed job's earlier records are this crawl's, not history
+        started = crawler.settings.get("CREATORSCOUT_JOB_STARTED")
+        self.job_started = datetime.fromisoformat(started) if started else None
 
     def open_spider(self) -> None:
         self.index = open_index(self.url)
 
     def _flush(self) -> None:
         if self.buffer and self.index is not None:
-            self.buffer = carry_history(self.index, self.buffer, self.scoring)
+            self.buffer = carry_history(self.index, self.buffer, self.scoring,
+                                        since=self.job_started)
             written = self.index.upsert(self.buffer)
             self._inc("indexed", written)
             self.buffer = []
@@ -183,6 +187,10 @@ class IndexPipeline(_Component):
         try:
             spider = self.crawler.spider
             niche = getattr(spider, "niche", None)
+            # issue 17: a kill during the passes leaves this mark; the next command
+            # completes them (crawler/pending.py)
+            if niche is not None:
+                self.index.mark_pending(niche.name)
             if self.niche_pass and niche is not None:
                 done = run_niche_pass(self.index, niche.name, self.scoring)
                 for key, value in done.items():
@@ -190,6 +198,8 @@ class IndexPipeline(_Component):
                         self.crawler.stats.set_value(f"creatorscout/niche_pass/{key}", value)
             if self.persons_pass:
                 self._group_persons(self.index)
+            if niche is not None:
+                self.index.clear_pending(niche.name)
         finally:
             self.index.close()
 

@@ -21,6 +21,7 @@ from creatorscout.config import (
 from creatorscout.config.schema import Niche
 from creatorscout.crawler.addon import CreatorScoutAddon
 from creatorscout.crawler.args import CrawlArgs
+from creatorscout.crawler.jobs import Job
 from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.manager import PluginError, PluginHost, get_plugin_manager
 from creatorscout.plugins.platform import Platform, PlatformSettings
@@ -104,8 +105,12 @@ def run_crawl(
     host: PluginHost | None = None,
     settings: dict[str, Any] | None = None,
     on_item: Callable[[Any], None] | None = None,
+    job: Job | None = None,
 ) -> dict[str, Any]:
     """Run the crawl to the end (blocking) and return Scrapy's stats.
+
+    With a ``job`` (:mod:`creatorscout.crawler.jobs`) every answer is journaled in its
+    directory and answers journaled by an earlier, interrupted run are replayed.
 
     Runs the Twisted reactor, so it can be called once per process; tests and the CLI
     run crawls in their own process.
@@ -119,6 +124,8 @@ def run_crawl(
         platforms = build_platforms(args, niche, host)
     except PluginError as exc:
         raise CrawlError(str(exc)) from exc
+    if job is not None:
+        settings = {**job.scrapy_settings(), **(settings or {})}
     process = CrawlerProcess(scrapy_settings(args, settings))
     crawler = process.create_crawler(NicheSpider)
     if on_item is not None:

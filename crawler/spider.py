@@ -152,6 +152,17 @@ class NicheSpider(scrapy.Spider):
     # -- the crawl ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        # issue 17: every discovery request enters the scheduler at once, before the first
+        # answer is handled, so the crawl's order depends on the scheduler, not on how fast
+        # answers arrive: a resumed job (answers replayed from its journal) takes the same
+        # path as the run it continues (crawler/jobs.py).
+        assert self.crawler.engine is not None
+        for request in self._start_requests():
+            self.crawler.engine.crawl(request)
+        return
+        yield  # an async generator that yields nothing
+
+    def _start_requests(self) -> Iterator[scrapy.Request]:
         for platform in self.platforms.values():
             try:
                 fetches = list(platform.discover(self.niche))
@@ -161,8 +172,7 @@ class NicheSpider(scrapy.Spider):
                                  "crawled (run `scout plugins check`)", platform.plugin_name,
                                  platform.name)
                 continue
-            for request in self._requests(fetches):
-                yield request
+            yield from self._requests(fetches)
 
     def on_response(self, response: Response) -> Iterator[Any]:
         fetch: FetchRequest = response.meta["fetch"]

@@ -53,6 +53,9 @@ class NicheMember:
     derived_metrics: bool
     mentions: dict[str, int] = field(default_factory=dict)
 
+#: How the niche pass's own evidence lines end (so a pass run again replaces them).
+CRAWL_EVIDENCE = " in this crawl"
+
 
 def member_of(creator: Creator, posts: Iterable[Post], score: CreatorScore) -> NicheMember:
     """The :class:`NicheMember` of one indexed record (mentions counted over its posts)."""
@@ -143,14 +146,17 @@ def apply_context(
             if pct <= settings.low_engagement_percentile and engagement.posts_used >= FLAG_POSTS:
                 evidence = [
                     f"engagement {engagement.rate:.2f}% is at percentile {pct:.1f} of {peers} "
-                    f"{score.tier.tier} creators on {score.platform} in this crawl"
+                    f"{score.tier.tier} creators on {score.platform}{CRAWL_EVIDENCE}"
                 ]
                 old = next((f for f in flags if f.name == "low_engagement"), None)
                 flags = _replace_flag(flags, Flag(
                     name="low_engagement", kind="audience",
                     strength=signals["low_engagement"], value=engagement.relative,
                     threshold=settings.low_engagement_relative,
-                    evidence=(old.evidence if old else []) + evidence,
+                    # a pass run again over its own output (a record not crawled since,
+                    # a pass completed after a kill) replaces its line, never repeats it
+                    evidence=[e for e in (old.evidence if old else [])
+                              if not e.endswith(CRAWL_EVIDENCE)] + evidence,
                 ))
     role = context.roles.get(creator_id)
     if role is not None:

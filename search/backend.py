@@ -128,6 +128,24 @@ class Index(ABC):
         stable order; records upserted while iterating (the niche pass rewrites the records
         it reads) must not make the iteration skip or repeat records."""
 
+    # -- crawl-end passes left pending (issue 17) ----------------------------------------------
+    # A crawl marks its niche before the crawl-end passes (niche pass, persons) and clears
+    # the mark after them, so a crawl killed in between leaves a mark, and the next command
+    # completes the passes (creatorscout.cli.common.complete_pending). A backend without
+    # marks (these defaults) simply never reports one.
+
+    def pending_passes(self) -> list[str]:
+        """Niches whose crawl-end passes were started and not finished, oldest first."""
+        return []
+
+    def mark_pending(self, niche: str) -> None:
+        """Record, durably, that the crawl-end passes of ``niche`` are about to run."""
+        return None
+
+    def clear_pending(self, niche: str) -> None:
+        """The crawl-end passes of ``niche`` are done: drop its mark."""
+        return None
+
     # -- one person, many profiles (issue 3) -------------------------------------------------
     # A backend that does not implement these still works; the grouping pass is then
     # skipped with a warning, ``scout show`` lists no other profiles, and

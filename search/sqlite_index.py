@@ -662,6 +662,34 @@ class SqliteIndex(Index):
         ]
         return Person(id=pid or person_id(members), members=members, evidence=evidence)
 
+    # -- crawl-end passes left pending (issue 17) ----------------------------------------
+    # A table created on first use (no schema migration: an index without it has no mark).
+
+    _PENDING = "CREATE TABLE IF NOT EXISTS pending_passes (niche TEXT PRIMARY KEY, since TEXT)"
+
+    def pending_passes(self) -> list[str]:
+        with self._lock:
+            try:
+                rows = self._conn.execute(
+                    "SELECT niche FROM pending_passes ORDER BY since, niche"
+                ).fetchall()
+            except sqlite3.OperationalError:  # no such table: nothing was ever marked
+                return []
+        return [row[0] for row in rows]
+
+    def mark_pending(self, niche: str) -> None:
+        with self._lock:
+            self._conn.execute(self._PENDING)
+            self._conn.execute(
+                "INSERT OR IGNORE INTO pending_passes (niche, since) VALUES (?, datetime())",
+                (niche,),
+            )
+
+    def clear_pending(self, niche: str) -> None:
+        with self._lock:
+            self._conn.execute(self._PENDING)
+            self._conn.execute("DELETE FROM pending_passes WHERE niche = ?", (niche,))
+
     def close(self) -> None:
         with self._lock:
             if self._closed:

@@ -7,7 +7,12 @@ import json
 import click
 from pydantic import ValidationError
 
-from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.cli.common import (
+    INDEX_HELP,
+    complete_pending_passes,
+    fail,
+    validation_message,
+)
 
 
 @click.command()
@@ -69,6 +74,7 @@ def search(
         fail(validation_message(exc), 2)
     try:
         with open_index(index_url, create=False) as index:
+            complete_pending_passes(index)
             results = index.search(search_query)
     except (InvalidIndexURL, IndexUnavailable) as exc:
         fail(str(exc), 2)
@@ -90,6 +96,7 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
     profiles = {}
     try:
         with open_index(index_url, create=False) as index:
+            complete_pending_passes(index)
             matches = index.candidates(creator)
             records = index.get(matches[0]) if len(matches) == 1 else []
             if records:
