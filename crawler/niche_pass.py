@@ -22,6 +22,7 @@ from creatorscout.scoring.niche_pass import (
 )
 from creatorscout.scoring.results import FollowerPoint
 from creatorscout.search.backend import Index
+from creatorscout.search.history import follower_points
 from creatorscout.search.records import ScoredCreator
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,8 @@ def carry_history(
             if old.creator.followers is not None:
                 earlier.append(FollowerPoint(observed_at=old.creator.provenance.observed_at,
                                              followers=old.creator.followers))
+        # the growth history (search/history.py) keeps observations the records dropped
+        earlier += follower_points(index.history(record.id))
         if since is not None:
             earlier = [point for point in earlier if point.observed_at < since]
         if earlier:

@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, nullcontext
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import Grouping, IdentityProfile, Person
@@ -127,6 +127,12 @@ class Index(ABC):
         copying to another index and for the crawl's niche pass. Reads in batches, in a
         stable order; records upserted while iterating (the niche pass rewrites the records
         it reads) must not make the iteration skip or repeat records."""
+
+    def history(self, creator_id: str) -> list[dict[str, Any]]:
+        """A creator's growth history: one metrics snapshot per niche and observation
+        (``@timestamp``, ``niche``, ``followers``, ``posts_count``, ``engagement_rate``...),
+        oldest first. Both backends keep one; the default is none."""
+        return []
 
     # -- crawl-end passes left pending (issue 17) ----------------------------------------------
     # A crawl marks its niche before the crawl-end passes (niche pass, persons) and clears

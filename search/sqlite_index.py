@@ -29,6 +29,7 @@ from creatorscout.scoring.identity import (
     Person,
     person_id,
 )
+from creatorscout.search import history
 from creatorscout.search.backend import (
     IncompatibleIndex,
     Index,
@@ -149,6 +150,7 @@ class SqliteIndex(Index):
                     "pass another --index path"
                 )
             migrate(conn)
+            conn.execute(history.SCHEMA)  # growth history (search/history.py, issue 17)
             self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
@@ -190,6 +192,10 @@ class SqliteIndex(Index):
                     else:
                         self._write([record_rows(scrub(record)) for record in batch])
                         stored += len(batch)
+                    refusing = {r.creator.id for r in batch if r.creator.flags.opted_out}
+                    history.add_snapshots(
+                        self._conn, (r for r in batch if r.creator.id not in refusing)
+                    )
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -276,6 +282,7 @@ class SqliteIndex(Index):
     def _delete(self, creator_id: str) -> bool:
         # records cascade from creators; their full-text rows go by trigger
         cursor = self._conn.execute("DELETE FROM creators WHERE id = ?", (creator_id,))
+        history.delete_history(self._conn, creator_id)
         return cursor.rowcount > 0
 
     def delete(self, creator_id: str) -> bool:
@@ -661,6 +668,10 @@ class SqliteIndex(Index):
             for r in rows
         ]
         return Person(id=pid or person_id(members), members=members, evidence=evidence)
+
+    def history(self, creator_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return history.read_history(self._conn, creator_id)
 
     # -- crawl-end passes left pending (issue 17) ----------------------------------------
     # A table created on first use (no schema migration: an index without it has no mark).

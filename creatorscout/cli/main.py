@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from creatorscout import __version__
-from creatorscout.cli import crawl, dev, index, jobs, niches, plugins, search
+from creatorscout.cli import crawl, dev, index, jobs, niches, plugins, recrawl, search
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,3 +28,4 @@ main.add_command(plugins.plugins)
 main.add_command(niches.niches)
 main.add_command(index.index)
 main.add_command(jobs.jobs)
+main.add_command(recrawl.recrawl)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -90,16 +91,19 @@ def search(
 def show(creator: str, index_url: str | None, fmt: str) -> None:
     """Show one creator (stable id like mastodon:alice@example.social, or a handle)."""
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.history import history_lines
     from creatorscout.search.render import render_show
 
     person = None
     profiles = {}
+    growth: list[dict[str, Any]] = []
     try:
         with open_index(index_url, create=False) as index:
             complete_pending_passes(index)
             matches = index.candidates(creator)
             records = index.get(matches[0]) if len(matches) == 1 else []
             if records:
+                growth = index.history(records[0].id)
                 try:
                     person = index.person_of(records[0].id)
                 except NotImplementedError:
@@ -122,3 +126,5 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
                               ensure_ascii=False))
     else:
         click.echo(render_show(records, person=person, profiles=profiles))
+        if growth:
+            click.echo("\n" + "\n".join(history_lines(growth)))
