@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from creatorscout.config import load_markers, load_scoring, load_tiers
-from creatorscout.crawler.books import DiskStore
+from creatorscout.crawler.frontier import crawl_books, crawl_end_done, may_run_crawl_end
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.niche_pass import carry_history, run_niche_pass
 from creatorscout.scoring import disclosure_matcher, score_creator
@@ -88,7 +88,7 @@ class MergePipeline(_Component):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.books = DiskStore()
+        self.books = crawl_books(crawler.settings)  # in Redis for a shared crawl (issue 17)
         self.seen = self.books.set("merged")
 
     def close_spider(self) -> None:
@@ -184,6 +184,9 @@ class IndexPipeline(_Component):
         self._flush()
         if self.index is None:
             return
+        if not may_run_crawl_end(self.crawler.settings):  # issue 17: one worker runs them
+            self.index.close()
+            return
         try:
             spider = self.crawler.spider
             niche = getattr(spider, "niche", None)
@@ -200,6 +203,7 @@ class IndexPipeline(_Component):
                 self._group_persons(self.index)
             if niche is not None:
                 self.index.clear_pending(niche.name)
+            crawl_end_done(self.crawler.settings)
         finally:
             self.index.close()
 

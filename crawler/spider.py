@@ -273,7 +273,7 @@ class NicheSpider(scrapy.Spider):
         for candidate in result.candidates:
             yield from self._consider(platform, candidate)
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
-            self.pending[fetch.creator_id].posts.extend(result.posts)
+            self._add_posts(fetch.creator_id, result.posts)
         more_posts = False
         follow: list[FetchRequest] = []
         for request in result.requests:
@@ -284,6 +284,10 @@ class NicheSpider(scrapy.Spider):
         if fetch.purpose == "posts" and not more_posts:
             yield from self._posts_done(fetch)
         yield from self._pump()
+
+    def _add_posts(self, creator_id: str, posts: list[Post]) -> None:
+        """A page of an accepted creator's posts (a shared crawl keeps them in Redis)."""
+        self.pending[creator_id].posts.extend(posts)
 
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         key = candidate.ref.key

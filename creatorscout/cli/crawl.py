@@ -15,6 +15,7 @@ from creatorscout.cli.common import (
     validation_message,
 )
 from creatorscout.cli.jobs import job_line, job_summary
+from creatorscout.cli.worker import LOCAL, join_frontier
 from creatorscout.config import ConfigError, UnknownNiche, load_niche
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
 from creatorscout.crawler.summary import format_summary
@@ -56,6 +57,9 @@ def parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
               default=None,
               help="The crawl's job directory (default: jobs/NICHE--PLATFORMS next to the "
                    "index). Run the same command again after a crash to resume.")
+@click.option("--frontier", default=None, metavar="redis://HOST:6379/DB",
+              help="Share this crawl through Redis: `scout worker --frontier URL` on any "
+                   "machine joins it (see README, Crawling on many machines).")
 @click.option("-s", "--set", "scrapy_sets", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting for this crawl, as `scrapy crawl -s` does "
                    "(repeatable), e.g. -s CONCURRENT_REQUESTS=1.")
@@ -64,7 +68,7 @@ def crawl(
     niche: str, platforms: tuple[str, ...], max_creators: int, index_url: str | None,
     base_urls: tuple[str, ...], max_posts: int, snowball_depth: int, discovery_pages: int,
     concurrency: int, stats_json: Path | None, allow_private_hosts: bool, job_dir: Path | None,
-    scrapy_sets: tuple[str, ...], verbose: int,
+    frontier: str | None, scrapy_sets: tuple[str, ...], verbose: int,
 ) -> None:
     """Discover, fetch, score and index the creators of NICHE.
 
@@ -76,6 +80,8 @@ def crawl(
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
     from creatorscout.search.es_errors import ElasticsearchError
 
+    shared = LOCAL
+    job = None
     try:
         args = CrawlArgs(
             niche=niche, platforms=list(platforms), max_creators=max_creators,
@@ -87,7 +93,11 @@ def crawl(
         with open_index(index_url) as index:  # fail before crawling, not after
             complete_pending_passes(index)
         overrides = parse_sets(scrapy_sets)
-        job = start_job(args, job_dir)
+        if frontier is not None:
+            # a shared crawl: its state is the frontier's (Redis), not a job directory's
+            shared = join_frontier(frontier, args)
+        else:
+            job = start_job(args, job_dir)
     except ValidationError as exc:
         fail(validation_message(exc), 2)
     except (UnknownNiche, IndexUnavailable, InvalidIndexURL, JobError) as exc:
@@ -101,8 +111,9 @@ def crawl(
         stats = run_crawl(
             args,
             settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0,
-                      **overrides},
+                      **shared.settings, **overrides},
             job=job,
+            spider_cls=shared.spider_cls,
         )
     except CrawlError as exc:
         fail(str(exc), 2)
@@ -111,7 +122,9 @@ def crawl(
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche))
-    click.echo(job_line(job, stats))
+    if job is not None:
+        click.echo(job_line(job, stats))
     if stats.get("finish_reason") not in (None, "finished"):
         fail(f"crawl ended early: {stats.get('finish_reason')}")
-    job.finish(job_summary(stats))
+    if job is not None:
+        job.finish(job_summary(stats))

@@ -10,7 +10,17 @@ from __future__ import annotations
 import click
 
 from creatorscout import __version__
-from creatorscout.cli import crawl, dev, index, jobs, niches, plugins, recrawl, search
+from creatorscout.cli import (
+    crawl,
+    dev,
+    index,
+    jobs,
+    niches,
+    plugins,
+    recrawl,
+    search,
+    worker,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +39,4 @@ main.add_command(niches.niches)
 main.add_command(index.index)
 main.add_command(jobs.jobs)
 main.add_command(recrawl.recrawl)
+main.add_command(worker.worker)
