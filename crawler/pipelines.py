@@ -90,6 +90,9 @@ class MergePipeline(_Component):
         super().__init__(crawler)
         self.books = crawl_books(crawler.settings)  # in Redis for a shared crawl (issue 17)
         self.seen = self.books.set("merged")
+        # shared: the index pipeline marks a creator merged once stored, so a worker killed
+        # in between leaves them for the retry of its request
+        self.shared = bool(crawler.settings.get("CREATORSCOUT_FRONTIER"))
 
     def close_spider(self) -> None:
         self.books.close()
@@ -98,7 +101,8 @@ class MergePipeline(_Component):
         if not isinstance(item, CrawledCreator):
             return item
         if item.creator.id not in self.seen:
-            self.seen.add(item.creator.id)
+            if not self.shared:
+                self.seen.add(item.creator.id)
             return item
         self._inc("merged_duplicates")
         raise DropItem(f"{item.creator.id} already in this crawl")
@@ -156,6 +160,8 @@ class IndexPipeline(_Component):
         # issue 17: a resumed job's earlier records are this crawl's, not history
         started = crawler.settings.get("CREATORSCOUT_JOB_STARTED")
         self.job_started = datetime.fromisoformat(started) if started else None
+        self.merged = (crawl_books(crawler.settings).set("merged")
+                       if crawler.settings.get("CREATORSCOUT_FRONTIER") else None)
 
     def open_spider(self) -> None:
         self.index = open_index(self.url)
@@ -165,6 +171,8 @@ class IndexPipeline(_Component):
             self.buffer = carry_history(self.index, self.buffer, self.scoring,
                                         since=self.job_started)
             written = self.index.upsert(self.buffer)
+            if self.merged is not None:  # issue 17: stored now (see MergePipeline)
+                self.merged.update(r.id for r in self.buffer)
             self._inc("indexed", written)
             self.buffer = []
 

@@ -141,23 +141,35 @@ class RedisPending:
         if posts and creator_id in self:
             self.server.rpush(self._posts_key(creator_id), *[p.model_dump_json() for p in posts])
 
-    def pop(self, creator_id: str, default: Any = None) -> Any:
-        """Remove and return a creator's ``Pending`` (its posts gathered); ``default`` when
-        another worker took it first."""
+    def get(self, creator_id: str) -> Pending | None:
+        """A creator's ``Pending`` with its posts so far, left in place (None: unknown)."""
         pipe = self.server.pipeline()
         pipe.hget(self.key, creator_id)
         pipe.lrange(self._posts_key(creator_id), 0, -1)
-        pipe.hdel(self.key, creator_id)
-        pipe.delete(self._posts_key(creator_id))
-        head, posts, deleted, _ = pipe.execute()
-        if head is None or not deleted:
-            return default
+        head, posts = pipe.execute()
+        if head is None:
+            return None
         data = json.loads(head)
         return Pending(
             creator=Creator.model_validate(data["creator"]), via=data["via"],
             depth=int(data["depth"]),
             posts=[Post.model_validate_json(body) for body in posts],
         )
+
+    def remove(self, creator_ids: list[str]) -> None:
+        if creator_ids:
+            pipe = self.server.pipeline()
+            pipe.hdel(self.key, *creator_ids)
+            pipe.delete(*[self._posts_key(c) for c in creator_ids])
+            pipe.execute()
+
+    def pop(self, creator_id: str, default: Any = None) -> Any:
+        """Remove and return a creator's ``Pending``; ``default`` when unknown."""
+        pending = self.get(creator_id)
+        if pending is None:
+            return default
+        self.remove([creator_id])
+        return pending
 
     def __len__(self) -> int:
         return int(self.server.hlen(self.key))

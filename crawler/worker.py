@@ -32,7 +32,8 @@ from creatorscout.crawler.frontier import Frontier, ack
 from creatorscout.crawler.items import CrawledCreator
 from creatorscout.crawler.redis_books import RedisStore
 from creatorscout.crawler.spider import NicheSpider
-from creatorscout.plugins.models import Post
+from creatorscout.plugins.models import Creator, Post
+from creatorscout.plugins.platform import Platform
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +51,17 @@ class SharedCounter:
         frontier = spider.__dict__.get("frontier")
         if frontier is None:
             return int(spider.__dict__.get(f"_local_{self.name}", 0))
-        return int(frontier.server.get(frontier.key(self.name)) or 0)
+        value = int(frontier.server.get(frontier.key(self.name)) or 0)
+        spider.__dict__[f"_read_{self.name}"] = value
+        return value
 
     def __set__(self, spider: Any, value: int) -> None:
         frontier = spider.__dict__.get("frontier")
         if frontier is None:
             spider.__dict__[f"_local_{self.name}"] = value
             return
-        delta = value - self.__get__(spider)
+        # the change this worker made to the value it last read (``+= 1`` reads, then sets)
+        delta = value - int(spider.__dict__.get(f"_read_{self.name}", 0))
         if delta:
             frontier.server.incrby(frontier.key(self.name), delta)
 
@@ -86,6 +90,8 @@ class FrontierSpider(NicheSpider):
         self.backlog = {name: queues[name] for name in self.platforms}
         self.awaiting_profile = store.set("awaiting_profile")
         self.pending = store.pending()
+        self.asked_posts = store.set("asked_posts")
+        self.decided = store.set("decided")
 
     accepted = SharedCounter("accepted")
     # a profile request reserved by one worker may be answered by another
@@ -100,24 +106,53 @@ class FrontierSpider(NicheSpider):
     def _add_posts(self, creator_id: str, posts: list[Post]) -> None:
         self.pending.add_posts(creator_id, posts)
 
+    def _accept(
+        self, platform: Platform, creator: Creator, via: str, depth: int, needs_match: bool,
+        posts: list[Post] | None = None,
+    ) -> Iterator[Any]:
+        # An answer handled again because the worker that had it died: whatever that worker
+        # did not finish is done now, and what it did finish is not done twice.
+        cid = creator.id
+        if cid in self.pending:
+            if cid not in self.asked_posts:  # accepted, but died before asking for posts
+                yield from self._requests(platform.posts_requests(creator, depth=depth))
+                self.asked_posts.add(cid)
+            return
+        if cid not in self.decided and cid in self.seen:
+            self.awaiting_profile.add(cid)  # died while deciding: decide again
+        yield from super()._accept(platform, creator, via, depth, needs_match, posts)
+        if cid in self.pending:
+            self.asked_posts.add(cid)
+        self.decided.add(cid)
+
     def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
-        if creator_id not in self.pending:  # another worker finished them (a lease retry)
-            return iter(())
-        return super()._finish(creator_id, complete)
+        # The creator stays pending until the answer's lease is given back (its record is
+        # indexed by then): a worker killed in between leaves it for the retry to finish.
+        pending = self.pending.get(creator_id)
+        if pending is None:  # another worker finished them (a lease retry)
+            return
+        yield CrawledCreator(creator=pending.creator, posts=pending.posts, via=pending.via,
+                             depth=pending.depth, posts_complete=complete)
 
     # -- leases ------------------------------------------------------------------------------
 
     def on_response(self, response: Response) -> Iterator[Any]:
-        yield from super().on_response(response)
-        self._ack(response.meta)
+        yield from self._leased(super().on_response(response), response.meta)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        yield from super().on_error(failure)
         request = getattr(failure, "request", None)
-        if request is not None:
-            self._ack(request.meta)
+        yield from self._leased(super().on_error(failure),
+                                request.meta if request is not None else {})
 
-    def _ack(self, meta: dict[str, Any]) -> None:
+    def _leased(self, output: Iterator[Any], meta: dict[str, Any]) -> Iterator[Any]:
+        """Pass the answer's output on; once all of it is handled (requests queued, records
+        indexed), drop the creators it finished and give the lease back."""
+        finished = []
+        for value in output:
+            if isinstance(value, CrawledCreator):
+                finished.append(value.creator.id)
+            yield value
+        self.pending.remove(finished)
         lease = meta.pop("frontier_lease", None)
         if lease is not None:
             ack(self.frontier.server, lease)
