@@ -24,12 +24,18 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from typing import Any
 from urllib.parse import urlsplit
 
 from redis import Redis
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
+
+# scrapy-redis 0.9 still passes ``spider=`` to the stats collector, which Scrapy 2.13+
+# deprecates; a warning per request says nothing a user can act on.
+warnings.filterwarnings("ignore", message="Passing a 'spider' argument",
+                        module="scrapy_redis")
 
 PREFIX = "creatorscout:"
 #: Seconds a worker holds a request before another may take it (``CREATORSCOUT_LEASE``).

@@ -118,10 +118,13 @@ class Job:
         os.replace(tmp, self.path / JOB_FILE)
 
     def finish(self, summary: dict[str, Any]) -> None:
-        """Mark the crawl (and its crawl-end passes) done; keep its summary figures."""
+        """Mark the crawl (and its crawl-end passes) done; keep its summary figures, and
+        delete the journal: raw answers hold what the index never keeps (e-mail addresses,
+        opted-out profiles), and a finished job has no use for them."""
         self.state = "finished"
         self.last = summary
         self.save()
+        _drop_journal(self.path)
 
 
 def load_job(path: Path) -> Job:
@@ -173,13 +176,17 @@ def start_job(args: CrawlArgs, path: Path | None = None) -> Job:
             job.save()
             return job
         # finished: a new crawl; the old answers must not be replayed
-        journal = path / JOURNAL_FILE
-        for leftover in (journal, journal.with_name(f"{JOURNAL_FILE}-wal"),
-                         journal.with_name(f"{JOURNAL_FILE}-shm")):
-            leftover.unlink(missing_ok=True)
+        _drop_journal(path)
     job = Job(path=path, args=wanted, runs=1)
     job.save()
     return job
+
+
+def _drop_journal(path: Path) -> None:
+    journal = path / JOURNAL_FILE
+    for leftover in (journal, journal.with_name(f"{JOURNAL_FILE}-wal"),
+                     journal.with_name(f"{JOURNAL_FILE}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def list_jobs(root: Path) -> list[Job]:

@@ -148,3 +148,36 @@ def test_three_workers_one_killed_lose_nothing(
     # seen through the directory must match the niche, through a hashtag need not); two
     # one-worker crawls differ by about as much (see README)
     assert len(only) <= 0.05 * len(reference), report
+
+
+def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: str) -> None:
+    args = ["crawl", NICHE, "--platform", "mastodon", "--max-creators", "30",
+            "--snowball-depth", "0", "--base-url", f"mastodon={url}/mastodon/{{instance}}",
+            "--index", f"sqlite:///{index}", "--concurrency", "1", *extra]
+    processes = [scout(*args, "--frontier", frontier_url)]
+    processes += [scout("worker", "--frontier", frontier_url, "--wait", "60", *extra)
+                  for _ in range(2)]
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err[-3000:]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("shared", [True, False], ids=["shared", "each-alone"])
+def test_workers_share_the_platforms_rate_limit(
+    shared: bool, frontier_url: str, tmp_path: Path
+) -> None:
+    # 8 API requests per server and client every 5 s; three workers on one address share
+    # that bucket: with the schedule in Redis they stay inside it together, each pacing
+    # alone they do not (the second case shows the test can tell).
+    with SandboxServer(build_world(seed=7, creators=600), rate_limit=8,
+                       rate_window=5) as limited:
+        crawl_with_three_workers(limited.url, frontier_url, tmp_path / "i.db",
+                                 "-s", f"CREATORSCOUT_SHARED_RATELIMIT={int(shared)}")
+        counted = limited.stats.snapshot()
+    over = counted["faults"].get("rate_limited", 0)
+    print(json.dumps({"shared": shared, "requests": counted["total"], "over_limit": over}))
+    if shared:
+        assert over == 0, counted["faults"]
+    else:
+        assert over > 0
