@@ -49,13 +49,16 @@ def join_frontier(url: str, args: CrawlArgs) -> Placement:
               help="The Redis of the crawl to join (started by `scout crawl --frontier`).")
 @click.option("--wait", type=float, default=60.0, show_default=True,
               help="Seconds to wait for a crawl to be started on the frontier.")
+@click.option("--index", "index_url", default=None,
+              help="The crawl's index as this machine reaches it (default: the URL the "
+                   "crawl was started with).")
 @click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write this worker's statistics to this JSON file.")
 @click.option("-s", "--set", "scrapy_sets", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting (repeatable).")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
-def worker(frontier: str, wait: float, stats_json: Path | None, scrapy_sets: tuple[str, ...],
-           verbose: int) -> None:
+def worker(frontier: str, wait: float, index_url: str | None, stats_json: Path | None,
+           scrapy_sets: tuple[str, ...], verbose: int) -> None:
     """Work on the crawl shared at FRONTIER until its frontier is drained."""
     from redis.exceptions import RedisError
 
@@ -77,7 +80,7 @@ def worker(frontier: str, wait: float, stats_json: Path | None, scrapy_sets: tup
         fail(f"no crawl on {frontier} after {wait:.0f}s: start one with "
              "`scout crawl NICHE --frontier URL`", 1)
     try:
-        args = CrawlArgs(**published)
+        args = CrawlArgs(**{**published, **({"index": index_url} if index_url else {})})
     except ValidationError as exc:
         fail(f"the crawl on {frontier} has arguments this worker cannot use: "
              f"{validation_message(exc)}", 1)
