@@ -18,6 +18,7 @@ from creatorscout.cli import (
     niches,
     plugins,
     recrawl,
+    score,
     search,
     worker,
 )
@@ -37,6 +38,7 @@ main.add_command(dev.parse)
 main.add_command(plugins.plugins)
 main.add_command(niches.niches)
 main.add_command(index.index)
+main.add_command(score.score)
 main.add_command(jobs.jobs)
 main.add_command(recrawl.recrawl)
 main.add_command(worker.worker)
