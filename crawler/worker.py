@@ -33,7 +33,7 @@ from creatorscout.crawler.items import CrawledCreator
 from creatorscout.crawler.redis_books import RedisStore
 from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.models import Creator, Post
-from creatorscout.plugins.platform import Platform
+from creatorscout.plugins.platform import Candidate, Platform
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class FrontierSpider(NicheSpider):
         # did not finish is done now, and what it did finish is not done twice.
         cid = creator.id
         if cid in self.pending:
+            self.awaiting_profile.discard(cid)
             if cid not in self.asked_posts:  # accepted, but died before asking for posts
                 yield from self._requests(platform.posts_requests(creator, depth=depth))
                 self.asked_posts.add(cid)
@@ -124,6 +125,16 @@ class FrontierSpider(NicheSpider):
         if cid in self.pending:
             self.asked_posts.add(cid)
         self.decided.add(cid)
+
+    def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
+        creator = candidate.creator
+        if creator is not None and (
+            creator.id in self.pending
+            or (creator.id in self.seen and creator.id not in self.decided)
+        ):
+            # a profile answered again after its worker died: let _accept see it (above)
+            self.awaiting_profile.update({creator.id, candidate.ref.key})
+        yield from super()._consider(platform, candidate)
 
     def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
         # The creator stays pending until the answer's lease is given back (its record is
