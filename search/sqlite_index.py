@@ -37,6 +37,8 @@ from creatorscout.search.backend import (
     IndexOpenError,
 )
 from creatorscout.search.fts import parse_text
+from creatorscout.search.lists import ListStore
+from creatorscout.search.niche_stats import NicheStats
 from creatorscout.search.query import (
     FACETS,
     SORT_SPECS,
@@ -47,6 +49,7 @@ from creatorscout.search.query import (
     SearchResults,
 )
 from creatorscout.search.records import ScoredCreator
+from creatorscout.search.similar import TextNeighbours
 from creatorscout.search.sqlite_rows import (
     CREATOR_COLUMNS,
     FTS_COLUMNS,
@@ -701,6 +704,24 @@ class SqliteIndex(Index):
         with self._lock:
             self._conn.execute(self._PENDING)
             self._conn.execute("DELETE FROM pending_passes WHERE niche = ?", (niche,))
+    # -- shortlists and lookalikes (issue 15) ---------------------------------------------
+
+    def lists(self) -> ListStore:
+        from creatorscout.search.lists_sqlite import SqliteListStore
+
+        return SqliteListStore(self._conn, self._lock)
+
+    def similar_text(
+        self, record: ScoredCreator, *, pool: int, platform: str | None = None
+    ) -> TextNeighbours:
+        from creatorscout.search.similar_sqlite import text_neighbours
+
+        return text_neighbours(self._conn, self._lock, record, pool=pool, platform=platform)
+
+    def niche_stats(self, niche: str) -> NicheStats:
+        from creatorscout.search.niche_stats import sqlite_niche_stats
+
+        return sqlite_niche_stats(self._conn, self._lock, niche)
 
     def close(self) -> None:
         with self._lock:

@@ -15,11 +15,14 @@ from creatorscout.cli import (
     dev,
     index,
     jobs,
+    lists,
     niches,
     plugins,
     recrawl,
     score,
     search,
+    serve,
+    similar,
     worker,
 )
 
@@ -42,3 +45,6 @@ main.add_command(score.score)
 main.add_command(jobs.jobs)
 main.add_command(recrawl.recrawl)
 main.add_command(worker.worker)
+main.add_command(serve.serve)
+main.add_command(lists.lists)
+main.add_command(similar.similar)
