@@ -37,6 +37,11 @@ class FaultOptions(BaseModel):
         default=0, ge=0, le=60_000,
         description="Every answer is delayed this long, as over a real network (0: none)",
     )
+    bad_text_every: int = Field(
+        default=0, ge=0,
+        description="Every Nth API JSON answer carries a lone surrogate (a \\ud800 escape) in "
+        "each display name, as a broken federated server may send (0: never)",
+    )
 
 
 class SandboxOptions(FaultOptions):

@@ -44,10 +44,13 @@ def add_snapshots(conn: sqlite3.Connection, records: Iterable[ScoredCreator]) ->
 
 def read_history(conn: sqlite3.Connection, creator_id: str) -> list[dict[str, Any]]:
     """A creator's snapshots, oldest first (by observation time, then niche)."""
-    rows = conn.execute(
-        "SELECT snapshot FROM metrics_history WHERE creator_id = ?"
-        " ORDER BY observed_at, niche", (creator_id,),
-    ).fetchall()
+    try:
+        rows = conn.execute(
+            "SELECT snapshot FROM metrics_history WHERE creator_id = ?"
+            " ORDER BY observed_at, niche", (creator_id,),
+        ).fetchall()
+    except sqlite3.OperationalError:  # a read-only index from before the history table
+        return []
     return [json.loads(row[0]) for row in rows]
 
 
