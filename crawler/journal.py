@@ -19,6 +19,7 @@ Answers the crawl should retry on resume (rate limits, server errors: see
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -28,6 +29,8 @@ from scrapy import Request, Spider
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 #: Statuses never journaled: a resumed crawl must ask again (and wait, for 429/503).
 NOT_JOURNALED = (408, 429, 500, 502, 503, 504, 522, 524)
@@ -76,12 +79,18 @@ class JournalStorage:
     def __init__(self, settings: BaseSettings) -> None:
         self.path = Path(settings["HTTPCACHE_DIR"]) / JOURNAL_FILE
         self.conn: sqlite3.Connection | None = None
+        self.failed = False
 
     def open_spider(self, spider: Spider) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = open_journal(self.path)
         assert spider.crawler is not None
         self._fingerprint = spider.crawler.request_fingerprinter.fingerprint
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = open_journal(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            self.failed = True
+            logger.warning("job journal %s cannot be opened (%s); the crawl goes on without "
+                           "it", self.path, exc)
 
     def close_spider(self, spider: Spider) -> None:
         if self.conn is not None:
@@ -89,7 +98,8 @@ class JournalStorage:
             self.conn = None
 
     def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
-        assert self.conn is not None
+        if self.conn is None:
+            return None
         row = self.conn.execute(
             "SELECT url, status, headers, body FROM answers WHERE fingerprint = ?",
             (self._fingerprint(request),),
@@ -102,18 +112,26 @@ class JournalStorage:
         return cls(url=url, status=status, headers=headers, body=bytes(body))
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
-        assert self.conn is not None
         headers: dict[str, list[str]] = {
             key.decode("latin-1"): [v.decode("latin-1") for v in values]
             for key, values in response.headers.items()
         }
-        # Autocommit: the row is committed when execute returns.
-        self.conn.execute(
-            "INSERT OR REPLACE INTO answers (fingerprint, stored_at, url, status, headers, body)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (self._fingerprint(request), time.time(), response.url, response.status,
-             json.dumps(headers), response.body),
-        )
+        if self.failed or self.conn is None:
+            return
+        try:
+            # Autocommit: the row is committed when execute returns.
+            self.conn.execute(
+                "INSERT OR REPLACE INTO answers (fingerprint, stored_at, url, status, headers,"
+                " body) VALUES (?, ?, ?, ?, ?, ?)",
+                (self._fingerprint(request), time.time(), response.url, response.status,
+                 json.dumps(headers), response.body),
+            )
+        except (sqlite3.Error, OSError) as exc:
+            # A full disk must not stop the crawl too: it goes on without a journal (a kill
+            # from here on means asking again), and says so once.
+            self.failed = True
+            logger.warning("job journal %s cannot be written (%s); the crawl goes on, but a "
+                           "resume will fetch again what follows", self.path, exc)
 
 
 def journal_settings(job_dir: Path) -> dict[str, Any]:
