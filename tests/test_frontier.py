@@ -157,9 +157,15 @@ def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: s
     processes = [scout(*args, "--frontier", frontier_url)]
     processes += [scout("worker", "--frontier", frontier_url, "--wait", "60", *extra)
                   for _ in range(2)]
-    for process in processes:
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err[-3000:]
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err[-3000:]
+    finally:
+        for process in processes:  # a failed run leaves no process or pipe behind
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
 
 
 @pytest.mark.e2e
