@@ -269,6 +269,9 @@ class Platform(ABC):
       example of it.
     * ``catch_all``: the platform reads URLs of any shape (web pages): ``scout parse``
       tries it only when no other platform claims a URL.
+    * ``max_data_age_days``: when the platform's terms allow keeping its data only so long
+      without refreshing it (YouTube's API terms: 30 days), ``scout recrawl`` deletes the
+      creators it could not refresh within that age. None: no such rule.
     """
 
     name: ClassVar[str]
@@ -282,6 +285,7 @@ class Platform(ABC):
     has_followers: ClassVar[bool] = True
     has_opt_out: ClassVar[bool] = True
     catch_all: ClassVar[bool] = False
+    max_data_age_days: ClassVar[int | None] = None
 
     #: Set by the plugin manager from the distribution that registered the class.
     plugin_name: ClassVar[str] = "unknown"
