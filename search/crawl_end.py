@@ -108,7 +108,7 @@ def carry_history(
 
 def run_crawl_end(
     index: Index, niche: str | None, scoring: ScoringConfig, *, niche_pass: bool = True,
-    persons: bool = True, batch_size: int = 200,
+    persons: bool = True, batch_size: int | None = None,
 ) -> dict[str, float]:
     """The crawl-end passes over ``index``: the niche pass for ``niche`` (when asked and a
     niche is given), then the persons pass over the whole index (when asked).
@@ -118,7 +118,8 @@ def run_crawl_end(
     """
     stats: dict[str, float] = {}
     if niche_pass and niche is not None:
-        done = run_niche_pass(index, niche, scoring, batch_size=batch_size)
+        sized = {"batch_size": batch_size} if batch_size is not None else {}
+        done = run_niche_pass(index, niche, scoring, **sized)
         stats.update({f"niche_pass/{key}": value for key, value in done.items()})
     if persons:
         try:
