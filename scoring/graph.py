@@ -14,11 +14,23 @@ not). A directed edge a -> b weighs how often a's recent posts mention b. From i
   several; "communities touched" counts the communities holding at least
   ``connector_min_share`` of the neighbourhood.
 
+* **evidence from both sides**: for each crawled creator, the communities from which they
+  receive at least ``connector_min_in_mentions`` mentions. Mentioning people in many
+  communities is one-way reach (newsletters, giveaways, quiz accounts); a broker is someone
+  each side turns to, so a connector must be *mentioned from* two or more communities.
+* **brokerage**: Burt's network constraint (Burt, *Structural Holes*, 1992) on the
+  undirected weighted graph, for the crawled creators: low when their contacts are not
+  connected to each other (a broker between groups), high inside one closed group. It is
+  local (each creator's ego network), so it stays cheap at 100,000 creators, unlike
+  betweenness (all shortest paths).
+
 Role labels (thresholds in ``scoring.yaml: graph``): **influencer** when the PageRank
 percentile is at least ``influencer_percentile`` and someone mentions them; **connector**
 when they have at least ``connector_min_neighbours`` neighbours touching at least
 ``connector_min_communities`` communities with participation of at least
-``connector_participation``; **both**; or **neither**.
+``connector_participation``, are mentioned from at least ``connector_min_communities``
+communities (``connector_min_in_mentions`` mentions each) and their constraint is at most
+``connector_max_constraint``; **both**; or **neither**.
 
 The graph library is python-igraph (C core): PageRank (PRPACK) and Leiden take seconds on
 100,000 creators with millions of mentions on one machine; networkx, pure Python, needs
@@ -112,6 +124,19 @@ def mention_roles(
     del graph  # only its edge count is needed from here on
     membership = _communities(undirected, settings)
     community_count = len(set(membership))
+    constraint = (
+        undirected.constraint(range(crawled), weights="weight") if crawled else []
+    )
+
+    # mentions received per community of the mentioning creator (only crawled creators
+    # mention: their posts are all the graph knows)
+    received: list[dict[int, float]] = [{} for _ in range(crawled)]
+    for creator_id, mentions in creators:
+        side = membership[index[creator_id]]
+        for other, count in mentions.items():
+            b = index.get(other, crawled)
+            if b < crawled and other != creator_id and count > 0:
+                received[b][side] = received[b].get(side, 0.0) + count
 
     # weighted neighbourhood per community, for the crawled creators only
     shares: list[dict[int, float]] = [{} for _ in range(crawled)]
@@ -134,6 +159,12 @@ def mention_roles(
         fractions = [w / total for w in shares[i].values()] if total else []
         participation = 1.0 - sum(f * f for f in fractions) if fractions else 0.0
         touched = sum(1 for f in fractions if f >= settings.connector_min_share)
+        mentioning = sum(
+            1 for w in received[i].values() if w >= settings.connector_min_in_mentions
+        )
+        brokerage = constraint[i]
+        if brokerage != brokerage:  # NaN: no neighbours
+            brokerage = 1.0
         is_influencer = (
             influence[i] >= settings.influencer_percentile and in_mentions[i] > 0
         )
@@ -141,6 +172,8 @@ def mention_roles(
             degree[i] >= settings.connector_min_neighbours
             and touched >= settings.connector_min_communities
             and participation >= settings.connector_participation
+            and mentioning >= settings.connector_min_communities
+            and brokerage <= settings.connector_max_constraint
         )
         role = (
             "both" if is_influencer and is_connector
@@ -155,7 +188,10 @@ def mention_roles(
             f"{degree[i]} neighbours in {touched} communities "
             f"(>= {settings.connector_min_share:.0%} each), participation {participation:.2f} "
             f"(connector needs >= {settings.connector_participation:g} and "
-            f">= {settings.connector_min_communities} communities)"
+            f">= {settings.connector_min_communities} communities); mentioned from "
+            f"{mentioning} communities (>= {settings.connector_min_in_mentions:g} mentions "
+            f"each; connector needs >= {settings.connector_min_communities}); "
+            f"constraint {brokerage:.2f}"
         )
         roles[names[i]] = GraphRole(
             role=role,
@@ -172,6 +208,8 @@ def mention_roles(
                 graph_edges=edge_count,
                 communities=community_count,
                 reason=reason,
+                communities_mentioning=mentioning,
+                constraint=brokerage,
             ),
         )
     return roles
