@@ -322,7 +322,7 @@ def evaluate(items: Sequence[Item], scoring: ScoringConfig | None = None, *,
             }
             for baseline in BASELINES:
                 row[baseline] = ndcg_at_k(ranked_gains(
-                    members, lambda s, b=baseline: keys[s.creator.id][b], gain))
+                    members, lambda s, b=baseline, k=keys: k[s.creator.id][b], gain))
             rows[lang] = row
         out["relevance"][name] = rows
         if "outcome" in scored[0].truth:

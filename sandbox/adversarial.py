@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from random import Random
 from types import MappingProxyType
-from typing import Final
+from typing import Final, TypeVar
 
 from creatorscout.sandbox.adversarial_posts import draw_posts
 from creatorscout.sandbox.adversarial_vocab import ADV_COMMUNITIES, ADV_NICHES
@@ -34,6 +34,7 @@ BRIDGE_SHARE: Final = 0.08
 BROADCASTER_SHARE: Final = 0.03
 FAKE_SHARE: Final = 0.06
 INNOCENT_SHARE: Final = 0.15
+K = TypeVar("K")
 MAX_ADVERSARIAL_PEOPLE: Final = 50_000
 """People and posts are held in memory: the world is for evaluations, not for scale."""
 
@@ -98,12 +99,11 @@ def _lognormal(rng: Random, median: float, sigma: float) -> float:
     return median * math.exp(sigma * rng.gauss(0.0, 1.0))
 
 
-def _pick(rng: Random, weights: Mapping[str, float] | Mapping[int, float]) -> object:
+def _pick(rng: Random, weights: Mapping[K, float]) -> K:
     keys = list(weights)
-    total = sum(weights.values())  # type: ignore[arg-type]
-    roll = rng.random() * total
+    roll = rng.random() * sum(weights.values())
     for key in keys:
-        roll -= weights[key]  # type: ignore[index]
+        roll -= weights[key]
         if roll <= 0:
             return key
     return keys[-1]
@@ -113,15 +113,15 @@ _POPULATION: Final = {i: c.population for i, c in enumerate(ADV_COMMUNITIES)}
 
 
 def _draft(rng: Random, index: int) -> _Draft:
-    primary = int(_pick(rng, _POPULATION))  # type: ignore[call-overload]
+    primary = _pick(rng, _POPULATION)
     community = ADV_COMMUNITIES[primary]
     communities: tuple[int, ...] = (primary,)
     bridge = rng.random() < BRIDGE_SHARE
     if bridge:
         others = {i: w for i, w in _POPULATION.items() if i != primary}
-        communities = (primary, int(_pick(rng, others)))  # type: ignore[call-overload]
+        communities = (primary, _pick(rng, others))
     broadcaster = not bridge and rng.random() < BROADCASTER_SHARE
-    first = str(_pick(rng, community.languages))
+    first = _pick(rng, community.languages)
     languages = [first]
     if rng.random() < 0.25:
         extra = [lang for lang in community.languages if lang != first]
@@ -265,7 +265,7 @@ class AdversarialWorld(World):
     def tags(self) -> tuple[str, ...]:
         return tuple(sorted(self._adv_tags))
 
-    def truth(self, ref: int | str) -> AdvTruth:  # type: ignore[override]
+    def truth(self, ref: int | str) -> AdvTruth:
         """The ground truth of one person (see :class:`AdvTruth`)."""
         return self._truths[self.person(ref).index]
 
