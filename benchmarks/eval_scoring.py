@@ -21,7 +21,8 @@ Metrics per world and seed (reported as mean and standard deviation over the see
   number of documents (bio, posts) containing a niche keyword or hashtag; the keyword filter
   (at least one such document) then follower count;
 * Spearman correlation of the score with the campaign outcome (adversarial world), against
-  follower count's;
+  follower count's: over all creators (finding the niche counts) and over the niche's own
+  creators (telling trust from vanity among them);
 * fake-engagement ROC AUC of the audience suspicion, against follower count's;
 * connector precision and recall of the ``connector``/``both`` label for the bridges;
 * sponsored-post precision and recall of the disclosure detection.
@@ -326,12 +327,16 @@ def evaluate(items: Sequence[Item], scoring: ScoringConfig | None = None, *,
             rows[lang] = row
         out["relevance"][name] = rows
         if "outcome" in scored[0].truth:
-            outcome = [s.truth["outcome"][name] for s in scored]
-            out["outcome"][name] = {
-                "score": spearman([s.score.score for s in scored], outcome),
-                "followers": spearman([float(s.creator.followers or 0) for s in scored],
-                                      outcome),
-            }
+            # over everybody (finding the niche counts) and over the niche's own creators
+            # only (telling trust from vanity among them)
+            members_only = [s for s in scored if gain(s) >= 2]
+            out["outcome"][name] = {}
+            for label, group in (("", scored), (" in niche", members_only)):
+                outcome = [s.truth["outcome"][name] for s in group]
+                out["outcome"][name]["score" + label] = spearman(
+                    [s.score.score for s in group], outcome)
+                out["outcome"][name]["followers" + label] = spearman(
+                    [float(s.creator.followers or 0) for s in group], outcome)
     assert first is not None
     scored = first
     followers = [float(s.creator.followers or 0) for s in scored]
@@ -420,9 +425,12 @@ def report(name: str, results: Sequence[dict[str, Any]]) -> str:
     lines += ["", "| metric | ours | baseline (follower count) |", "|---|---|---|"]
     for niche in NICHES:
         if ("outcome", niche, "score") in stats:
-            lines.append(f"| Spearman with campaign outcome, {niche} | "
+            lines.append(f"| Spearman with campaign outcome, {niche}, all creators | "
                          f"{_ms(stats, 'outcome', niche, 'score')} | "
                          f"{_ms(stats, 'outcome', niche, 'followers')} |")
+            lines.append(f"| Spearman with campaign outcome, {niche}, its own creators | "
+                         f"{_ms(stats, 'outcome', niche, 'score in niche')} | "
+                         f"{_ms(stats, 'outcome', niche, 'followers in niche')} |")
     lines.append(f"| fake-engagement ROC AUC | {_ms(stats, 'fake', 'ours')} | "
                  f"{_ms(stats, 'fake', 'followers')} |")
     if ("connector", "precision") in stats:
