@@ -19,10 +19,12 @@ not). A directed edge a -> b weighs how often a's recent posts mention b. From i
   communities is one-way reach (newsletters, giveaways, quiz accounts); a broker is someone
   each side turns to, so a connector must be *mentioned from* two or more communities.
 * **brokerage**: Burt's network constraint (Burt, *Structural Holes*, 1992) on the
-  undirected weighted graph, for the crawled creators: low when their contacts are not
-  connected to each other (a broker between groups), high inside one closed group. It is
-  local (each creator's ego network), so it stays cheap at 100,000 creators, unlike
-  betweenness (all shortest paths).
+  undirected weighted graph: low when their contacts are not connected to each other (a
+  broker between groups), high inside one closed group. It is local (each creator's ego
+  network), unlike betweenness (all shortest paths, out of reach at 100,000 creators), and
+  is computed only for the creators who pass every other connector test (``None`` for the
+  rest). On the adversarial world it separates bridges about as well as the mentions from
+  both sides (ROC AUC 0.98 against 0.99), so by default it is shown, not required.
 
 Role labels (thresholds in ``scoring.yaml: graph``): **influencer** when the PageRank
 percentile is at least ``influencer_percentile`` and someone mentions them; **connector**
@@ -124,9 +126,6 @@ def mention_roles(
     del graph  # only its edge count is needed from here on
     membership = _communities(undirected, settings)
     community_count = len(set(membership))
-    constraint = (
-        undirected.constraint(range(crawled), weights="weight") if crawled else []
-    )
 
     # mentions received per community of the mentioning creator (only crawled creators
     # mention: their posts are all the graph knows)
@@ -149,31 +148,35 @@ def mention_roles(
                 c = membership[other]
                 bucket[c] = bucket.get(c, 0.0) + weight
                 degree[me] += 1
+    bridging = [_bridging(shares[i], received[i], settings) for i in range(crawled)]
+    del shares, received
+    # Burt's constraint only for those who pass every other connector test: it is the
+    # slowest number here (ego networks), and it decides nothing for the others.
+    candidates = [
+        i for i in range(crawled)
+        if degree[i] >= settings.connector_min_neighbours
+        and bridging[i][1] >= settings.connector_min_communities
+        and bridging[i][0] >= settings.connector_participation
+        and bridging[i][2] >= settings.connector_min_communities
+    ]
+    constraint: dict[int, float] = {}
+    if candidates:
+        for i, value in zip(candidates, undirected.constraint(candidates, weights="weight"),
+                            strict=True):
+            constraint[i] = value if value == value else 1.0  # NaN: no neighbours
     del undirected  # the roles below need only the numbers taken from it
     influence = percentiles(ranks[:crawled])
     names = list(index)
     del index
     roles: dict[str, GraphRole] = {}
     for i in range(crawled):
-        total = sum(shares[i].values())
-        fractions = [w / total for w in shares[i].values()] if total else []
-        participation = 1.0 - sum(f * f for f in fractions) if fractions else 0.0
-        touched = sum(1 for f in fractions if f >= settings.connector_min_share)
-        mentioning = sum(
-            1 for w in received[i].values() if w >= settings.connector_min_in_mentions
-        )
-        brokerage = constraint[i]
-        if brokerage != brokerage:  # NaN: no neighbours
-            brokerage = 1.0
+        participation, touched, mentioning = bridging[i]
+        brokerage = constraint.get(i)
         is_influencer = (
             influence[i] >= settings.influencer_percentile and in_mentions[i] > 0
         )
         is_connector = (
-            degree[i] >= settings.connector_min_neighbours
-            and touched >= settings.connector_min_communities
-            and participation >= settings.connector_participation
-            and mentioning >= settings.connector_min_communities
-            and brokerage <= settings.connector_max_constraint
+            brokerage is not None and brokerage <= settings.connector_max_constraint
         )
         role = (
             "both" if is_influencer and is_connector
@@ -190,8 +193,10 @@ def mention_roles(
             f"(connector needs >= {settings.connector_participation:g} and "
             f">= {settings.connector_min_communities} communities); mentioned from "
             f"{mentioning} communities (>= {settings.connector_min_in_mentions:g} mentions "
-            f"each; connector needs >= {settings.connector_min_communities}); "
-            f"constraint {brokerage:.2f}"
+            f"each; connector needs >= {settings.connector_min_communities})"
+            + ("" if brokerage is None else
+               f"; Burt's constraint {brokerage:.2f} (connector needs <= "
+               f"{settings.connector_max_constraint:g})")
         )
         roles[names[i]] = GraphRole(
             role=role,
@@ -213,6 +218,19 @@ def mention_roles(
             ),
         )
     return roles
+
+
+def _bridging(
+    shares: Mapping[int, float], received: Mapping[int, float], settings: GraphSettings
+) -> tuple[float, int, int]:
+    """(participation, communities touched, communities mentioning them) of one creator
+    from their weighted neighbourhood and their received mentions per community."""
+    total = sum(shares.values())
+    fractions = [w / total for w in shares.values()] if total else []
+    participation = 1.0 - sum(f * f for f in fractions) if fractions else 0.0
+    touched = sum(1 for f in fractions if f >= settings.connector_min_share)
+    mentioning = sum(1 for w in received.values() if w >= settings.connector_min_in_mentions)
+    return participation, touched, mentioning
 
 
 LEIDEN_ITERATIONS = 10

@@ -42,10 +42,11 @@ def test_a_bridge_mentioned_from_both_sides_is_a_connector() -> None:
     assert roles["bridge"].role in ("connector", "both")
     assert network.communities_mentioning == 2
     assert network.constraint is not None and 0 <= network.constraint < 0.5
-    # the clique members are embedded in one group: high constraint, no role as connector
+    assert "Burt's constraint" in network.reason
+    # the clique members are embedded in one group: no connector, and no constraint is
+    # computed for them (it is only needed for those who pass the other tests)
     assert all(roles[f"a{i}"].role in ("neither", "influencer") for i in range(8))
-    assert all((roles[f"a{i}"].network.constraint or 0) > network.constraint
-               for i in range(8))
+    assert all(roles[f"a{i}"].network.constraint is None for i in range(8))
 
 
 def test_mentions_from_one_side_only_do_not_make_a_connector() -> None:
@@ -56,3 +57,18 @@ def test_mentions_from_one_side_only_do_not_make_a_connector() -> None:
     roles = mention_roles(list(mentions.items()), load_scoring().graph)
     assert roles["local-star"].network.communities_mentioning == 1
     assert roles["local-star"].role in ("neither", "influencer")
+
+
+def test_a_maximum_constraint_can_be_required() -> None:
+    mentions = _two_cliques()
+    for group in "ab":
+        for i in range(4):
+            mentions[f"{group}{i}"]["bridge"] = 1
+    mentions["bridge"] = {f"{g}{i}": 1 for g in "ab" for i in range(8)}
+    settings = load_scoring().graph
+    constraint = mention_roles(list(mentions.items()), settings)["bridge"].network.constraint
+    assert constraint is not None
+    strict = settings.model_copy(update={"connector_max_constraint": constraint / 2})
+    roles = mention_roles(list(mentions.items()), strict)
+    assert roles["bridge"].role in ("neither", "influencer")
+    assert "connector needs <=" in roles["bridge"].network.reason
