@@ -35,7 +35,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     host_of,
 )
-from creatorscout.scoring.text import TermSet
+from creatorscout.scoring.relevance import niche_terms
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,8 @@ class NicheSpider(scrapy.Spider):
         backlogs = self.books.queues("backlog")
         self.backlog: dict[str, DiskQueue] = {name: backlogs[name] for name in platforms}
         self.awaiting_profile = self.books.set("awaiting_profile")
-        self._niche_terms = TermSet(niche.all_keywords() + niche.hashtags)
+        # The niche's words as relevance reads them (stems, compounds, ambiguous terms).
+        self._niche_terms = niche_terms(niche).terms
         # One bound method for every request: Scrapy caches "is this callback a generator
         # with a return value?" in a weak-keyed cache, so a fresh bound method per request
         # makes it re-read and parse the callback's source every time (~0.5 ms a response).
