@@ -17,7 +17,8 @@ scorer's public functions, and the crawl-end niche pass (percentiles, mention gr
 
 Metrics per world and seed (reported as mean and standard deviation over the seeds):
 
-* relevance nDCG@10 per niche and language, against three baselines: follower count; the
+* relevance nDCG@10 per niche and language (and nDCG@50 over all languages), against
+  three baselines: follower count; the
   number of documents (bio, posts) containing a niche keyword or hashtag; the keyword filter
   (at least one such document) then follower count;
 * Spearman correlation of the score with the campaign outcome (adversarial world), against
@@ -57,6 +58,7 @@ from creatorscout.scoring.results import CreatorScore
 NICHES = ("vegan-cooking", "georgian-wine", "b2b-martech")
 PROFILES = Path(__file__).parent / "data" / "profiles.yaml"
 K = 10
+DEEP_K = 50
 BASELINES = ("followers", "keyword count", "keyword then followers")
 
 Item = tuple[Creator, list[Post], dict[str, Any]]
@@ -324,6 +326,14 @@ def evaluate(items: Sequence[Item], scoring: ScoringConfig | None = None, *,
             for baseline in BASELINES:
                 row[baseline] = ndcg_at_k(ranked_gains(
                     members, lambda s, b=baseline, k=keys: k[s.creator.id][b], gain))
+            if lang == "all":
+                # deeper than the first page: the top 10 of a big niche is easy to fill
+                row["ours@50"] = ndcg_at_k(ranked_gains(
+                    members, lambda s: s.score.relevance.score, gain), DEEP_K)
+                for baseline in BASELINES:
+                    row[f"{baseline}@50"] = ndcg_at_k(ranked_gains(
+                        members, lambda s, b=baseline, k=keys: k[s.creator.id][b], gain),
+                        DEEP_K)
             rows[lang] = row
         out["relevance"][name] = rows
         if "outcome" in scored[0].truth:
@@ -422,6 +432,13 @@ def report(name: str, results: Sequence[dict[str, Any]]) -> str:
             cells = [_ms(stats, "relevance", niche, lang, m)
                      for m in ("ours", "score", *BASELINES)]
             lines.append(f"| {niche} | {lang} | " + " | ".join(cells) + " |")
+    lines += ["", f"Relevance nDCG@{DEEP_K}, all languages:", "",
+              "| niche | ours (relevance) | followers | keyword count | keyword then followers |",
+              "|---|---|---|---|---|"]
+    for niche in langs:
+        cells = [_ms(stats, "relevance", niche, "all", f"{m}@50")
+                 for m in ("ours", *BASELINES)]
+        lines.append(f"| {niche} | " + " | ".join(cells) + " |")
     lines += ["", "| metric | ours | baseline (follower count) |", "|---|---|---|"]
     for niche in NICHES:
         if ("outcome", niche, "score") in stats:
