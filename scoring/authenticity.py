@@ -11,9 +11,9 @@ raises a *flag* with its evidence once it crosses its configured threshold
     follow them.
 ``interaction_mix``
     (replies + reposts + quotes) / likes over the usable posts, once they have at least
-    ``interaction_mix_min_likes`` likes (fewer likes pass): strength from 0 at 2t to 1 at
-    t; flag at <= t. Pods and bought likes are almost all likes; real audiences also reply
-    and share.
+    ``interaction_mix_min_likes`` likes (fewer pass; none at all, and no conversation
+    either, is unchecked): strength from 0 at 2t to 1 at t; flag at <= t. Pods and bought
+    likes are almost all likes; real audiences also reply and share.
 ``automated``
     the platform marks the account as a bot (Mastodon ``bot``): a failed check and a flag.
     Runs only where the platform says so.
@@ -149,9 +149,12 @@ def engagement_signals(
     # the published-style rate against the benchmark (not the scored rate, which already
     # discounts likes without conversation): what a user compares with other tools
     typical = engagement.reported_benchmark or engagement.benchmark
-    if engagement.rate is None or not typical or engagement.posts_used < FLAG_POSTS:
+    seen = engagement.anomaly_rate
+    if engagement.rate is None or seen is None or not typical or (
+        engagement.posts_used < FLAG_POSTS
+    ):
         return signals, flags
-    relative = engagement.rate / typical
+    relative = seen / typical
     high_t = settings.high_engagement_relative
     if relative > 1:
         signals["high_engagement"] = scale * _clamp(math.log(relative) / math.log(high_t))
@@ -162,8 +165,8 @@ def engagement_signals(
             strength=scale * low_engagement_strength(relative, settings.low_engagement_relative),
             value=relative, threshold=settings.low_engagement_relative,
             evidence=[
-                f"engagement {engagement.rate:.2f}% is {relative:.2f}x the {bench} typical "
-                f"for the tier (over {engagement.posts_used} posts)"
+                f"likes and replies {seen:.2f}% of followers per post are {relative:.2f}x the "
+                f"{bench} typical for the tier (over {engagement.posts_used} posts)"
             ],
         ))
     if relative >= high_t:
@@ -171,8 +174,8 @@ def engagement_signals(
             name="high_engagement", kind="audience", strength=signals["high_engagement"],
             value=relative, threshold=high_t,
             evidence=[
-                f"engagement {engagement.rate:.2f}% is {relative:.1f}x the {bench} typical "
-                f"for the tier"
+                f"likes and replies {seen:.2f}% of followers per post are {relative:.1f}x the "
+                f"{bench} typical for the tier"
             ],
         ))
     return signals, flags
@@ -196,6 +199,8 @@ def _mix_signal(
         )
         return
     if likes < settings.interaction_mix_min_likes:
+        # passes rather than unchecked: more likes must never turn a failed check into a
+        # passed one (ten times the likes never raises a score)
         checks.passed("interaction_mix", 0.0, f"{likes} likes over {len(usable)} posts: too "
                       f"few for likes-only engagement to matter")
         return

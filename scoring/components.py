@@ -65,7 +65,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def relevance_value(score: CreatorScore, scoring: ScoringConfig) -> tuple[float | None, str]:
+def relevance_component(score: CreatorScore, scoring: ScoringConfig) -> tuple[float | None, str]:
     relevance = score.relevance
     parts = [
         f"{relevance.posts_matched} of {_plural(relevance.posts_considered, 'recent post')} "
@@ -107,15 +107,18 @@ def engagement_component(
         text += ", few posts: low confidence"
     relative = engagement.relative
     if engagement.scored_rate is None:
-        return None, text + ("; no reply, repost or quote counts, and likes alone are too "
-                             "cheap to buy to judge by")
+        return None, text + ("; likes or replies missing on some posts, and a missing count "
+                             "could hide an anomaly: not judged")
     if relative is None or engagement.benchmark is None:
         return None, text + f"; no benchmark for {score.tier.tier} accounts, so not judged"
     typical_reported = engagement.reported_benchmark or engagement.benchmark
-    reported = engagement.rate / typical_reported if typical_reported > 0 else None
+    reported = (
+        engagement.anomaly_rate / typical_reported
+        if engagement.anomaly_rate is not None and typical_reported > 0 else None
+    )
     trust = evidence_scale(engagement, score.tier.followers, scoring.engagement)
     value = engagement_value(relative * trust, scoring.engagement, reported)
-    peak = max(relative, reported or 0.0)
+    peak = reported or 0.0
     scored = engagement.scored_rate
     if scored is not None and abs(scored - engagement.rate) > 0.05 * engagement.rate:
         share = scoring.engagement.share_for(score.platform)
@@ -125,8 +128,8 @@ def engagement_component(
         )
     settings = scoring.engagement
     if peak > settings.anomaly_start:
-        verdict = (f"{peak:.1f}x typical, far above the expected band: pod or bought "
-                   f"engagement counts less")
+        verdict = (f"likes and replies {peak:.1f}x typical, far above the expected band: pod "
+                   f"or bought engagement counts less")
     elif relative >= settings.band_top:
         verdict = f"{relative:.1f}x typical, at the top of the expected band (more adds nothing)"
     elif relative >= 0.75:
@@ -227,7 +230,7 @@ REGISTRY: dict[str, ScoreComponent] = {
     for c in (
         ScoreComponent(
             "relevance", "How much of the bio and recent posts is about the niche",
-            relevance_value,
+            relevance_component,
             SortSpec("relevance", "relevance", "desc",
                      "niche relevance (the text match when a query is given)"),
         ),

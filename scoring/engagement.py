@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from statistics import mean, median
+from statistics import fmean, median
 from typing import Literal
 
 from creatorscout.config.schema import EngagementSettings, ScoringConfig
@@ -58,18 +58,18 @@ def engagement_value(
     """The engagement component from the scored rate relative to the benchmark, r.
 
     Rises as log(1 + r) / log(1 + band_top) up to 1 at ``band_top`` (above the expected
-    band more engagement adds nothing) and stays there; from ``anomaly_start`` it falls (in
-    log) to 0 at ``anomaly_full``: engagement that far above the band is bought or pod
-    engagement, not a bigger audience. The fall uses the larger of r and ``reported``, the
-    reported rate (likes included) relative to the same benchmark, so that likes far above
-    the band lower the score although they never raise it.
+    band more engagement adds nothing) and stays there; then, once ``reported`` (likes +
+    replies relative to their typical rate; r itself when not given) passes
+    ``anomaly_start``, it falls (in log) to 0 at ``anomaly_full``: engagement that far above
+    the band is bought or pod engagement, not a bigger audience. Likes lower the score that
+    way although they never raise it.
     """
     if relative is None:
         return None
     if relative <= 0:
         return 0.0
     value = min(1.0, math.log1p(relative) / math.log1p(settings.band_top))
-    peak = max(relative, reported or 0.0)
+    peak = relative if reported is None else reported
     if peak > settings.anomaly_start:
         fall = math.log(peak / settings.anomaly_start) / math.log(
             settings.anomaly_full / settings.anomaly_start
@@ -106,49 +106,53 @@ def _scored_rate(
     posts: Sequence[Post], per: Callable[[Post], float], share: float
 ) -> float | None:
     """The conversation-implied rate: the mean over ``posts`` of (replies + reposts +
-    quotes) / share per ``per`` (followers or views) x 100, over the posts whose likes and
-    conversation are both known; None without any. A mean, not a median: conversation is
-    sparse on small accounts (most posts get none), and a median of mostly zeros would call
-    a real audience silent."""
+    quotes) / share per ``per`` (followers or views) x 100; None without any. A mean, not a
+    median: conversation is sparse on small accounts (most posts get none), and a median of
+    mostly zeros would call a real audience silent."""
     rates = [
         (conv / share) / per(p) * 100
-        # likes must be known too: the reported rate (likes included) is what shows a pod
-        # far above the band, so hiding likes must not hide the anomaly
-        for p in posts
-        if p.likes is not None and (conv := conversation(p)) is not None and per(p) > 0
+        for p in posts if (conv := conversation(p)) is not None and per(p) > 0
     ]
-    return mean(rates) if rates else None
+    return fmean(rates) if rates else None
+
+
+def _anomaly_rate(posts: Sequence[Post], per: Callable[[Post], float]) -> float | None:
+    """The median of (likes + replies) per ``per`` x 100: likes and comments, the counts every
+    platform reports, so that no count a creator could leave out hides an anomaly."""
+    rates = [((p.likes or 0) + (p.replies or 0)) / per(p) * 100 for p in posts if per(p) > 0]
+    return median(rates) if rates else None
 
 
 def unique_posts(posts: Iterable[Post]) -> list[Post]:
     """Posts once by id, and once by text: the same text posted again is repetition, not
     more evidence of an engaged audience (the first one counts)."""
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     texts: set[str] = set()
     out = []
     for post in posts:
-        text = " ".join((post.text or "").casefold().split())
-        if post.id in seen or (text and text in texts):
+        key = (post.platform, post.native_id)  # Post.id, without building the string
+        text = " ".join(post.text.casefold().split()) if post.text else ""
+        if key in seen or (text and text in texts):
             continue
-        seen.add(post.id)
+        seen.add(key)
         if text:
             texts.add(text)
         out.append(post)
     return out
 
 
-def _complete(posts: list[Post]) -> list[Post]:
-    """The posts whose counts the scored rate may use: likes and replies known, and reposts
-    and quotes known wherever any of the creator's posts reports them. Hiding a count must
-    not hide an anomaly: a post with a count missing that others report does not count."""
-    reports = {
-        name: any(getattr(p, name) is not None for p in posts) for name in ("reposts", "quotes")
-    }
-    return [
-        p for p in posts
-        if p.likes is not None and p.replies is not None
-        and all(getattr(p, name) is not None for name, known in reports.items() if known)
-    ]
+def _complete(posts: list[Post]) -> list[Post] | None:
+    """``posts`` when their counts are complete enough to judge, else None: likes and
+    replies known on every post, and reposts and quotes known on every post or on none.
+    Leaving a count out of the one post that shows an anomaly must not hide it, so a
+    partial record is not judged at all (it counts as unknown, the floor)."""
+    if not posts or any(p.likes is None or p.replies is None for p in posts):
+        return None
+    for name in ("reposts", "quotes"):
+        known = [getattr(p, name) is not None for p in posts]
+        if any(known) and not all(known):
+            return None
+    return posts
 
 
 def engagement_rate(
@@ -189,9 +193,10 @@ def engagement_rate(
             rate=None, definition=definition, posts_used=0, confidence="none",
             note=DERIVED_OFF_NOTE.format(platform=platform), method=method,
         )
-    usable = [
-        p for p in unique if not p.is_reply and not p.is_repost and p.interactions is not None
-    ]
+    originals = [p for p in unique if not p.is_reply and not p.is_repost]
+    if industry:
+        originals = sorted(originals, key=_when, reverse=True)
+    usable = [p for p in originals if p.interactions is not None]
     benchmark, source = benchmark_prior(config, platform, tier)
     if settings.basis_for(platform) == "views":
         return _views_rate(unique, usable, benchmark, source, config)
@@ -218,11 +223,22 @@ def engagement_rate(
     share = settings.share_for(platform)
     count = float(followers)
     if industry:
-        rate = mean(((p.likes or 0) + (p.replies or 0)) / followers * 100 for p in usable)
+        rate = fmean(((p.likes or 0) + (p.replies or 0)) / followers * 100 for p in usable)
     else:
         rate = median((p.interactions or 0) / followers * 100 for p in usable)
-    scored = _scored_rate(_complete(usable), lambda _: count, share)
-    return _result(rate, scored, usable, definition, benchmark, source, config, method=method)
+    # every original post of the window must carry its counts: one without counts could be
+    # the one that shows an anomaly
+    window = originals[: settings.industry_posts] if industry else originals
+    complete = _complete(window)
+    scored = anomaly = None
+    if complete is not None:
+        scored = _scored_rate(complete, lambda _: count, share)
+        anomaly = _anomaly_rate(complete, lambda _: count)
+    result = _result(rate, scored, usable, definition, benchmark, source, config,
+                     method=method)
+    return result.model_copy(update={"anomaly_rate": anomaly, "note": result.note or (
+        None if complete is not None else
+        "likes or replies missing on some posts: engagement not judged")})
 
 
 def _result(
@@ -276,6 +292,11 @@ def _views_rate(
         )
     share = config.engagement.share_for(viewed[0].platform)
     rate = median((p.interactions or 0) / (p.views or 1) * 100 for p in viewed)
-    scored = _scored_rate(_complete(viewed), lambda p: float(p.views or 0), share)
-    return _result(rate, scored, viewed, VIEWS_DEFINITION, benchmark, source, config,
-                   method="median", basis="views")
+    complete = _complete(viewed)
+    scored = anomaly = None
+    if complete is not None:
+        scored = _scored_rate(complete, lambda p: float(p.views or 0), share)
+        anomaly = _anomaly_rate(complete, lambda p: float(p.views or 0))
+    result = _result(rate, scored, viewed, VIEWS_DEFINITION, benchmark, source, config,
+                     method="median", basis="views")
+    return result.model_copy(update={"anomaly_rate": anomaly})

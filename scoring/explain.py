@@ -22,6 +22,29 @@ def rounded_points(contributions: list[float], digits: int = 1) -> list[float]:
     return [f / scale for f in floors]
 
 
+ROLE_MEANING = {
+    "influencer": "among the most mentioned creators of the crawl",
+    "connector": "links groups of the mention graph that otherwise rarely talk",
+    "both": "among the most mentioned, and a link between groups",
+    "neither": "neither among the most mentioned nor a link between groups",
+}
+
+
+def role_words(score: CreatorScore) -> str:
+    """The mention-graph role in plain words, with the numbers behind it."""
+    net = score.network
+    role = score.role or "unknown"
+    meaning = ROLE_MEANING.get(role, "not judged")
+    if net is None:
+        return f"{role} ({meaning})"
+    groups = "group" if net.communities_touched == 1 else "groups"
+    return (
+        f"{role}, {meaning}: mentioned {net.in_mentions} times by crawled creators; talks "
+        f"with {net.neighbours} accounts in {net.communities_touched} {groups} of the "
+        f"{net.communities} the graph found"
+    )
+
+
 def explanation_lines(score: CreatorScore) -> list[str]:
     """The lines of :meth:`CreatorScore.explanation`: the score, how much of it rests on
     measured data, one line per component (value, effective weight, points, what went in),
@@ -41,7 +64,7 @@ def explanation_lines(score: CreatorScore) -> list[str]:
             f"  {c.name}: {value} x {effective:.0%} = {pts:.1f} points  ({c.detail})"
         )
     if score.network is not None:
-        lines.append(f"  role: {score.role or 'unknown'} ({score.network.reason})")
+        lines.append(f"  role: {role_words(score)}")
     for flag in score.flag_details:
         evidence = "; ".join(flag.evidence[:3])
         lines.append(f"  flag {flag.name}: {evidence}")

@@ -27,7 +27,7 @@ says it is not sponsored ("#notanad") has no hits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -126,14 +126,32 @@ class _LabelFinder:
                 # Followed by a space: a label only in capitals ("AD Loving this", "ANZEIGE
                 # Heute"), as a Hebrew acronym (שת״פ עם...) or in a script without spaces.
                 original = doc.text[start:end]
+                following = doc.text[end:end + 40].split(maxsplit=1)
+                shouting = bool(following) and following[0].isupper()  # "WERBUNG IST DOOF"
                 if not (_has_cjk(original) or "״" in original or '"' in original or (
                     original.isupper() and sum(ch.isalpha() for ch in original) >= 2
+                    and not shouting
                 )):
                     continue
             cjk_brackets = group == "b" and m.group("o") in _CJK_BRACKETS
             for label in self._labels[m.group(group)]:
                 found.append((label, start, end, cjk_brackets))
         return found
+
+
+_WORD_BEFORE = re.compile(r"\w[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+(\w)")
+
+
+def _inside_sentence(text: str, start: int, end: int) -> bool:
+    """True when a word stands right before ``text[start:end]`` and a lower-case word right
+    after it on its line, with only spaces between: a hashtag used as a word of the
+    sentence ("Per aspera #ad astra"), not a tag ("Dinner #ad", "#ad Loving...")."""
+    after = _WORD_AFTER.match(text, end)
+    return bool(
+        after and after.group(1).islower()
+        and _WORD_BEFORE.search(text[max(0, start - 40):start])
+    )
 
 
 def _words_before(doc: AnalyzedText, start: int, n: int = 2) -> list[str]:
@@ -184,18 +202,23 @@ class DisclosureMatcher:
     # -- language -------------------------------------------------------------------------
 
     def languages(self, doc: AnalyzedText, post: Post | None = None) -> set[str]:
-        """The languages a post is written in: the platform's, and those whose cue words
-        it uses (two different ones; one for scripts without spaces)."""
+        """The languages a post is written in: the platform's, those of scripts without
+        spaces whose cue characters it uses, and the language with most cue words (at least
+        two different ones)."""
         found: set[str] = set()
         if post is not None and post.language:
             found.add(post.language.split("-")[0].lower())
         words = {t.text for t in doc.tokens if t.kind == "word"}
+        counts: dict[str, int] = {}
         for lang, (cues, substring) in self._cues.items():
             if substring:
                 if any(c in doc.normalized for c in cues):
                     found.add(lang)
-            elif len(cues & words) >= 2:
-                found.add(lang)
+            elif (count := len(cues & words)) >= 2:
+                counts[lang] = count
+        if counts:  # the language with most cue words ("pour la sauce" stays English)
+            best = max(counts.values())
+            found.update(lang for lang, count in counts.items() if count == best)
         return found
 
     # -- finding --------------------------------------------------------------------------
@@ -213,6 +236,8 @@ class DisclosureMatcher:
             for t in doc.tokens:
                 if t.kind != "hashtag" or self._negated(doc, t.start):  # "not #sponsored"
                     continue
+                if len(t.text) <= 3 and _inside_sentence(text, t.start, t.end):
+                    continue  # "Per aspera #ad astra": a short tag used as a word
                 if t.text in self._hashtags:
                     marker, lang, disclosure = self._hashtags[t.text]
                     hits.append(MarkerHit(marker, "hashtag", t.start, t.end, disclosure, lang,
@@ -266,6 +291,23 @@ class DisclosureMatcher:
         """The paid-content disclosures of a post, in text order; [] when it has none, says
         it is not sponsored, or discloses only unpaid advertising."""
         return [h for h in self.disclosures(doc, post).hits if h.disclosure == "paid"]
+
+
+def post_disclosures(
+    posts: Iterable[Post], analyses: Mapping[str, AnalyzedText | None],
+    matcher: DisclosureMatcher,
+) -> dict[str, PostDisclosure]:
+    """Post id -> what the post discloses (kind and every hit with its evidence), for the
+    original posts (not replies, not reposts) that have text or a platform flag."""
+    found: dict[str, PostDisclosure] = {}
+    for post in posts:
+        if post.is_reply or post.is_repost:
+            continue
+        doc = analyses.get(post.id)
+        if doc is None and post.sponsored is None:
+            continue
+        found[post.id] = matcher.disclosures(doc, post)
+    return found
 
 
 def _without_unpaid_overlap(hits: list[MarkerHit]) -> list[MarkerHit]:

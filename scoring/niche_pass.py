@@ -61,7 +61,7 @@ class NicheMember:
     derived_metrics: bool
     mentions: dict[str, int] = field(default_factory=dict)
     reported: float | None = None
-    """The reported rate (likes included), for the crawl's typical reported rate"""
+    """The likes + replies rate, for the crawl's typical value of it (the anomaly check)"""
 
 
 def member_of(creator: Creator, posts: Iterable[Post], score: CreatorScore) -> NicheMember:
@@ -84,7 +84,7 @@ def member_of(creator: Creator, posts: Iterable[Post], score: CreatorScore) -> N
         rate=score.engagement.scored_rate,
         derived_metrics=score.derived_metrics,
         mentions=dict(mentions),
-        reported=score.engagement.rate,
+        reported=score.engagement.anomaly_rate,
     )
 
 
@@ -97,7 +97,7 @@ class CrawlContext:
     roles: dict[str, GraphRole] = field(default_factory=dict)
     benchmarks: dict[tuple[str, str], tuple[float, int, float]] = field(default_factory=dict)
     """(platform, tier) -> (median scored rate in this crawl, creators it rests on, median
-    reported rate)"""
+    likes + replies rate)"""
     influence: dict[str, float] = field(default_factory=dict)
     """creator id -> PageRank percentile among the mentioned creators of its platform"""
     tiers: dict[str, tuple[str, str]] = field(default_factory=dict)

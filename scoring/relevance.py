@@ -17,18 +17,17 @@ The ranking, in words (the constants below are its only knobs):
    :mod:`creatorscout.scoring.text`: whole words and their Snowball stems in the keyword's
    language, German compounds, Hebrew/Arabic prefixes onto a niche term, substrings only in
    scripts without spaces. Ambiguous keywords (``ambiguous`` in the niche file) count only
-   next to other niche evidence. Terms that are the same words written differently
+   next to other niche evidence in their post, or when another of the creator's documents
+   (post or bio, not a hashtag-only post) has an unambiguous niche term: one sense per
+   discourse, so a vegan cook's "وصفة العدس" counts and an optician's "Kontaktlinsen" does
+   not. Terms that are the same words written differently
    (``plant-based``, ``plant based``, ``#plantbased``) are one term, named after its first
    spelling in the niche file.
 4. **Document strength.** Per term, the number of occurrences is saturated as in BM25
    (``tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average length))``, the average
-   taken over this creator's documents), summed over the distinct terms to ``S`` (all the
-   terms found only in a post's hashtags count as one: stuffing tags does not pay), and
-   mapped to [0, 1) as ``S / (S + DOC_K)``.
-   An ambiguous keyword that its own post does not confirm still counts when another of the
-   creator's documents (post or bio) has an unambiguous niche term: one sense per
-   discourse, so a vegan cook's "وصفة العدس" counts and an optician's "Kontaktlinsen" does
-   not.
+   taken over this creator's distinct written documents and bio), summed over the distinct
+   terms to ``S`` (all the terms found only in a post's hashtags count as one: stuffing
+   tags does not pay), and mapped to [0, 1) as ``S / (S + DOC_K)``.
 5. **Breadth.** The post part is the sum of document strengths divided by
    ``documents + PRIOR_POSTS``: the share of distinct documents that match, weighted by how
    strongly, with a prior of ``PRIOR_POSTS`` unmatched documents, so that many different
@@ -76,7 +75,8 @@ MAX_WORDS_SHOWN = 3
 DEFINITION = (
     f"documents = bio + each non-repost post (text and hashtags), near-identical posts "
     f"(word Jaccard >= {NEAR_DUPLICATE}) and all hashtag-only posts counted once; per "
-    f"document, occurrences of each niche term (words, Snowball stems, compounds) saturated "
+    f"document, occurrences of each niche term (words, Snowball stems, compounds; "
+    f"ambiguous terms only next to other niche evidence) saturated "
     f"BM25-style (k1={K1}, b={B}, length relative to the creator's average document) and "
     f"summed to S (hashtag-only matches as one term), strength = S/(S+{DOC_K}); "
     f"score = {POSTS_WEIGHT} x sum of document strengths / (documents + {PRIOR_POSTS:g}) "

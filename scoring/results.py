@@ -60,10 +60,15 @@ class EngagementResult(BaseModel):
         description="The rate the score uses: likes count up to a multiple of the replies, "
         "reposts and quotes (bought likes come without conversation)",
     )
+    anomaly_rate: float | None = Field(
+        default=None,
+        description="Median (likes + replies) per follower (per view) x 100 over the same "
+        "posts: what the anomaly check compares with its typical value",
+    )
     reported_benchmark: float | None = Field(
         default=None,
-        description="Typical reported rate (likes included) for the platform and tier: what "
-        "the anomaly check compares the reported rate with",
+        description="Typical likes + replies rate for the platform and tier (published "
+        "likes + comments rate, or this crawl's median): the anomaly check's yardstick",
     )
     benchmark_source: str | None = Field(
         default=None,

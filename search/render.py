@@ -387,12 +387,9 @@ def _network_line(score: CreatorScore) -> str | None:
     net = score.network
     if net is None:
         return None
-    links = (f"talks with people in {net.communities_touched} of the "
-             f"{net.communities} groups the graph found")
     return (
-        f"  network: role {score.role or UNKNOWN}; mentioned {net.in_mentions} times by "
-        f"crawled creators, mentions others {net.out_mentions} times; {links} "
-        f"(mention graph of {net.graph_nodes:,} accounts)"
+        f"  network: mentions others {net.out_mentions} times; mention graph of "
+        f"{net.graph_nodes:,} accounts (the role line above says what it makes them)"
     )
 
 

@@ -216,11 +216,16 @@ def test_the_same_text_posted_again_counts_once(config: ScoringConfig) -> None:
     assert result.posts_used == 2
 
 
-def test_a_post_missing_a_count_the_others_report_does_not_count(config: ScoringConfig) -> None:
-    # 500 reposts on one post is the anomaly; hiding them there must not hide it
+def test_a_partial_record_is_not_judged(config: ScoringConfig) -> None:
+    # the one post left without its repost count could be the one that shows an anomaly
     posts = [make_post(CREATOR, n, f"post {n}", likes=50, replies=5, reposts=10)
              for n in range(5)]
-    posts.append(make_post(CREATOR, 7, "the odd one", likes=50, replies=5, reposts=None))
-    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
-    full = engagement_rate(posts[:5], 1000, platform="mastodon", tier="nano", config=config)
-    assert result.scored_rate == pytest.approx(full.scored_rate)
+    partial = posts + [make_post(CREATOR, 7, "the odd one", likes=50, replies=5, reposts=None)]
+    result = engagement_rate(partial, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate is not None and result.scored_rate is None and result.relative is None
+    assert "missing on some posts" in (result.note or "")
+    # a platform that reports no reposts at all is judged on what it reports
+    none = [p.model_copy(update={"reposts": None}) for p in posts]
+    judged = engagement_rate(none, 1000, platform="mastodon", tier="nano", config=config)
+    assert judged.scored_rate == pytest.approx(5 / 0.3 / 1000 * 100)
+    assert judged.anomaly_rate == pytest.approx(5.5)

@@ -27,6 +27,9 @@ DISCLOSURES = [
     ("AD | Loving this new blender", "ad", "AD"),
     ("AD Loving this new blender", "ad", "AD"),
     ("Dinner tonight #ad", "#ad", "#ad"),
+    ("#ad my favourite oat milk", "#ad", "#ad"),
+    ("Dinner tonight #ad #vegan", "#ad", "#ad"),
+    ("Loving this oat drink #sponsored and the cup too", "#sponsored", "#sponsored"),
     ("New recipe (ad) with OatHaus", "ad", "ad"),
     ("Paid partnership with OatHaus. Loved it", "paid partnership with", "Paid partnership with"),
     ("This video is sponsored by NordBlend", "this video is sponsored", "This video is sponsored"),
@@ -89,6 +92,7 @@ DISCLOSURES = [
     ("PR 新しいシャンプーを試しました", "pr", "PR"),
     ("〇〇株式会社様から商品提供を受けて投稿しています", "商品提供", "商品提供"),
     ("新作コスメ #プロモーション", "#プロモーション", "#プロモーション"),
+    ("今回は #PR です", "#pr", "#PR"),
     ("※本記事はプロモーションを含みます", "プロモーションを含みます", "プロモーションを含みます"),
 ]
 
@@ -130,7 +134,9 @@ INNOCENT = [
     "Anzeige erstattet gegen den Vermieter",  # a police report
     "This is not #sponsored, I paid for it",
     "Sponsored walks for charity this weekend",
+    "Per aspera #ad astra.",
     "Werbung!!! Überall nur Werbung!!!",
+    "WERBUNG IST ÜBERALL",
     "Werbung, die nervt, sehe ich jeden Tag",
     # de
     "Ich arbeite in der Werbung",
@@ -209,6 +215,7 @@ def test_language_scoped_markers_follow_the_posts_language(matcher: DisclosureMa
     # Without a language from the platform, the words decide.
     assert matcher.languages(analyze("Une belle soirée avec la marque")) >= {"fr"}
     assert "fr" not in matcher.languages(analyze("A great night at the pub"))
+    assert matcher.languages(analyze("Pour la sauce over the rice and serve with bread")) == {"en"}
 
 
 def test_the_platforms_flag_is_a_disclosure(matcher: DisclosureMatcher) -> None:
@@ -243,3 +250,18 @@ def test_the_sponsored_share_counts_flags_and_disclosures_only(matcher: Disclosu
     assert (result.posts_sponsored, result.posts_considered) == (2, 5)
     assert result.markers == {"anzeige": 1, "platform flag": 1}
     assert any('"Anzeige"' in example for example in result.examples)
+
+
+def test_each_post_reports_its_disclosures(matcher: DisclosureMatcher) -> None:
+    from creatorscout.scoring.markers import post_disclosures
+    from creatorscout.scoring.relevance import post_document
+
+    creator = make_creator()
+    posts = [make_post(creator, 0, "Anzeige: Linsensuppe"),
+             make_post(creator, 1, "Unbezahlte Werbung: Café"),
+             make_post(creator, 2, "Head of PR says hi"),
+             make_post(creator, 3, "#ad reply", is_reply=True)]
+    found = post_disclosures(posts, {p.id: post_document(p) for p in posts}, matcher)
+    assert {pid: d.kind for pid, d in found.items()} == {
+        posts[0].id: "paid", posts[1].id: "unpaid", posts[2].id: "none"}
+    assert [(h.marker, h.evidence) for h in found[posts[0].id].hits] == [("anzeige", "Anzeige")]

@@ -7,6 +7,7 @@ explanation adds up. Each case of "What a new user sees today" has a test here.
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import timedelta
 
@@ -296,3 +297,54 @@ def test_an_account_the_platform_marks_as_a_bot_fails_authenticity() -> None:
     assert "automated" in machine.flags and "automated" not in human.flags
     assert machine.authenticity is not None and machine.authenticity.score == 0.5
     assert machine.score < human.score
+
+
+def test_the_role_is_explained_in_plain_words() -> None:
+    final = _crawl()
+    line = next(line for line in final["star"].explanation() if line.strip().startswith("role:"))
+    assert "mentioned 20 times by crawled creators" in line  # two creators, 10 posts each
+    assert "participation" not in line and "PageRank percentile" not in line
+
+
+def _random_creator(rng: random.Random) -> tuple[Creator, list[Post]]:
+    followers = rng.choice([0, 5, 50, 500, 3000, 20_000, 200_000, 2_000_000])
+    creator = _creator("r", followers, rng.choice([10, 300, followers]))
+    posts = [
+        make_post(creator, i, ("#ad " if rng.random() < 0.2 else "") + f"{TEXTS[i % 5]} ({i})",
+                  likes=rng.choice([0, 1, 5, 50, 500, 5000]),
+                  replies=rng.choice([0, 1, 5, 50, 500]), reposts=rng.choice([0, 1, 5, 50]),
+                  quotes=0, created_at=OBSERVED - timedelta(days=i))
+        for i in range(rng.randint(1, 15))
+    ]
+    return creator, posts
+
+
+def _variants(creator: Creator, posts: list[Post]) -> dict[str, tuple[Creator, list[Post]]]:
+    """What a creator could hide or buy: none of it may raise the score."""
+    def each(**update: object) -> list[Post]:
+        return [p.model_copy(update=update) for p in posts]
+
+    return {
+        "followers hidden": (creator.model_copy(update={"followers": None}), posts),
+        "following hidden": (creator.model_copy(update={"following": None}), posts),
+        "likes hidden": (creator, each(likes=None)),
+        "replies hidden": (creator, each(replies=None)),
+        "reposts hidden": (creator, each(reposts=None)),
+        "every count hidden": (creator, each(likes=None, replies=None, reposts=None,
+                                             quotes=None)),
+        "ten times the likes": (creator, [p.model_copy(update={"likes": (p.likes or 0) * 10})
+                                          for p in posts]),
+        "every post an ad": (creator, [p if (p.text or "").startswith("#ad") else
+                                       p.model_copy(update={"text": "#ad " + (p.text or "")})
+                                       for p in posts]),
+    }
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nothing_hidden_or_bought_raises_the_score_over_random_creators(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(40):
+        creator, posts = _random_creator(rng)
+        base = _score(creator, posts).score
+        for name, (c, p) in _variants(creator, posts).items():
+            assert _score(c, p).score <= base + 1e-9, (name, creator.followers, posts[:2])

@@ -108,3 +108,23 @@ def test_by_platform_ranks_each_platform_on_its_own(tmp_path: Path) -> None:
     csv = runner.invoke(main, ["search", "--by-platform", "--format", "csv",
                                "--index", f"sqlite:///{db}"]).output
     assert csv.count("rank,id,") == 1 and len(csv.strip().splitlines()) == 5
+
+
+def test_the_index_stores_authenticity_as_the_score_counts_it() -> None:
+    from creatorscout.config import load_markers, load_niche, load_tiers
+    from creatorscout.scoring import disclosure_matcher, score_creator
+    from tests.test_show_scores import _record
+
+    measured = _record(5000)
+    # no follower count and no interaction counts: no audience check can run
+    creator = measured.creator.model_copy(update={"native_id": "blank", "followers": None})
+    posts = [p.model_copy(update={"likes": None, "replies": None, "reposts": None,
+                                  "creator_id": creator.id}) for p in measured.posts]
+    score = score_creator(creator, posts, load_niche("vegan-cooking"), tiers=load_tiers(),
+                          scoring=load_scoring(), markers=disclosure_matcher(load_markers()))
+    blank = measured.model_copy(update={"creator": creator, "posts": posts, "score": score})
+    with SqliteIndex(":memory:") as index:
+        index.upsert([blank, measured])
+        hits = index.search(SearchQuery(sort="authenticity")).hits
+        assert [h.record.id for h in hits] == [measured.id, blank.id]  # unknown last
+        assert index.search(SearchQuery(min_authenticity=0.0)).total == 1

@@ -385,3 +385,16 @@ def test_translating_posts_keeps_relevance_within_a_tolerance(niche_name: str) -
     }
     assert min(scores.values()) > 0
     assert max(scores.values()) - min(scores.values()) <= 0.1, scores
+
+
+def test_niche_files_check_ambiguous_and_context_entries() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="ambiguous terms must also be keywords"):
+        Niche(name="x", keywords={"de": ["linsen"]}, ambiguous=["rezept"])
+    with pytest.raises(ValidationError, match="not an ISO 639 language code"):
+        Niche(name="x", keywords={"de": ["linsen"]}, context={"German": ["suppe"]})
+    niche = Niche(name="x", keywords={"de": ["Linsen"]}, ambiguous=["linsen"],
+                  context={"de": ["Suppe"]})
+    assert _score(niche, ["Kontaktlinsen"]).score == 0
+    assert _score(niche, ["Linsensuppe"]).score > 0

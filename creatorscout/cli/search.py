@@ -25,7 +25,7 @@ from creatorscout.search.query import SORT_SPECS, SORTS
 @click.option("--min-score", type=float, default=None, help="Minimum composite score, 0-100.")
 @click.option("--min-relevance", type=float, default=None, help="Minimum niche relevance, 0-1.")
 @click.option("--min-authenticity", type=float, default=None,
-              help="Minimum authenticity (1 - audience suspicion), 0-1.")
+              help="Minimum authenticity (share of audience checks passed), 0-1.")
 @click.option("--min-influence", type=float, default=None,
               help="Minimum PageRank percentile in the crawl's mention graph, 0-100.")
 @click.option("--min-bridging", type=float, default=None,
