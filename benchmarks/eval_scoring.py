@@ -206,6 +206,7 @@ def adversarial_items(seed: int, creators: int) -> list[Item]:
             "grade": {n: float(truth.relevance[n]) for n in NICHES},
             "fake": truth.fake_kind is not None, "bridge": truth.is_bridge,
             "sponsored_posts": {p.id for t, p in posts if t.sponsored},
+            "disclosed_posts": {p.id for t, p in posts if t.disclosed},
             # "unbezahlte Werbung": whether it counts is a product decision (the spec)
             "ignored_posts": {p.id for t, p in posts if t.unpaid_disclosure},
             "language": truth.languages[0], "outcome": dict(truth.outcome),
@@ -274,7 +275,10 @@ def baseline_keys(s: Scored, keyword_docs: int) -> dict[str, Any]:
 # -- evaluation ---------------------------------------------------------------------------------
 
 
-def _sponsored_post_pr(scored: Sequence[Scored]) -> tuple[float, float]:
+def sponsored_post_pr(scored: Sequence[Any], kind: str = "sponsored_posts"
+                      ) -> tuple[float, float]:
+    """Precision and recall of the disclosure detection over the original posts, against
+    the truth's ``kind`` (all paid ads, or ``disclosed_posts``: the disclosed ones)."""
     matcher = disclosure_matcher(load_markers())
     predicted: set[str] = set()
     actual: set[str] = set()
@@ -288,7 +292,7 @@ def _sponsored_post_pr(scored: Sequence[Scored]) -> tuple[float, float]:
             doc = docs.get(post.id)
             if doc is not None and matcher.find(doc):
                 predicted.add(post.id)
-            if post.id in s.truth["sponsored_posts"]:
+            if post.id in s.truth[kind]:
                 actual.add(post.id)
     return precision_recall(predicted, actual)
 
@@ -355,8 +359,12 @@ def evaluate(items: Sequence[Item], scoring: ScoringConfig | None = None, *,
                  for s in scored]
     out["fake"] = {"creators": sum(fake), "ours": roc_auc(suspicion, fake),
                    "followers": roc_auc(followers, fake)}
-    precision, recall = _sponsored_post_pr(scored)
+    precision, recall = sponsored_post_pr(scored)
     out["sponsored"] = {"precision": precision, "recall": recall}
+    if "disclosed_posts" in scored[0].truth:
+        # undisclosed ads carry no disclosure to find: recall over the disclosed ones
+        out["sponsored"]["recall (disclosed ads)"] = sponsored_post_pr(
+            scored, "disclosed_posts")[1]
     if "bridge" in scored[0].truth:
         bridges = {s.creator.id for s in scored if s.truth["bridge"]}
         predicted = {s.creator.id for s in scored if s.score.role in ("connector", "both")}
@@ -457,6 +465,9 @@ def report(name: str, results: Sequence[dict[str, Any]]) -> str:
                      f"{_ms(stats, 'connector', 'followers recall')} |")
     lines.append(f"| sponsored-post precision | {_ms(stats, 'sponsored', 'precision')} | - |")
     lines.append(f"| sponsored-post recall | {_ms(stats, 'sponsored', 'recall')} | - |")
+    if ("sponsored", "recall (disclosed ads)") in stats:
+        lines.append(f"| sponsored-post recall, disclosed ads only | "
+                     f"{_ms(stats, 'sponsored', 'recall (disclosed ads)')} | - |")
     return "\n".join(lines)
 
 
