@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh clone (Python 3.11+ and make):
 #   make demo   sets up, starts the sandbox, crawls "vegan-cooking" on every keyless platform, prints the top creators
 #   make test   sets up and runs the whole test suite
+#   make serve  serves the demo's index: the web page at http://127.0.0.1:8000/ and the API
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/python -m creatorscout.cli.demo
+
+serve: $(STAMP)
+	$(BIN)/scout serve --index sqlite:///$(abspath $(or $(CREATORSCOUT_DEMO_INDEX),demo.db))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -8,6 +8,8 @@ from creatorscout.config.loader import (
     load_niche,
     load_scoring,
     load_tiers,
+    niche_names,
+    niche_warnings,
 )
 from creatorscout.config.schema import (
     MarkerConfig,
@@ -30,4 +32,6 @@ __all__ = [
     "load_niche",
     "load_scoring",
     "load_tiers",
+    "niche_names",
+    "niche_warnings",
 ]

@@ -41,6 +41,10 @@ Tables (version 1):
     ``records`` to keep that table narrow; ``fts_words`` then gets prefix indexes for
     query words of 3 to 6 characters (rebuilt from its own content by the migration).
 
+``shortlists`` / ``shortlist_items`` (version 5)
+    The user's shortlists (:mod:`creatorscout.search.lists`): name (unique, any case),
+    description, and per creator a note, a status and the order of adding.
+
 Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its
 document (cascade) and its full-text rows (trigger ``records_ad``).
 
@@ -190,6 +194,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # version 5 (issue 15): shortlists, shared by `scout lists` and the HTTP API. Items keep
+    # their creator id when the creator leaves the index (no foreign key on creators).
+    (
+        """
+        CREATE TABLE shortlists (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description   TEXT NOT NULL DEFAULT '',
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE shortlist_items (
+            list_id       INTEGER NOT NULL REFERENCES shortlists (id) ON DELETE CASCADE,
+            creator_id    TEXT NOT NULL,
+            note          TEXT NOT NULL DEFAULT '',
+            status        TEXT NOT NULL DEFAULT 'candidate',
+            added_at      TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            position      INTEGER NOT NULL,
+            PRIMARY KEY (list_id, creator_id)
+        )
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -254,6 +283,10 @@ def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
                 )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a full disk may have rolled back already
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the error that brought us here is the one to report
             raise
     return version

@@ -50,6 +50,8 @@ def main() -> None:
     _scout("search", "--niche", NICHE, "--limit", "15", "--index", index)
     print("\nTry: scout search \"plant based\" --niche vegan-cooking --tier micro "
           f"--min-er 2 --index {index}")
+    print(f"\nOpen the web page: make serve (or: scout serve --index {index}), then "
+          "http://127.0.0.1:8000/")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,18 @@ from __future__ import annotations
 import click
 
 from creatorscout import __version__
-from creatorscout.cli import crawl, dev, index, niches, plugins, score, search
+from creatorscout.cli import (
+    crawl,
+    dev,
+    index,
+    lists,
+    niches,
+    plugins,
+    score,
+    search,
+    serve,
+    similar,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,3 +39,6 @@ main.add_command(plugins.plugins)
 main.add_command(niches.niches)
 main.add_command(index.index)
 main.add_command(score.score)
+main.add_command(serve.serve)
+main.add_command(lists.lists)
+main.add_command(similar.similar)

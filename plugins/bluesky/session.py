@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creatorscout import __version__
+from creatorscout.plugins import jsonbody
+from creatorscout.plugins.web import as_list
 
 ENV_HANDLE = "CREATORSCOUT_BLUESKY_HANDLE"
 ENV_PASSWORD = "CREATORSCOUT_BLUESKY_APP_PASSWORD"
@@ -75,7 +77,7 @@ def _pds_endpoint(did_doc: Any) -> str | None:
     """The ``#atproto_pds`` service endpoint of a DID document (atproto.com/specs/did)."""
     if not isinstance(did_doc, dict):
         return None
-    for service in did_doc.get("service") or []:
+    for service in as_list(did_doc.get("service")):
         if not isinstance(service, dict):
             continue
         if str(service.get("id", "")).endswith("#atproto_pds"):
@@ -87,8 +89,8 @@ def _pds_endpoint(did_doc: Any) -> str | None:
 
 def _error_text(status: int, body: bytes) -> str:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = jsonbody.loads(body)
+    except ValueError:
         return f"HTTP {status}"
     if isinstance(data, dict):
         parts = [str(data[k]) for k in ("error", "message") if isinstance(data.get(k), str)]
@@ -118,8 +120,8 @@ def create_session(entryway: str, identifier: str, password: str,
         reason = getattr(error, "reason", error)
         raise SessionError(f"signing in at {entryway} failed: {reason}") from None
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = jsonbody.loads(body)
+    except ValueError:
         raise SessionError(f"signing in at {entryway} failed: the answer is not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("accessJwt"), str):
         raise SessionError(f"signing in at {entryway} failed: no accessJwt in the answer")
