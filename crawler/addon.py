@@ -8,6 +8,7 @@ import os
 from scrapy.settings import BaseSettings
 
 from creatorscout import __version__
+from creatorscout.crawler.journal import MIDDLEWARE_ORDER
 
 PROJECT_URL = "https://github.com/creatorscout/creatorscout"
 
@@ -49,6 +50,9 @@ class CreatorScoutAddon:
         middlewares.setdefault("creatorscout.crawler.ratelimit.PlatformRateLimitMiddleware", 560)
         # Before robots.txt (100): a refused host is never contacted, not even for robots.
         middlewares.setdefault("creatorscout.crawler.fetchguard.FetchGuardMiddleware", 50)
+        # A job's response journal (crawler/journal.py); idle unless HTTPCACHE_ENABLED.
+        middlewares.setdefault("scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+                               MIDDLEWARE_ORDER)
         settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="addon")
         extensions = settings.getdict("EXTENSIONS")
         extensions.setdefault("creatorscout.crawler.progress.CrawlProgress", 500)

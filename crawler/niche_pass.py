@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from creatorscout.config.schema import ScoringConfig
 from creatorscout.scoring.niche_pass import (
@@ -21,6 +22,7 @@ from creatorscout.scoring.niche_pass import (
 )
 from creatorscout.scoring.results import FollowerPoint
 from creatorscout.search.backend import Index
+from creatorscout.search.history import follower_points
 from creatorscout.search.records import ScoredCreator
 
 logger = logging.getLogger(__name__)
@@ -70,10 +72,15 @@ def run_niche_pass(
 
 
 def carry_history(
-    index: Index, records: Sequence[ScoredCreator], scoring: ScoringConfig
+    index: Index, records: Sequence[ScoredCreator], scoring: ScoringConfig,
+    *, since: datetime | None = None,
 ) -> list[ScoredCreator]:
     """``records`` with the follower observations of their earlier records merged in (so a
-    follower jump between crawls can be seen). A record with no earlier one is unchanged."""
+    follower jump between crawls can be seen). A record with no earlier one is unchanged.
+
+    Observations made at or after ``since`` (when a resumed job started: crawler/jobs.py)
+    belong to this same crawl, stored by the run that was killed, and are not history.
+    """
     out = []
     for record in records:
         earlier: list[FollowerPoint] = []
@@ -82,6 +89,10 @@ def carry_history(
             if old.creator.followers is not None:
                 earlier.append(FollowerPoint(observed_at=old.creator.provenance.observed_at,
                                              followers=old.creator.followers))
+        # the growth history (search/history.py) keeps observations the records dropped
+        earlier += follower_points(index.history(record.id))
+        if since is not None:
+            earlier = [point for point in earlier if point.observed_at < since]
         if earlier:
             score = apply_history(record.score, record.creator, earlier, scoring)
             record = record.model_copy(update={"score": score})

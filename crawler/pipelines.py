@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from creatorscout.config import load_markers, load_scoring, load_tiers
-from creatorscout.crawler.books import DiskStore
+from creatorscout.crawler.frontier import crawl_books, crawl_end_done, may_run_crawl_end
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.niche_pass import carry_history, run_niche_pass
 from creatorscout.scoring import disclosure_matcher, score_creator
@@ -113,8 +113,11 @@ class MergePipeline(_Component):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.books = DiskStore()
+        self.books = crawl_books(crawler.settings)  # in Redis for a shared crawl (issue 17)
         self.seen = self.books.set("merged")
+        # shared: the index pipeline marks a creator merged once stored, so a worker killed
+        # in between leaves them for the retry of its request
+        self.shared = bool(crawler.settings.get("CREATORSCOUT_FRONTIER"))
 
     def close_spider(self) -> None:
         self.books.close()
@@ -123,7 +126,8 @@ class MergePipeline(_Component):
         if not isinstance(item, CrawledCreator):
             return item
         if item.creator.id not in self.seen:
-            self.seen.add(item.creator.id)
+            if not self.shared:
+                self.seen.add(item.creator.id)
             return item
         self._inc("merged_duplicates")
         raise DropItem(f"{item.creator.id} already in this crawl")
@@ -190,6 +194,11 @@ class IndexPipeline(_Component):
         self.index: Index | None = None
         self.buffer: list[ScoredCreator] = []
         self.scoring = load_scoring()
+        # issue 17: a resumed job's earlier records are this crawl's, not history
+        started = crawler.settings.get("CREATORSCOUT_JOB_STARTED")
+        self.job_started = datetime.fromisoformat(started) if started else None
+        self.merged = (crawl_books(crawler.settings).set("merged")
+                       if crawler.settings.get("CREATORSCOUT_FRONTIER") else None)
         self.cause: str | None = None
 
     @property
@@ -219,8 +228,11 @@ class IndexPipeline(_Component):
     def _write(self, records: list[ScoredCreator]) -> int:
         assert self.index is not None
         records = keep_complete(self.index, records, self._inc)
-        records = carry_history(self.index, records, self.scoring)
-        return self.index.upsert(records) if records else 0
+        records = carry_history(self.index, records, self.scoring, since=self.job_started)
+        written = self.index.upsert(records) if records else 0
+        if self.merged is not None:  # issue 17: stored now (see MergePipeline)
+            self.merged.update(r.id for r in records)
+        return written
 
     def _flush(self) -> None:
         batch, self.buffer = self.buffer, []  # cleared whatever happens: bounded
@@ -271,9 +283,16 @@ class IndexPipeline(_Component):
         self._flush()
         if self.index is None:
             return
+        if not may_run_crawl_end(self.crawler.settings):  # issue 17: one worker runs them
+            self.index.close()
+            return
         try:
             spider = self.crawler.spider
             niche = getattr(spider, "niche", None)
+            # issue 17: a kill during the passes leaves this mark; the next command
+            # completes them (crawler/pending.py)
+            if niche is not None and self.cause is None:
+                self.index.mark_pending(niche.name)
             if self.niche_pass and niche is not None and self.cause is None:
                 done = run_niche_pass(self.index, niche.name, self.scoring)
                 for key, value in done.items():
@@ -281,6 +300,9 @@ class IndexPipeline(_Component):
                         self.crawler.stats.set_value(f"creatorscout/niche_pass/{key}", value)
             if self.persons_pass and self.cause is None:
                 self._group_persons(self.index)
+            if niche is not None and self.cause is None:
+                self.index.clear_pending(niche.name)
+                crawl_end_done(self.crawler.settings)
         except Exception as exc:  # the records are stored; the crawl must still say so
             self._store_error(
                 f"the end-of-crawl passes failed: "

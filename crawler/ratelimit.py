@@ -21,13 +21,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from creatorscout.crawler.shared_pacing import shared_pacing
 from creatorscout.plugins.platform import FetchRequest, FetchResponse, Platform
 
 logger = logging.getLogger(__name__)
@@ -37,15 +38,58 @@ WAITING_STAT = "creatorscout/ratelimit/waiting"
 """Stats key of the latest rate-limit wait: ``{"slot", "until" (unix time), "why"}``."""
 
 
+class Pacing(Protocol):
+    """Where the per-slot schedule lives: in this process, or shared by every worker of a
+    crawl (:class:`creatorscout.crawler.shared_pacing.RedisPacing`)."""
+
+    def reserve(self, slot: str) -> float:
+        """Book the slot's next turn; return the seconds to wait for it."""
+
+    def set_pace(self, slot: str, seconds: float) -> None:
+        """Leave ``seconds`` between requests to the slot from now on."""
+
+    def block(self, slot: str, seconds: float) -> None:
+        """Nobody uses the slot for ``seconds`` (a 429's Retry-After)."""
+
+    def blocked_for(self, slot: str) -> float:
+        """Seconds left of the slot's block (0 when none)."""
+
+
+class LocalPacing:
+    """The schedule of one process (one machine, one crawler)."""
+
+    def __init__(self) -> None:
+        self.next_allowed: dict[str, float] = {}
+        self.pace: dict[str, float] = {}
+        self.blocked_until: dict[str, float] = {}
+
+    def reserve(self, slot: str) -> float:
+        now = time.monotonic()
+        start = max(now, self.next_allowed.get(slot, now))
+        self.next_allowed[slot] = start + self.pace.get(slot, 0.0)
+        return start - now
+
+    def set_pace(self, slot: str, seconds: float) -> None:
+        self.pace[slot] = seconds
+
+    def block(self, slot: str, seconds: float) -> None:
+        blocked = time.monotonic() + seconds
+        self.next_allowed[slot] = max(self.next_allowed.get(slot, 0.0), blocked)
+        self.blocked_until[slot] = max(self.blocked_until.get(slot, 0.0), blocked)
+
+    def blocked_for(self, slot: str) -> float:
+        return max(0.0, self.blocked_until.get(slot, 0.0) - time.monotonic())
+
+
 class PlatformRateLimitMiddleware:
     """Pace and back off per download slot, using each platform's rate-limit headers."""
 
-    def __init__(self, crawler: Crawler, max_retries: int, max_wait: float) -> None:
+    def __init__(self, crawler: Crawler, max_retries: int, max_wait: float,
+                 pacing: Pacing | None = None) -> None:
         self.crawler = crawler
         self.max_retries = max_retries
         self.max_wait = max_wait
-        self.next_allowed: dict[str, float] = {}
-        self.pace: dict[str, float] = {}
+        self.pacing: Pacing = pacing or LocalPacing()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PlatformRateLimitMiddleware:
@@ -56,6 +100,7 @@ class PlatformRateLimitMiddleware:
             crawler,
             max_retries=settings.getint("CREATORSCOUT_RATELIMIT_RETRIES", 5),
             max_wait=settings.getfloat("CREATORSCOUT_RATELIMIT_MAX_WAIT", 900.0),
+            pacing=shared_pacing(settings),  # issue 17: one schedule for every worker
         )
 
     @staticmethod
@@ -64,11 +109,12 @@ class PlatformRateLimitMiddleware:
 
     async def process_request(self, request: Request) -> None:
         slot = self._slot(request)
-        now = time.monotonic()
-        start = max(now, self.next_allowed.get(slot, now))
-        self.next_allowed[slot] = start + self.pace.get(slot, 0.0)
-        if start > now:
-            await asyncio.sleep(start - now)
+        delay = self.pacing.reserve(slot)
+        while delay > 0:
+            await asyncio.sleep(delay)
+            # a 429 while this request waited for its turn: its turn was booked before the
+            # block and must not go out into it; book again after the block
+            delay = self.pacing.reserve(slot) if self.pacing.blocked_for(slot) > 0 else 0.0
         return None
 
     def _platform(self, request: Request) -> Platform | None:
@@ -111,7 +157,9 @@ class PlatformRateLimitMiddleware:
             and info and info.remaining is not None and info.reset_at is not None
         ):
             seconds_left = max(0.0, info.reset_at.timestamp() - now_wall)
-            self.pace[slot] = min(self.max_wait, seconds_left / max(info.remaining, 1))
+            self.pacing.set_pace(slot, min(self.max_wait, seconds_left / max(info.remaining, 1)))
+            if info.remaining == 0:  # the bucket is empty: nothing more until it refills
+                self.pacing.block(slot, min(self.max_wait, seconds_left))
         if not retry:
             return response
         stats = self.crawler.stats
@@ -136,7 +184,6 @@ class PlatformRateLimitMiddleware:
             stats.inc_value("creatorscout/ratelimit/waited_seconds", wait)
             # for the progress line: the latest wait (not a number, so not a summary count)
             stats.set_value(WAITING_STAT, {"slot": slot, "until": now_wall + wait, "why": why})
-        blocked = time.monotonic() + wait
-        self.next_allowed[slot] = max(self.next_allowed.get(slot, 0.0), blocked)
+        self.pacing.block(slot, wait)
         meta: dict[str, Any] = {**request.meta, "ratelimit_retries": retries + 1}
         return request.replace(dont_filter=True, meta=meta)

@@ -21,6 +21,7 @@ from creatorscout.config import (
 from creatorscout.config.schema import Niche
 from creatorscout.crawler.addon import CreatorScoutAddon
 from creatorscout.crawler.args import CrawlArgs
+from creatorscout.crawler.jobs import Job
 from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.manager import PluginError, PluginHost, get_plugin_manager
 from creatorscout.plugins.platform import Platform, PlatformSettings
@@ -112,8 +113,17 @@ def run_crawl(
     host: PluginHost | None = None,
     settings: dict[str, Any] | None = None,
     on_item: Callable[[Any], None] | None = None,
+    job: Job | None = None,
+    spider_cls: type[NicheSpider] = NicheSpider,
+    spider_kwargs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run the crawl to the end (blocking) and return Scrapy's stats.
+
+    With a ``job`` (:mod:`creatorscout.crawler.jobs`) every answer is journaled in its
+    directory and answers journaled by an earlier, interrupted run are replayed.
+
+    ``spider_cls`` and ``spider_kwargs`` run another spider on the same machinery (the
+    recrawl: :mod:`creatorscout.crawler.recrawl`).
 
     Runs the Twisted reactor, so it can be called once per process; tests and the CLI
     run crawls in their own process.
@@ -127,15 +137,17 @@ def run_crawl(
         platforms = build_platforms(args, niche, host)
     except PluginError as exc:
         raise CrawlError(str(exc)) from exc
+    if job is not None:
+        settings = {**job.scrapy_settings(), **(settings or {})}
     process = CrawlerProcess(scrapy_settings(args, settings))
-    crawler = process.create_crawler(NicheSpider)
+    crawler = process.create_crawler(spider_cls)
     if on_item is not None:
         crawler.signals.connect(
             lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False
         )
     process.crawl(
         crawler, niche=niche, platforms=platforms, max_creators=args.max_creators,
-        snowball_depth=args.snowball_depth,
+        snowball_depth=args.snowball_depth, **(spider_kwargs or {}),
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}

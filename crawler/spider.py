@@ -155,6 +155,17 @@ class NicheSpider(scrapy.Spider):
     # -- the crawl ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        # issue 17: every discovery request enters the scheduler at once, before the first
+        # answer is handled, so the crawl's order depends on the scheduler, not on how fast
+        # answers arrive: a resumed job (answers replayed from its journal) takes the same
+        # path as the run it continues (crawler/jobs.py).
+        assert self.crawler.engine is not None
+        for request in self._start_requests():
+            self.crawler.engine.crawl(request)
+        return
+        yield  # an async generator that yields nothing
+
+    def _start_requests(self) -> Iterator[scrapy.Request]:
         for platform in self.platforms.values():
             try:
                 fetches = list(platform.discover(self.niche))
@@ -164,8 +175,7 @@ class NicheSpider(scrapy.Spider):
                                  "crawled (run `scout plugins check`)", platform.plugin_name,
                                  platform.name)
                 continue
-            for request in self._requests(fetches):
-                yield request
+            yield from self._requests(fetches)
 
     def on_response(self, response: Response) -> Iterator[Any]:
         fetch: FetchRequest = response.meta["fetch"]
@@ -278,7 +288,7 @@ class NicheSpider(scrapy.Spider):
             yield from self._contained(fetch, candidate.ref.key,
                                        self._consider(platform, candidate))
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
-            self.pending[fetch.creator_id].posts.extend(result.posts)
+            self._add_posts(fetch.creator_id, result.posts)
         more_posts = False
         follow: list[FetchRequest] = []
         for request in result.requests:
@@ -289,6 +299,10 @@ class NicheSpider(scrapy.Spider):
         if fetch.purpose == "posts" and not more_posts:
             yield from self._posts_done(fetch)
         yield from self._pump()
+
+    def _add_posts(self, creator_id: str, posts: list[Post]) -> None:
+        """A page of an accepted creator's posts (a shared crawl keeps them in Redis)."""
+        self.pending[creator_id].posts.extend(posts)
 
     def _contained(self, fetch: FetchRequest, key: str, steps: Iterator[Any]) -> Iterator[Any]:
         """Run one creator's or candidate's steps; if one fails (a value no store can

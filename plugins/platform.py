@@ -212,6 +212,9 @@ class Platform(ABC):
       federated platforms; the crawler substitutes each configured instance.
     * ``profile_batch_size``: how many profiles one request can fetch (1 = no batching).
     * ``concurrency``: simultaneous requests per host; keep it low and polite.
+    * ``max_data_age_days``: when the platform's terms allow keeping its data only so long
+      without refreshing it (YouTube's API terms: 30 days), ``scout recrawl`` deletes the
+      creators it could not refresh within that age. None: no such rule.
     """
 
     name: ClassVar[str]
@@ -219,6 +222,7 @@ class Platform(ABC):
     default_base_url: ClassVar[str]
     profile_batch_size: ClassVar[int] = 1
     concurrency: ClassVar[int] = 2
+    max_data_age_days: ClassVar[int | None] = None
 
     #: Set by the plugin manager from the distribution that registered the class.
     plugin_name: ClassVar[str] = "unknown"

@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="API requests per server, client and window")
     parser.add_argument("--rate-window", type=int, default=300,
                         help="rate-limit window in seconds")
+    parser.add_argument("--latency-ms", type=int, default=0,
+                        help="delay every answer this many milliseconds, as a network would")
     parser.add_argument("--bad-text-every", type=int, default=0,
                         help="every Nth API JSON answer has a lone surrogate in display names")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         verbose=args.verbose, world=args.world, fail_every=args.fail_every,
         unavailable_every=args.unavailable_every, retry_after=args.retry_after,
         rate_limit=args.rate_limit, rate_window=args.rate_window,
-        bad_text_every=args.bad_text_every)
+        latency_ms=args.latency_ms, bad_text_every=args.bad_text_every)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,10 @@ class FaultOptions(BaseModel):
     retry_after: int = Field(
         default=1, ge=0, description="Retry-After seconds sent with injected 429 and 503"
     )
+    latency_ms: int = Field(
+        default=0, ge=0, le=60_000,
+        description="Every answer is delayed this long, as over a real network (0: none)",
+    )
     bad_text_every: int = Field(
         default=0, ge=0,
         description="Every Nth API JSON answer carries a lone surrogate (a \\ud800 escape) in "

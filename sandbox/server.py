@@ -25,6 +25,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType, TracebackType
@@ -54,7 +55,8 @@ class SandboxServer:
     """Serve a world over HTTP. Binds on construction, so :attr:`url` is known at once.
 
     ``faults`` are :class:`~creatorscout.sandbox.options.FaultOptions` fields:
-    ``rate_limit``, ``rate_window``, ``fail_every``, ``unavailable_every``, ``retry_after``.
+    ``rate_limit``, ``rate_window``, ``fail_every``, ``unavailable_every``, ``retry_after``,
+    ``latency_ms``.
     """
 
     def __init__(self, world: World, host: str = "127.0.0.1", port: int = 0, *,
@@ -210,6 +212,10 @@ def _handler_class(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, body: bool) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
+            if server.options.latency_ms:
+                # One thread per connection: the delay holds this answer only, as a slow
+                # network would, so concurrent requests overlap their waits.
+                time.sleep(server.options.latency_ms / 1000)
             response = server.handle(self.command, self.path, headers, self.client_address[0])
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)

@@ -63,6 +63,9 @@ class NicheMember:
     reported: float | None = None
     """The likes + replies rate, for the crawl's typical value of it (the anomaly check)"""
 
+#: How the niche pass's own evidence lines end (so a pass run again replaces them).
+CRAWL_EVIDENCE = " in this crawl"
+
 
 def member_of(creator: Creator, posts: Iterable[Post], score: CreatorScore) -> NicheMember:
     """The :class:`NicheMember` of one indexed record (mentions counted over its posts)."""
@@ -191,7 +194,7 @@ def apply_context(
             )
             evidence = [
                 f"engagement {engagement.rate:.2f}% is at percentile {pct:.1f} of {peers} "
-                f"{score.tier.tier} creators on {score.platform} in this crawl"
+                f"{score.tier.tier} creators on {score.platform}{CRAWL_EVIDENCE}"
             ]
             if authenticity is not None:
                 signals = dict(authenticity.signals)
@@ -203,7 +206,10 @@ def apply_context(
                 name="low_engagement", kind="audience",
                 strength=max(strength, old.strength if old else 0.0),
                 value=engagement.relative, threshold=settings.low_engagement_relative,
-                evidence=(old.evidence if old else []) + evidence,
+                # a pass run again over its own output (a record not crawled since, a pass
+                # completed after a kill) replaces its line, never repeats it
+                evidence=[e for e in (old.evidence if old else [])
+                          if not e.endswith(CRAWL_EVIDENCE)] + evidence,
             ))
     role = context.roles.get(creator_id)
     if role is not None:

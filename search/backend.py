@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, nullcontext
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import Grouping, IdentityProfile, Person
@@ -140,6 +140,30 @@ class Index(ABC):
         copying to another index and for the crawl's niche pass. Reads in batches, in a
         stable order; records upserted while iterating (the niche pass rewrites the records
         it reads) must not make the iteration skip or repeat records."""
+
+    def history(self, creator_id: str) -> list[dict[str, Any]]:
+        """A creator's growth history: one metrics snapshot per niche and observation
+        (``@timestamp``, ``niche``, ``followers``, ``posts_count``, ``engagement_rate``...),
+        oldest first. Both backends keep one; the default is none."""
+        return []
+
+    # -- crawl-end passes left pending (issue 17) ----------------------------------------------
+    # A crawl marks its niche before the crawl-end passes (niche pass, persons) and clears
+    # the mark after them, so a crawl killed in between leaves a mark, and the next command
+    # completes the passes (creatorscout.cli.common.complete_pending). A backend without
+    # marks (these defaults) simply never reports one.
+
+    def pending_passes(self) -> list[str]:
+        """Niches whose crawl-end passes were started and not finished, oldest first."""
+        return []
+
+    def mark_pending(self, niche: str) -> None:
+        """Record, durably, that the crawl-end passes of ``niche`` are about to run."""
+        return None
+
+    def clear_pending(self, niche: str) -> None:
+        """The crawl-end passes of ``niche`` are done: drop its mark."""
+        return None
 
     # -- one person, many profiles (issue 3) -------------------------------------------------
     # A backend that does not implement these still works; the grouping pass is then

@@ -31,6 +31,7 @@ from creatorscout.scoring.identity import (
     Person,
     person_id,
 )
+from creatorscout.search import history
 from creatorscout.search.backend import (
     DamagedIndex,
     IncompatibleIndex,
@@ -257,6 +258,7 @@ class SqliteIndex(Index):
                 self.journal_mode = "immutable"
             else:
                 migrate(conn)
+                conn.execute(history.SCHEMA)  # growth history (search/history.py, issue 17)
                 self.journal_mode = str(
                     conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -307,6 +309,10 @@ class SqliteIndex(Index):
                     else:
                         self._write([record_rows(scrub(record)) for record in batch])
                         stored += len(batch)
+                    refusing = {r.creator.id for r in batch if r.creator.flags.opted_out}
+                    history.add_snapshots(
+                        self._conn, (r for r in batch if r.creator.id not in refusing)
+                    )
                 self._conn.execute("COMMIT")
             except BaseException:
                 _rollback(self._conn)
@@ -408,6 +414,7 @@ class SqliteIndex(Index):
     def _delete(self, creator_id: str) -> bool:
         # records cascade from creators; their full-text rows go by trigger
         cursor = self._conn.execute("DELETE FROM creators WHERE id = ?", (creator_id,))
+        history.delete_history(self._conn, creator_id)
         return cursor.rowcount > 0
 
     def delete(self, creator_id: str) -> bool:
@@ -803,6 +810,39 @@ class SqliteIndex(Index):
         ]
         return Person(id=pid or person_id(members), members=members, evidence=evidence)
 
+    def history(self, creator_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return history.read_history(self._conn, creator_id)
+
+    # -- crawl-end passes left pending (issue 17) ----------------------------------------
+    # A table created on first use (no schema migration: an index without it has no mark).
+
+    _PENDING = "CREATE TABLE IF NOT EXISTS pending_passes (niche TEXT PRIMARY KEY, since TEXT)"
+
+    def pending_passes(self) -> list[str]:
+        if self.read_only:  # nothing can be completed here; a writable open will
+            return []
+        with self._lock:
+            try:
+                rows = self._conn.execute(
+                    "SELECT niche FROM pending_passes ORDER BY since, niche"
+                ).fetchall()
+            except sqlite3.OperationalError:  # no such table: nothing was ever marked
+                return []
+        return [row[0] for row in rows]
+
+    def mark_pending(self, niche: str) -> None:
+        with self._lock:
+            self._conn.execute(self._PENDING)
+            self._conn.execute(
+                "INSERT OR IGNORE INTO pending_passes (niche, since) VALUES (?, datetime())",
+                (niche,),
+            )
+
+    def clear_pending(self, niche: str) -> None:
+        with self._lock:
+            self._conn.execute(self._PENDING)
+            self._conn.execute("DELETE FROM pending_passes WHERE niche = ?", (niche,))
     # -- shortlists and lookalikes (issue 15) ---------------------------------------------
 
     def lists(self) -> ListStore:

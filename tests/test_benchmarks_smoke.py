@@ -120,3 +120,17 @@ def test_run_all_rejects_an_unknown_benchmark() -> None:
     )
     assert completed.returncode == 2
     assert "unknown benchmark 'nope'" in completed.stderr
+
+
+def test_workers_benchmark_runs_shared_and_resumed_crawls() -> None:
+    from tests.redis_server import redis_database, redis_server
+
+    with redis_server() as address, redis_database(*address) as url:
+        result = bench("crawl_workers.py", "--workers", "1", "2", "--max-creators", "5",
+                       "--creators", "300", "--latency-ms", "0", "--redis", url, timeout=400)
+    assert [row["workers"] for row in result["shared"]] == [1, 2]
+    for row in result["shared"]:
+        assert set(row["exit_codes"]) == {0}
+        assert row["creators"] >= 5 and row["redis_commands_per_creator"] > 0
+    one = result["one_machine"]
+    assert one["uninterrupted"]["creators"] == one["resumed"]["creators"] == 5

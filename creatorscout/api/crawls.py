@@ -110,7 +110,11 @@ class CrawlManager:
             crawl_id = uuid.uuid4().hex[:12]
             args = CrawlArgs(
                 niche=niche, platforms=platforms, max_creators=request.budget,
-                index=self.index_url, base_urls=self.base_urls, max_posts=request.max_posts,
+                index=self.index_url, max_posts=request.max_posts,
+                # the server's base URLs for the platforms this crawl reads (a base URL for
+                # a platform not crawled is refused: it hints at a mistyped platform)
+                base_urls={p: url for p, url in self.base_urls.items()
+                           if not platforms or p in platforms},
                 allow_private_hosts=self.allow_private_hosts,
             )
             log_path = self.workdir() / f"{crawl_id}.log"

@@ -28,6 +28,18 @@ def validation_message(exc: ValidationError) -> str:
     return f"{where.replace('_', '-')}: {first['msg'].removeprefix('Value error, ')}"
 
 
+def complete_pending_passes(index: object) -> None:
+    """Finish the crawl-end passes an interrupted crawl left pending in ``index`` (issue 17),
+    saying so on stderr; every command that reads or writes the index calls it first."""
+    from creatorscout.crawler.pending import complete_pending
+    from creatorscout.search.backend import Index
+
+    if isinstance(index, Index):
+        for niche in complete_pending(index):
+            click.echo(f"scout: completed the crawl-end pass of '{niche}' left pending by an "
+                       "interrupted crawl", err=True)
+
+
 def table(rows: Sequence[tuple[str, ...]]) -> str:
     """Left-aligned columns, two spaces apart."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -9,10 +9,30 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.cli.common import (
+    INDEX_HELP,
+    complete_pending_passes,
+    fail,
+    validation_message,
+)
+from creatorscout.cli.jobs import job_line, job_summary
+from creatorscout.cli.worker import LOCAL, join_frontier
 from creatorscout.config import ConfigError, UnknownNiche, load_niche, niche_warnings
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
 from creatorscout.crawler.summary import format_summary, store_failure
+
+
+def parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``("CONCURRENT_REQUESTS=1",)`` -> ``{"CONCURRENT_REQUESTS": "1"}`` (Scrapy converts
+    the strings to the setting's type when it is read); errors name the bad pair."""
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or name.strip() != name.strip().upper():
+            raise ValueError(f"--set '{pair}': write it as NAME=VALUE with an upper-case "
+                             "Scrapy setting name")
+        settings[name.strip()] = value.strip()
+    return settings
 
 
 @click.command()
@@ -34,13 +54,29 @@ from creatorscout.crawler.summary import format_summary, store_failure
 @click.option("--allow-private-hosts", is_flag=True,
               help="Let web pages and feeds be fetched from loopback/private addresses "
                    "(the sandbox needs it; metadata addresses stay refused).")
+@click.option("--job", "job_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None,
+              help="The crawl's job directory (default: jobs/NICHE--PLATFORMS next to the "
+                   "index). Run the same command again after a crash to resume.")
+@click.option("--frontier", default=None, metavar="redis://HOST:6379/DB",
+              help="Share this crawl through Redis: `scout worker --frontier URL` on any "
+                   "machine joins it (see README, Crawling on many machines).")
+@click.option("-s", "--set", "scrapy_sets", multiple=True, metavar="NAME=VALUE",
+              help="Set a Scrapy setting for this crawl, as `scrapy crawl -s` does "
+                   "(repeatable), e.g. -s CONCURRENT_REQUESTS=1.")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def crawl(
     niche: str, platforms: tuple[str, ...], max_creators: int, index_url: str | None,
     base_urls: tuple[str, ...], max_posts: int, snowball_depth: int, discovery_pages: int,
-    concurrency: int, stats_json: Path | None, allow_private_hosts: bool, verbose: int,
+    concurrency: int, stats_json: Path | None, allow_private_hosts: bool, job_dir: Path | None,
+    frontier: str | None, scrapy_sets: tuple[str, ...], verbose: int,
 ) -> None:
-    """Discover, fetch, score and index the creators of NICHE."""
+    """Discover, fetch, score and index the creators of NICHE.
+
+    Every crawl is a job: killed at any moment, the same command continues it without
+    asking the platforms again for what they already answered (see `scout jobs`).
+    """
+    from creatorscout.crawler.jobs import JobError, start_job
     from creatorscout.crawler.run import CrawlError, run_crawl
     from creatorscout.search.backend import (
         DamagedIndex,
@@ -51,6 +87,8 @@ def crawl(
     )
     from creatorscout.search.es_errors import ElasticsearchError
 
+    shared = LOCAL
+    job = None
     try:
         args = CrawlArgs(
             niche=niche, platforms=list(platforms), max_creators=max_creators,
@@ -62,9 +100,16 @@ def crawl(
             click.echo(f"scout: warning: {warning}", err=True)
         with open_index(index_url) as opened:  # fail before crawling, not after
             opened.check_writable()
+            complete_pending_passes(opened)
+        overrides = parse_sets(scrapy_sets)
+        if frontier is not None:
+            # a shared crawl: its state is the frontier's (Redis), not a job directory's
+            shared = join_frontier(frontier, args)
+        else:
+            job = start_job(args, job_dir)
     except ValidationError as exc:
         fail(validation_message(exc), 2)
-    except (UnknownNiche, IndexUnavailable, InvalidIndexURL) as exc:
+    except (UnknownNiche, IndexUnavailable, InvalidIndexURL, JobError) as exc:
         fail(str(exc), 2)
     except (IndexNotWritable, DamagedIndex) as exc:  # the place fails, not the command
         fail(str(exc), 1)
@@ -84,15 +129,22 @@ def crawl(
     try:
         stats = run_crawl(
             args,
-            settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0},
+            settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0,
+                      **shared.settings, **overrides},
+            job=job,
+            spider_cls=shared.spider_cls,
         )
     except (CrawlError, ConfigError) as exc:
         fail(str(exc), 2)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche))
+    if job is not None:
+        click.echo(job_line(job, stats))
     failure = store_failure(stats)
     if failure is not None:
         fail(failure)
     if stats.get("finish_reason") not in (None, "finished"):
         fail(f"crawl ended early: {stats.get('finish_reason')}")
+    if job is not None:
+        job.finish(job_summary(stats))

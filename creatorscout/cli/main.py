@@ -14,13 +14,16 @@ from creatorscout.cli import (
     crawl,
     dev,
     index,
+    jobs,
     lists,
     niches,
     plugins,
+    recrawl,
     score,
     search,
     serve,
     similar,
+    worker,
 )
 
 
@@ -39,6 +42,9 @@ main.add_command(plugins.plugins)
 main.add_command(niches.niches)
 main.add_command(index.index)
 main.add_command(score.score)
+main.add_command(jobs.jobs)
+main.add_command(recrawl.recrawl)
+main.add_command(worker.worker)
 main.add_command(serve.serve)
 main.add_command(lists.lists)
 main.add_command(similar.similar)

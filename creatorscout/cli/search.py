@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from pydantic import ValidationError
 
-from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.cli.common import (
+    INDEX_HELP,
+    complete_pending_passes,
+    fail,
+    validation_message,
+)
 from creatorscout.search.backend import Index
 from creatorscout.search.query import SORT_SPECS, SORTS, SearchQuery
 
@@ -74,6 +80,7 @@ def search(
         fail(validation_message(exc), 2)
     try:
         with open_index(index_url, create=False) as index:
+            complete_pending_passes(index)
             results = index.search(search_query)
             if results.total == 0:  # say why when a filter value cannot match
                 _check_filters(search_query, index)
@@ -116,15 +123,19 @@ def _check_filters(query: SearchQuery, index: Index) -> None:
 def show(creator: str, index_url: str | None, fmt: str) -> None:
     """Show one creator (stable id like mastodon:alice@example.social, or a handle)."""
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.history import history_lines
     from creatorscout.search.render import render_show
 
     person = None
     profiles = {}
+    growth: list[dict[str, Any]] = []
     try:
         with open_index(index_url, create=False) as index:
+            complete_pending_passes(index)
             matches = index.candidates(creator)
             records = index.get(matches[0]) if len(matches) == 1 else []
             if records:
+                growth = index.history(records[0].id)
                 try:
                     person = index.person_of(records[0].id)
                 except NotImplementedError:
@@ -147,3 +158,5 @@ def show(creator: str, index_url: str | None, fmt: str) -> None:
                               ensure_ascii=False))
     else:
         click.echo(render_show(records, person=person, profiles=profiles))
+        if growth:
+            click.echo("\n" + "\n".join(history_lines(growth)))
