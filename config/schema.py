@@ -295,6 +295,8 @@ class GraphSettings(BaseModel):
     connector_min_communities: int = Field(default=2, ge=2)
     connector_min_share: float = Field(default=0.15, ge=0.0, le=1.0)
     connector_min_neighbours: int = Field(default=12, ge=1)
+    connector_min_in_mentions: int = Field(default=2, ge=1)
+    connector_max_constraint: float = Field(default=1.0, ge=0.0, le=1.0)
     resolution: float = Field(default=1.0, gt=0.0)
     seed: int = 42
 

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     parser.add_argument("--creators", type=int, default=2000, help="people in the world")
     parser.add_argument("--seed", type=int, default=42, help="world seed")
+    parser.add_argument("--world", choices=("main", "adversarial"), default="main",
+                        help="the main world, or the adversarial one (docs/adversarial-world.md)")
     parser.add_argument("--fail-every", type=int, default=0,
                         help="every Nth API request answers 429 with Retry-After")
     parser.add_argument("--unavailable-every", type=int, default=0,
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = parser.parse_args(argv)
     run(port=args.port, creators=args.creators, seed=args.seed, host=args.host,
-        verbose=args.verbose, fail_every=args.fail_every,
+        verbose=args.verbose, world=args.world, fail_every=args.fail_every,
         unavailable_every=args.unavailable_every, retry_after=args.retry_after,
         rate_limit=args.rate_limit, rate_window=args.rate_window,
         latency_ms=args.latency_ms, bad_text_every=args.bad_text_every)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from creatorscout.sandbox.people import MAX_PEOPLE
@@ -51,6 +53,11 @@ class SandboxOptions(FaultOptions):
     port: int = Field(default=0, ge=0, le=65535, description="Port to bind (0: any free port)")
     creators: int = Field(default=2000, ge=1, le=MAX_PEOPLE, description="People in the world")
     seed: int = Field(default=42, description="World seed")
+    world: Literal["main", "adversarial"] = Field(
+        default="main",
+        description="Which world: the main one, or the adversarial one that grades the "
+        "scorer (docs/adversarial-world.md)",
+    )
     verbose: bool = Field(default=False, description="Log every request to stderr")
 
     def faults(self) -> FaultOptions:

@@ -261,8 +261,16 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
 
+def _build(options: SandboxOptions) -> World:
+    if options.world == "adversarial":
+        from creatorscout.sandbox.adversarial import build_adversarial_world
+
+        return build_adversarial_world(seed=options.seed, creators=options.creators)
+    return build_world(seed=options.seed, creators=options.creators)
+
+
 def run(port: int = 0, creators: int = 2000, seed: int = 42, *, host: str = "127.0.0.1",
-        verbose: bool = False, **faults: Any) -> None:
+        verbose: bool = False, world: str = "main", **faults: Any) -> None:
     """Build the world, serve it, print one line with the URL, serve until Ctrl-C/SIGTERM.
 
     The first (and only) line on stdout is ``sandbox: http://127.0.0.1:PORT (N creators,
@@ -271,7 +279,7 @@ def run(port: int = 0, creators: int = 2000, seed: int = 42, *, host: str = "127
     """
     try:
         options = SandboxOptions(host=host, port=port, creators=creators, seed=seed,
-                                 verbose=verbose, **faults)
+                                 verbose=verbose, world=world, **faults)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
@@ -281,7 +289,11 @@ def run(port: int = 0, creators: int = 2000, seed: int = 42, *, host: str = "127
         signal.signal(signal.SIGTERM, _on_sigterm)
     sandbox: SandboxServer | None = None
     try:
-        world = build_world(seed=options.seed, creators=options.creators)
+        try:
+            world = _build(options)
+        except ValueError as exc:
+            print(f"sandbox: error: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         try:
             sandbox = SandboxServer(world, options.host, options.port, verbose=options.verbose,
                                     **options.faults().model_dump())
@@ -289,8 +301,9 @@ def run(port: int = 0, creators: int = 2000, seed: int = 42, *, host: str = "127
             print(f"sandbox: error: cannot listen on {options.host}:{options.port}: "
                   f"{exc.strerror or exc}", file=sys.stderr, flush=True)
             raise SystemExit(1) from None
-        print(f"sandbox: {sandbox.url} ({options.creators} creators, seed {options.seed})",
-              flush=True)
+        kind = "" if options.world == "main" else f", {options.world} world"
+        print(f"sandbox: {sandbox.url} ({options.creators} creators, seed {options.seed}"
+              f"{kind})", flush=True)
         sandbox.serve_forever()
     except (KeyboardInterrupt, _Stop):
         pass

@@ -14,11 +14,25 @@ not). A directed edge a -> b weighs how often a's recent posts mention b. From i
   several; "communities touched" counts the communities holding at least
   ``connector_min_share`` of the neighbourhood.
 
+* **evidence from both sides**: for each crawled creator, the communities from which they
+  receive at least ``connector_min_in_mentions`` mentions. Mentioning people in many
+  communities is one-way reach (newsletters, giveaways, quiz accounts); a broker is someone
+  each side turns to, so a connector must be *mentioned from* two or more communities.
+* **brokerage**: Burt's network constraint (Burt, *Structural Holes*, 1992) on the
+  undirected weighted graph: low when their contacts are not connected to each other (a
+  broker between groups), high inside one closed group. It is local (each creator's ego
+  network), unlike betweenness (all shortest paths, out of reach at 100,000 creators), and
+  is computed only for the creators who pass every other connector test (``None`` for the
+  rest). On the adversarial world it separates bridges about as well as the mentions from
+  both sides (ROC AUC 0.98 against 0.99), so by default it is shown, not required.
+
 Role labels (thresholds in ``scoring.yaml: graph``): **influencer** when the PageRank
 percentile is at least ``influencer_percentile`` and someone mentions them; **connector**
 when they have at least ``connector_min_neighbours`` neighbours touching at least
 ``connector_min_communities`` communities with participation of at least
-``connector_participation``; **both**; or **neither**.
+``connector_participation``, are mentioned from at least ``connector_min_communities``
+communities (``connector_min_in_mentions`` mentions each) and their constraint is at most
+``connector_max_constraint``; **both**; or **neither**.
 
 The graph library is python-igraph (C core): PageRank (PRPACK) and Leiden take seconds on
 100,000 creators with millions of mentions on one machine; networkx, pure Python, needs
@@ -118,6 +132,16 @@ def mention_roles(
     membership = _communities(undirected, settings)
     community_count = len(set(membership))
 
+    # mentions received per community of the mentioning creator (only crawled creators
+    # mention: their posts are all the graph knows)
+    received: list[dict[int, float]] = [{} for _ in range(crawled)]
+    for creator_id, mentions in creators:
+        side = membership[index[creator_id]]
+        for other, count in mentions.items():
+            b = index.get(other, crawled)
+            if b < crawled and other != creator_id and count > 0:
+                received[b][side] = received[b].get(side, 0.0) + count
+
     # weighted neighbourhood per community, for the crawled creators only
     shares: list[dict[int, float]] = [{} for _ in range(crawled)]
     degree = [0] * crawled
@@ -129,23 +153,35 @@ def mention_roles(
                 c = membership[other]
                 bucket[c] = bucket.get(c, 0.0) + weight
                 degree[me] += 1
+    bridging = [_bridging(shares[i], received[i], settings) for i in range(crawled)]
+    del shares, received
+    # Burt's constraint only for those who pass every other connector test: it is the
+    # slowest number here (ego networks), and it decides nothing for the others.
+    candidates = [
+        i for i in range(crawled)
+        if degree[i] >= settings.connector_min_neighbours
+        and bridging[i][1] >= settings.connector_min_communities
+        and bridging[i][0] >= settings.connector_participation
+        and bridging[i][2] >= settings.connector_min_communities
+    ]
+    constraint: dict[int, float] = {}
+    if candidates:
+        for i, value in zip(candidates, undirected.constraint(candidates, weights="weight"),
+                            strict=True):
+            constraint[i] = value if value == value else 1.0  # NaN: no neighbours
     del undirected  # the roles below need only the numbers taken from it
     influence = percentiles(ranks[:crawled])
     names = list(index)
     del index
     roles: dict[str, GraphRole] = {}
     for i in range(crawled):
-        total = sum(shares[i].values())
-        fractions = [w / total for w in shares[i].values()] if total else []
-        participation = 1.0 - sum(f * f for f in fractions) if fractions else 0.0
-        touched = sum(1 for f in fractions if f >= settings.connector_min_share)
+        participation, touched, mentioning = bridging[i]
+        brokerage = constraint.get(i)
         is_influencer = (
             influence[i] >= settings.influencer_percentile and in_mentions[i] > 0
         )
         is_connector = (
-            degree[i] >= settings.connector_min_neighbours
-            and touched >= settings.connector_min_communities
-            and participation >= settings.connector_participation
+            brokerage is not None and brokerage <= settings.connector_max_constraint
         )
         role = (
             "both" if is_influencer and is_connector
@@ -160,7 +196,12 @@ def mention_roles(
             f"{degree[i]} neighbours in {touched} communities "
             f"(>= {settings.connector_min_share:.0%} each), participation {participation:.2f} "
             f"(connector needs >= {settings.connector_participation:g} and "
-            f">= {settings.connector_min_communities} communities)"
+            f">= {settings.connector_min_communities} communities); mentioned from "
+            f"{mentioning} communities (>= {settings.connector_min_in_mentions:g} mentions "
+            f"each; connector needs >= {settings.connector_min_communities})"
+            + ("" if brokerage is None else
+               f"; Burt's constraint {brokerage:.2f} (connector needs <= "
+               f"{settings.connector_max_constraint:g})")
         )
         roles[names[i]] = GraphRole(
             role=role,
@@ -177,9 +218,24 @@ def mention_roles(
                 graph_edges=edge_count,
                 communities=community_count,
                 reason=reason,
+                communities_mentioning=mentioning,
+                constraint=brokerage,
             ),
         )
     return roles
+
+
+def _bridging(
+    shares: Mapping[int, float], received: Mapping[int, float], settings: GraphSettings
+) -> tuple[float, int, int]:
+    """(participation, communities touched, communities mentioning them) of one creator
+    from their weighted neighbourhood and their received mentions per community."""
+    total = sum(shares.values())
+    fractions = [w / total for w in shares.values()] if total else []
+    participation = 1.0 - sum(f * f for f in fractions) if fractions else 0.0
+    touched = sum(1 for f in fractions if f >= settings.connector_min_share)
+    mentioning = sum(1 for w in received.values() if w >= settings.connector_min_in_mentions)
+    return participation, touched, mentioning
 
 
 LEIDEN_ITERATIONS = 10

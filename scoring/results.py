@@ -183,6 +183,16 @@ class NetworkResult(BaseModel):
     graph_edges: int
     communities: int = Field(description="Communities detected in the whole graph")
     reason: str = Field(description="Why the role was given, in plain words")
+    communities_mentioning: int = Field(
+        default=0,
+        description="Communities from which they receive at least the configured number of "
+        "mentions (evidence that each side turns to them, not only that they reach out)",
+    )
+    constraint: float | None = Field(
+        default=None,
+        description="Burt's network constraint, 0-1 (low: a broker between groups that are "
+        "not otherwise connected; high: embedded in one closed group)",
+    )
 
 
 class FollowerPoint(BaseModel):

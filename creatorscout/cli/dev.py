@@ -16,11 +16,17 @@ from creatorscout.cli.common import fail
 @click.option("--fail-every", type=int, default=0, help="Every Nth API request answers 429.")
 @click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True,
               help="Delay every answer this long, as a real network does.")
-def sandbox(port: int, creators: int, seed: int, fail_every: int, latency_ms: int) -> None:
+@click.option("--world", type=click.Choice(["main", "adversarial"]), default="main",
+              show_default=True,
+              help="The main world, or the adversarial one that grades the scorer "
+              "(docs/adversarial-world.md).")
+def sandbox(port: int, creators: int, seed: int, fail_every: int, latency_ms: int,
+            world: str) -> None:
     """Serve the synthetic creator world on 127.0.0.1 (the platforms' API dialects)."""
     from creatorscout.sandbox.server import run
 
-    run(port=port, creators=creators, seed=seed, fail_every=fail_every, latency_ms=latency_ms)
+    run(port=port, creators=creators, seed=seed, fail_every=fail_every, latency_ms=latency_ms,
+        world=world)
 
 
 @click.command()
