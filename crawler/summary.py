@@ -64,7 +64,7 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
         calls = ", ".join(f"{m}() {n}x" for m, n in sorted(methods.items()))
         lines.append(f"  plugin errors {platform}: {calls}")
     for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
-                 "network_errors", "ratelimit", "merged_duplicates"):
+                 "network_errors", "ratelimit", "merged_duplicates", "usage"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
     persons = counts.get("persons")

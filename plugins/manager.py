@@ -31,6 +31,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "creatorscout.plugins.bluesky",
     "creatorscout.plugins.peertube",
     "creatorscout.plugins.github",
+    "creatorscout.plugins.youtube",
     "creatorscout.plugins.podcasts",
     "creatorscout.plugins.website",
 )

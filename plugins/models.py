@@ -254,6 +254,12 @@ class Post(BaseModel):
     links: list[str] = Field(default_factory=list)
     is_reply: bool = False
     is_repost: bool = False
+    sponsored: bool | None = Field(
+        default=None,
+        description="The platform's own paid-content flag (a paid-partnership or branded-"
+        "content label, YouTube paidProductPlacementDetails): True or False where the API "
+        "exposes one, None where it does not",
+    )
     provenance: Provenance
 
     _accept_dump = model_validator(mode="before")(_drop_computed_id)

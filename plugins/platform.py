@@ -405,6 +405,12 @@ class Platform(ABC):
         ``snowball_depth``. Must not fetch anything and must not raise."""
         return []
 
+    def usage(self) -> dict[str, int]:
+        """What the crawl spent on this platform beyond requests, by label (YouTube: quota
+        units per API method). Read once when the crawl ends and shown in its summary as
+        ``usage <platform>/<label>``; ``{}`` (the default) when there is nothing to say."""
+        return {}
+
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """A chance to recover from a refused request (e.g. try another endpoint).
 

@@ -10,6 +10,8 @@ URL layout (``BASE`` is ``http://127.0.0.1:PORT``)::
     BASE/peertube/{host}/api/v1/...        PeerTube servers and the sepiasearch.org index
     BASE/github/...                        the GitHub REST API (api.github.com)
     BASE/web/{host}/...                    websites, podcast feeds, the iTunes Search API
+    BASE/youtube/youtube/v3/...            the YouTube Data API v3 (www.googleapis.com)
+    BASE/youtube/feeds/videos.xml          YouTube's keyless channel feeds
 
 Every API request gets rate-limit headers; fault injection (``fail_every``,
 ``unavailable_every``) and the rate limit apply to API requests only, never to robots.txt
@@ -46,6 +48,7 @@ from creatorscout.sandbox.ratelimit import FaultInjector, RateLimiter, SandboxSt
 from creatorscout.sandbox.vocab import INSTANCES
 from creatorscout.sandbox.web_api import WebDialect
 from creatorscout.sandbox.world import World, build_world
+from creatorscout.sandbox.youtube_api import YouTubeDialect
 
 __all__ = ["SandboxServer", "run", "start_sandbox_process"]
 
@@ -79,7 +82,7 @@ class SandboxServer:
         bluesky = BlueskyDialect(world, self.url, window=self.options.rate_window)
         self.dialects[bluesky.name] = bluesky
         for extra in (PeerTubeDialect(world, self.url), GitHubDialect(world, self.url),
-                      WebDialect(world, self.url)):
+                      WebDialect(world, self.url), YouTubeDialect(world, self.url)):
             self.dialects[extra.name] = extra
         self._thread: threading.Thread | None = None
 
@@ -184,6 +187,7 @@ class SandboxServer:
                          for host in (*PEERTUBE_INSTANCES, SEARCH_INDEX)},
             "github": f"{self.url}/github",
             "web": f"{self.url}/web/{{host}}",
+            "youtube": f"{self.url}/youtube",
         })
 
     def _robots(self) -> Response:
