@@ -53,7 +53,7 @@ def test_discovery_searches_channels_and_videos_per_keyword_with_language_and_re
         "relevanceLanguage=de&regionCode=DE")
     assert all(KEY not in u for u in urls)  # the key travels in a header only
     assert all(r.headers["X-Goog-Api-Key"] == KEY for r in requests)
-    assert platform.usage() == {"search.list units": 400}
+    assert platform.usage() == {}  # units are counted as responses come back
 
 
 def test_seeds_accept_ids_handles_and_channel_urls():
@@ -213,15 +213,23 @@ def test_the_daily_budget_stops_searches_first_then_everything(caplog):
     platform = youtube(daily_quota=250)
     requests = list(platform.discover(niche()))
     assert len(requests) == 2  # 2 searches (200 units); a third would pass 250
-    assert platform.usage() == {"search.list units": 200}
     lena = parse("channels").creators[0]
     for _ in range(50):
         assert list(platform.posts_requests(lena))
     with caplog.at_level(logging.WARNING):
         assert list(platform.posts_requests(lena)) == []
         assert list(platform.profile_requests(parse("search_channels").candidates)) == []
-    assert sum(1 for r in caplog.records if "quota budget" in r.getMessage()) == 1
-    assert platform.usage() == {"playlistItems.list units": 50, "search.list units": 200}
+    [line] = [r.getMessage() for r in caplog.records if "quota budget" in r.getMessage()]
+    assert "playlistItems.list 50, search.list 200" in line
+
+
+def test_units_are_counted_per_method_for_every_answer_errors_included():
+    platform = youtube()
+    for name in ("search_channels", "search_last", "channels", "videos", "playlist_items",
+                 "error_403_rate", "feed"):
+        platform.rate_limit(load_saved(FIXTURES / f"{name}.json").response("youtube"))
+    assert platform.usage() == {"channels.list units": 2, "playlistItems.list units": 1,
+                                "search.list units": 200, "videos.list units": 1}
 
 
 def test_quota_exceeded_ends_youtube_with_one_line(caplog):

@@ -48,6 +48,7 @@ from creatorscout.plugins.platform import (
     ParseResult,
     Platform,
     PlatformSettings,
+    RateLimit,
     Refusal,
     RefusalKind,
     _under,
@@ -72,6 +73,8 @@ FEED_HOST = "https://www.youtube.com"
 MAX_RESULTS = 50
 #: Quota units per call (developers.google.com/youtube/v3/determine_quota_cost).
 COSTS = {"search.list": 100, "channels.list": 1, "playlistItems.list": 1, "videos.list": 1}
+METHODS = {"search": "search.list", "channels": "channels.list",
+           "playlist_items": "playlistItems.list", "videos": "videos.list"}
 CHANNEL_PARTS = "snippet,statistics,brandingSettings,topicDetails,contentDetails"
 VIDEO_PARTS = "snippet,statistics,contentDetails,status,paidProductPlacementDetails"
 #: Error reasons (``error.errors[].reason``) and what they mean for a crawler
@@ -161,6 +164,9 @@ class YouTube(Platform):
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
         self.__key = api_key()
+        # Units of the requests made so far (the budget is checked against these before a
+        # request is made) and of the responses that came back (what Google charged).
+        self._planned: Counter[str] = Counter()
         self._units: Counter[str] = Counter()
         self._feeds = 0
         self._stopped: str | None = None  # why no more requests are made
@@ -173,7 +179,8 @@ class YouTube(Platform):
     # -- quota -----------------------------------------------------------------------------
 
     def usage(self) -> dict[str, int]:
-        """Quota units spent per method in this crawl, and keyless feeds read."""
+        """Quota units spent per method in this crawl (every API response that came back,
+        errors and retries included: Google charges those too), and keyless feeds read."""
         used = {f"{method} units": n for method, n in sorted(self._units.items())}
         if self._feeds:
             used["keyless feeds (no statistics)"] = self._feeds
@@ -186,18 +193,32 @@ class YouTube(Platform):
             return False
         cost = COSTS[method]
         budget = self.options.daily_quota
-        if sum(self._units.values()) + cost > budget:
-            if method == "search.list" and self._units["search.list"] and cost > 1:
+        # Requests the crawler drops (discovery once the creator budget is full) stay
+        # counted here: the budget errs on the safe side.
+        if sum(self._planned.values()) + cost > budget:
+            if cost > 1:
                 return False  # a search no longer fits; cheaper calls go on
             self._stopped = "budget"
             logger.warning("youtube: daily quota budget of %d units reached (%s); no more "
                            "YouTube requests in this crawl", budget, self._summary())
             return False
-        self._units[method] += cost
+        self._planned[method] += cost
         return True
 
     def _summary(self) -> str:
-        return ", ".join(f"{m} {n}" for m, n in sorted(self._units.items())) or "none used"
+        return ", ".join(f"{m} {n}" for m, n in sorted(self._planned.items()))
+
+    def rate_limit(self, response: FetchResponse) -> RateLimit | None:
+        """Google sends no rate-limit headers; the crawler calls this once for every
+        response, so this is where the units each answered call cost are counted."""
+        try:
+            kind, _ = self.endpoint(response.url)
+        except MalformedResponse:
+            kind = ""
+        method = METHODS.get(kind)
+        if method:
+            self._units[method] += COSTS[method]
+        return super().rate_limit(response)
 
     # -- request builders ------------------------------------------------------------------
 
