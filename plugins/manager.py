@@ -32,6 +32,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "creatorscout.plugins.peertube",
     "creatorscout.plugins.github",
     "creatorscout.plugins.youtube",
+    "creatorscout.plugins.reddit",
     "creatorscout.plugins.podcasts",
     "creatorscout.plugins.website",
 )
