@@ -280,6 +280,10 @@ class Platform(ABC):
     has_followers: ClassVar[bool] = True
     has_opt_out: ClassVar[bool] = True
     catch_all: ClassVar[bool] = False
+    #: Endpoints the live platform serves on another host than ``default_base_url``
+    #: (``{endpoint name: "https://host"}``: YouTube's channel feed, Reddit's sign-in):
+    #: :meth:`owns_url` accepts them there too.
+    endpoint_hosts: ClassVar[Mapping[str, str]] = {}
 
     #: Set by the plugin manager from the distribution that registered the class.
     plugin_name: ClassVar[str] = "unknown"
@@ -375,14 +379,17 @@ class Platform(ABC):
     def owns_url(self, url: str) -> bool:
         """True when ``url`` is one of this platform's API URLs (used by ``scout parse``
         and the contract suite): under its base URL (configured or default; any host for a
-        federated ``https://{instance}``) and, when :attr:`endpoints` are declared, one
-        of them."""
+        federated ``https://{instance}``; an :attr:`endpoint_hosts` host for its endpoint)
+        and, when :attr:`endpoints` are declared, one of them."""
+        kind = ""
         if self._endpoint_patterns:
             try:
-                self.endpoint(url)
+                kind, _ = self.endpoint(url)
             except MalformedResponse:
                 return False
         templates = {self.settings.base_url or self.default_base_url, self.default_base_url}
+        if kind in self.endpoint_hosts:
+            templates.add(self.endpoint_hosts[kind])
         return any(_under(template, url) for template in templates)
 
     def instance_of(self, url: str) -> str:

@@ -48,7 +48,6 @@ from creatorscout.plugins.platform import (
     PlatformSettings,
     Refusal,
     Skip,
-    _under,
 )
 from creatorscout.plugins.reddit.entities import (
     PLATFORM,
@@ -121,6 +120,7 @@ class Reddit(Platform):
     Options = RedditOptions
     options: RedditOptions
     endpoints = ENDPOINTS
+    endpoint_hosts = {"token": TOKEN_HOST}
     interactions = frozenset({"likes", "replies"})  # score and comments
     has_opt_out = True  # hide_from_robots
 
@@ -218,16 +218,6 @@ class Reddit(Platform):
                             keep_text=not creator.flags.no_post_text)
 
     # -- parsing ---------------------------------------------------------------------------
-
-    def owns_url(self, url: str) -> bool:
-        """The API under the base URL, and the token endpoint on www.reddit.com."""
-        if super().owns_url(url):
-            return True
-        try:
-            kind, _ = self.endpoint(url)
-        except MalformedResponse:
-            return False
-        return kind == "token" and _under(TOKEN_HOST, url)
 
     def parse(self, response: FetchResponse) -> ParseResult:
         kind, groups = self.endpoint(response.url)

@@ -51,7 +51,6 @@ from creatorscout.plugins.platform import (
     RateLimit,
     Refusal,
     RefusalKind,
-    _under,
 )
 from creatorscout.plugins.web import Repairs
 from creatorscout.plugins.youtube.entities import (
@@ -158,6 +157,7 @@ class YouTube(Platform):
     Options = YouTubeOptions
     options: YouTubeOptions
     endpoints = ENDPOINTS
+    endpoint_hosts = {"feed": FEED_HOST}
     interactions = frozenset({"views", "likes", "replies"})  # comments are the replies
     has_opt_out = False  # YouTube channels have no discoverability setting
 
@@ -327,16 +327,6 @@ class YouTube(Platform):
                              creator_id=creator_id, depth=depth, playlist=playlist, **context)
 
     # -- parsing ---------------------------------------------------------------------------
-
-    def owns_url(self, url: str) -> bool:
-        """The API under the base URL, and the channel feed on www.youtube.com too."""
-        if super().owns_url(url):
-            return True
-        try:
-            kind, _ = self.endpoint(url)
-        except MalformedResponse:
-            return False
-        return kind == "feed" and _under(FEED_HOST, url)
 
     def parse(self, response: FetchResponse) -> ParseResult:
         kind, _ = self.endpoint(response.url)
