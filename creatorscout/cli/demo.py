@@ -1,6 +1,6 @@
 """``make demo``: start the sandbox, crawl "vegan-cooking" on every platform (Mastodon,
-Bluesky, PeerTube, GitHub, podcasts, websites, and YouTube with a sandbox key the demo sets
-itself) into an embedded index, print the top creators and a search to try next.
+Bluesky, PeerTube, GitHub, podcasts, websites, and YouTube and Reddit with sandbox keys the
+demo sets itself) into an embedded index, print the top creators and a search to try next.
 
 Offline and repeatable: the world is seeded, the index is made fresh on every run (the
 old ``demo.db`` is replaced, never added to), and the crawl reads every creator the
@@ -37,7 +37,8 @@ SUGGESTIONS: tuple[tuple[str, ...], ...] = (
 
 #: Keys for the platforms that need one: the sandbox accepts any, and the demo never sends
 #: the user's real keys (from the environment) anywhere.
-SANDBOX_KEYS = {"YOUTUBE_API_KEY": "sandbox-demo-key"}
+SANDBOX_KEYS = {"YOUTUBE_API_KEY": "sandbox-demo-key", "REDDIT_CLIENT_ID": "sandbox-demo",
+                "REDDIT_CLIENT_SECRET": "sandbox-demo-secret"}
 
 
 def sandbox_base_urls(url: str) -> dict[str, str]:
@@ -50,6 +51,7 @@ def sandbox_base_urls(url: str) -> dict[str, str]:
         "podcasts": f"{url}/web/{{host}}",
         "web": f"{url}/web/{{host}}",
         "youtube": f"{url}/youtube",
+        "reddit": f"{url}/reddit",
     }
 
 
