@@ -29,7 +29,20 @@ class Niche(BaseModel):
     )
     hashtags: list[str] = Field(default_factory=list, description="Without the leading #")
     exclude: list[str] = Field(
-        default_factory=list, description="Terms that mark content as outside the niche"
+        default_factory=list,
+        description="Terms or phrases that mark content as outside the niche (they lower a "
+        "document only where they outnumber its niche terms)",
+    )
+    ambiguous: list[str] = Field(
+        default_factory=list,
+        description="Keywords that alone do not show the niche: homographs (Linsen: lentils "
+        "and lenses; حمص: chickpeas and the city of Homs) and general words (recipe); they "
+        "count only next to other niche evidence or a context word in the same document",
+    )
+    context: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per language: words that are not niche terms but confirm a homograph "
+        "(Suppe, soup, бокал); never counted on their own",
     )
     brand_safety: list[str] = Field(
         default_factory=list, description="Terms that flag a post for brand-safety review"
@@ -79,11 +92,33 @@ class Niche(BaseModel):
             cleaned.append(tag)
         return cleaned
 
+    @field_validator("context")
+    @classmethod
+    def _context_langs(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for code in value:
+            if not _LANG.match(code):
+                raise ValueError(f"'{code}' is not an ISO 639 language code such as 'en'")
+        return value
+
     @model_validator(mode="after")
     def _something_to_find(self) -> Niche:
         if not (self.keywords or self.hashtags or self.seeds):
             raise ValueError("a niche needs at least one of keywords, hashtags or seeds")
+        known = {w.casefold() for w in [*self.all_keywords(), *self.hashtags]}
+        unknown = [h for h in self.ambiguous if h.casefold() not in known]
+        if unknown:
+            raise ValueError(
+                "ambiguous terms must also be keywords or hashtags: " + ", ".join(unknown)
+            )
         return self
+
+    def keyword_languages(self) -> dict[str, list[str]]:
+        """Keyword -> the languages it is listed under (its stemmers)."""
+        languages: dict[str, list[str]] = {}
+        for code, words in self.keywords.items():
+            for word in words:
+                languages.setdefault(word, []).append(code)
+        return languages
 
     def all_keywords(self) -> list[str]:
         """Every keyword, all languages together."""
@@ -151,15 +186,68 @@ class EngagementSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    definition: Literal["median", "industry"] = Field(
+        default="median",
+        description="median: median over recent original posts of all interactions per "
+        "follower (ours); industry: mean of likes + comments per follower over the last "
+        "industry_posts posts (as HypeAuditor and Modash publish it)",
+    )
+    industry_posts: int = Field(default=12, ge=1, description="N of the industry definition")
     basis: dict[str, Literal["followers", "views"]] = Field(
         default_factory=lambda: {"default": "followers"},  # type: ignore[arg-type]
         description="Per platform: divide interactions by followers or by the post's views",
     )
-    benchmark_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    band_top: float = Field(
+        default=2.0, gt=0.0,
+        description="Relative rate (rate / benchmark) at the top of the expected band: "
+        "engagement above it adds nothing",
+    )
+    anomaly_start: float = Field(
+        default=4.0, gt=0.0, description="Relative rate from which engagement counts less"
+    )
+    anomaly_full: float = Field(
+        default=10.0, gt=0.0, description="Relative rate at which engagement counts as 0"
+    )
+    conversation_share: dict[str, float] = Field(
+        default_factory=lambda: {"default": 0.3},
+        description="Per platform: the typical share of replies, reposts and quotes among a "
+        "post's interactions. The scored rate is conversation / this share: likes, the "
+        "cheapest interaction to buy, never raise it",
+    )
+    min_evidence: float = Field(
+        default=30.0, ge=0.0,
+        description="Interactions a rate must rest on to count in full: the relative rate is "
+        "scaled by E / (E + min_evidence), E the interactions typical for the tier over the "
+        "posts used (a rate from 8 followers is noise, not evidence)",
+    )
+    min_crawl_sample: int = Field(
+        default=10, ge=2,
+        description="Creators of one platform and tier in the crawl from which their median "
+        "replaces the published benchmark",
+    )
     min_peers: int = Field(default=5, ge=2)
 
     def basis_for(self, platform: str) -> Literal["followers", "views"]:
         return self.basis.get(platform, self.basis.get("default", "followers"))
+
+    def share_for(self, platform: str) -> float:
+        """The typical conversation share of interactions on ``platform``."""
+        return self.conversation_share.get(
+            platform, self.conversation_share.get("default", 0.3)
+        )
+
+    @field_validator("conversation_share")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 < share <= 1 for share in value.values()):
+            raise ValueError("conversation_share values must be in (0, 1]")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EngagementSettings:
+        if not self.band_top <= self.anomaly_start < self.anomaly_full:
+            raise ValueError("need band_top <= anomaly_start < anomaly_full")
+        return self
 
 
 class AuthenticitySettings(BaseModel):
@@ -180,12 +268,12 @@ class AuthenticitySettings(BaseModel):
     min_posts: int = Field(default=5, ge=1)
     weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "low_engagement": 0.7,
-            "high_engagement": 0.5,
-            "interaction_mix": 0.6,
-            "follow_ratio": 0.6,
+            "interaction_mix": 0.5,
+            "follow_ratio": 0.5,
             "follower_jump": 0.5,
-        }
+            "automated": 1.0,
+        },
+        description="Audience checks and their weight in the authenticity component",
     )
 
     @field_validator("weights")
@@ -236,6 +324,10 @@ class ScoringConfig(BaseModel):
         description="Typical engagement rate (percent) per platform and tier",
     )
     benchmark_sources: list[str] = Field(default_factory=list)
+    benchmark_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Benchmark table (platform or default) -> where its figures come from",
+    )
     authenticity: AuthenticitySettings = Field(default_factory=AuthenticitySettings)
     graph: GraphSettings = Field(default_factory=GraphSettings)
     platforms: dict[str, PlatformScoring] = Field(default_factory=dict)
@@ -270,11 +362,28 @@ class MarkerSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    source: str = Field(default="", description="Where the wording comes from")
     hashtags: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     labels: list[str] = Field(default_factory=list)
+    hashtags_in_language: list[str] = Field(
+        default_factory=list,
+        description="Hashtags that disclose only in a post written in this language "
+        "(#PR is a disclosure in Japanese, a personal record in English)",
+    )
+    labels_in_language: list[str] = Field(
+        default_factory=list, description="Labels that disclose only in this language"
+    )
+    language_cues: list[str] = Field(
+        default_factory=list,
+        description="Common words that show a post is in this language when the platform "
+        "does not say (two different ones needed; for scripts without spaces, one)",
+    )
 
-    @field_validator("hashtags", "phrases", "labels")
+    @field_validator(
+        "hashtags", "phrases", "labels", "hashtags_in_language", "labels_in_language",
+        "language_cues",
+    )
     @classmethod
     def _no_blanks(cls, value: list[str]) -> list[str]:
         if any(not item.strip() for item in value):
@@ -290,4 +399,13 @@ class MarkerConfig(BaseModel):
     version: int = 1
     sources: list[str] = Field(default_factory=list)
     sponsored: dict[str, MarkerSet]
+    unpaid: dict[str, MarkerSet] = Field(
+        default_factory=dict,
+        description="Disclosures of unpaid advertising (German 'unbezahlte Werbung'): "
+        "reported as kind 'unpaid', not counted as paid",
+    )
     not_sponsored: dict[str, MarkerSet] = Field(default_factory=dict)
+    negations: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per language: words that negate a following marker (kein Rabattcode)",
+    )

@@ -76,14 +76,15 @@ def guarded(
     Lazy results must be read inside: pass ``listed(platform.discover)``, not the bound
     generator method. ``about`` (a URL, a creator id) is named in the log line.
 
-    :raises MalformedResponse: passed through: the contract lets ``parse`` raise it.
+    :raises MalformedResponse: from ``parse`` only, passed through (the contract lets
+        ``parse`` raise it); from any other method it is a plugin error like the rest.
     :raises PluginFailed: for anything else the plugin raised.
     """
     try:
         return call(*args, **kwargs)
-    except MalformedResponse:
-        raise
     except Exception as exc:
+        if method == "parse" and isinstance(exc, MalformedResponse):
+            raise  # the contract's way to say "this body is unusable": counted apart
         if stats is not None:
             stats.inc_value(plugin_error_key(platform.name, method))
         logger.error(

@@ -92,7 +92,8 @@ class NicheSpider(scrapy.Spider):
         self.awaiting_profile = self.books.set("awaiting_profile")
         #: Found by a broad source and outside the niche (kept apart from ``seen``).
         self.outside_niche = self.books.set("outside_niche")
-        self._niche_terms = niche_terms(niche)
+        # The niche's words as relevance reads them (stems, compounds, ambiguous terms).
+        self._niche_terms = niche_terms(niche).terms
         # One bound method for every request: Scrapy caches "is this callback a generator
         # with a return value?" in a weak-keyed cache, so a fresh bound method per request
         # makes it re-read and parse the callback's source every time (~0.5 ms a response).

@@ -17,43 +17,45 @@ Normalisation (:func:`normalize`)
 
 Tokenisation (:func:`tokenize`)
     Words are runs of letters, marks and digits; everything else (spaces, hyphens,
-    apostrophes, punctuation) separates words. Han, Hiragana, Katakana and Hangul runs have no
+    apostrophes, punctuation) separates words. Han, kana, Hangul and Thai-like runs have no
     spaces: they are indexed as overlapping character bigrams (a one-character run as itself).
     ``#tag`` is one hashtag token; its parts, split at ``_``, at camelCase boundaries of the
     original text (``#VeganFood`` -> ``vegan``, ``food``) and between CJK and other scripts,
     are extra ``hashtag-part`` tokens.
 
 Matching (:func:`match_terms`, :class:`TermSet`)
-    A term is normalised and split into words exactly like text. A term word matches a word
-    of the text when
+    A term is normalised and split into words exactly like text; each term has languages
+    (the niche file's keys; ``default_languages`` otherwise). A term word matches a word of
+    the text (``Match.how`` says which way) when
 
-    * it is equal to it; or
-    * the term word has at least 4 characters and the text word starts or ends with it: the
-      compound and inflection rule (``vegan`` in ``#veganfood``, ``Veganküche``, ``vegane``;
-      ``rezept`` in ``Kochrezept``). Words of 3 characters or fewer (``abm``, ``crm``,
-      ``b2b``) match whole words or whole hashtag parts only, never inside a word
-      (``abm`` does not match ``Abmahnung``); or
-    * after removing attached prefixes: Hebrew ``ו ה ב ל מ ש כ`` (up to four, e.g.
-      ``והמתכון``) and Arabic ``و ف``, then ``ب ل ك``, then ``ال`` (and ``لل``), e.g.
-      ``والعدس``, ``بالحمص``; at least two letters must remain; or
-    * Cyrillic, Georgian and Greek words of 5+ characters also match by their stem (up to two
-      trailing vowels removed, at least 4 characters left): ``ქვევრი`` matches ``ქვევრში``,
-      ``грузинское`` matches ``грузинского``. A Latin-script term of 5+ characters ending
-      in a plural ``s`` also matches its singular (``lentils`` matches ``lentil soup``). An
-      Arabic term ending in taa marbuta also matches its sound plural in ``ات``
-      (``وصفة`` -> ``وصفات``).
-
-    A CJK term matches when its bigrams occur consecutively in a CJK run, which is the same
-    as being a substring of the run (``纯素`` matches ``今天的纯素料理``, but not
-    ``纯粹素质``, which only shares single characters).
+    * ``word``: it is the same word;
+    * ``stem``: both have the same stem in one of the term's languages (Snowball, or the
+      light Hebrew/Georgian stemmers of :mod:`creatorscout.scoring.morphology`):
+      ``Rezepte`` = ``rezept``, ``lentil`` = ``lentils``; ``виновата`` is not ``вино``;
+      an Arabic term ending in taa marbuta also matches its sound plural (``وصفات``);
+    * ``proclitic``: the text word is Hebrew ``ו ה ב ל מ ש כ`` (up to four) or Arabic
+      ``و ف``/``ب ل ك``/``ال`` + a word that matches the term in one of the ways above
+      (``בטבעונות``, ``بالحمص``); ``מתכונת`` is not ``מ`` + a niche term;
+    * ``compound``: for terms of 4+ letters in a language that writes compounds (German,
+      Dutch, the Nordic languages), and inside any hashtag: the text word is the term (or
+      its stem) + a plausible other part (3+ letters with a vowel, after an optional
+      linking element: ``Linsen|suppe``, ``Koch|buch``), or a plausible part + the term
+      (``Räucher|tofu``, ``Kontakt|linsen``); inside a hashtag also in the middle
+      (``#ilove|vegan|cooking``). English running text is never split (``tofurky``);
+    * ``substring``: in scripts written without spaces (Han, kana, Hangul, Thai, Lao,
+      Khmer, Myanmar) the term occurs in the run (``纯素`` in ``今天的纯素料理``, not in
+      ``纯粹素质``).
 
     A multi-word term (a phrase) matches consecutive words separated only by spaces, dashes
-    or underscores: ``plant based`` matches ``plant based``, ``Plant-Based`` and
-    ``#PlantBased``; the first phrase word may end a compound and the last may start one
-    (``natural wine`` matches ``natural wines``). A phrase also matches its words written
-    together (``plantbased``, ``#plantbasedrecipes``), and a one-word term matches two or
-    three adjacent words that spell it (``marketingautomation`` matches ``marketing
-    automation``).
+    or underscores, each word matching by word, stem or prefix (``plant based`` in
+    ``Plant-Based``); it also matches its words written together (``joined``: ``plantbased``,
+    ``#PlantBased``, or as a compound part in a hashtag, ``#plantbasedrecipes``), and a
+    one-word term of 8+ letters matches two or three adjacent words that spell it
+    (``marketingautomation`` in ``marketing automation``).
+
+    Terms given as ``homographs`` (the niche's ``ambiguous`` keywords) count only in a text
+    with other evidence: another term that is not ambiguous, a ``context`` word, or the
+    other part of their compound being one (``Linsen|suppe``; not ``Kontakt|linsen``).
 
 Offsets reported by :func:`tokenize` and :meth:`TermSet.find` index the *original* text, so a
 caller can highlight or cut a passage without re-normalising.
@@ -63,10 +65,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal, NamedTuple
+
+from creatorscout.plugins.morphology import (
+    COMPOUNDING,
+    arabic_plural,
+    head_forms,
+    modifier_rest,
+    plausible_part,
+    proclitic_remainders,
+    script_of,
+    stem,
+)
 
 __all__ = [
     "AnalyzedText",
@@ -77,6 +90,7 @@ __all__ = [
     "analyze",
     "match_terms",
     "normalize",
+    "passage",
     "snippet",
     "tokenize",
 ]
@@ -85,6 +99,9 @@ TokenKind = Literal["word", "hashtag", "hashtag-part", "cjk"]
 
 MIN_AFFIX_LEN = 4
 """Term words shorter than this match whole words only, never inside a compound."""
+_CONCAT_MIN = 8
+"""One-word terms this long also match adjacent words that spell them (marketing automation
+for marketingautomation); shorter ones would join chance words ("veg an" is not vegan)."""
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
@@ -126,8 +143,6 @@ def _in(cp: int, ranges: Sequence[tuple[int, int]]) -> bool:
 _HEBREW = ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 _GREEK = ((0x0370, 0x03FF), (0x1F00, 0x1FFF))
-_CYRILLIC = ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))
-_GEORGIAN = ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F))
 _CJK = (
     (0x1100, 0x11FF),  # Hangul Jamo
     (0x3005, 0x3007),  # iteration mark, closing mark, ideographic zero
@@ -145,6 +160,10 @@ _CJK = (
     (0xAC00, 0xD7FF),  # Hangul syllables, jamo extended B
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x3FFFF),  # CJK extensions B and later
+    # Other scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
 )
 
 
@@ -344,49 +363,13 @@ class _Unit(NamedTuple):
     end: int
     cjk: bool
     joined: bool  # only spaces, dashes or underscores since the previous unit
+    tag: bool  # a hashtag's body (words run together: compounds are split in any language)
+    lo: int  # normalised offset of ``text`` (-1 when text is not one slice of it)
 
 
-_HEBREW_PREFIX = frozenset("והבלמשכ")
-_ARABIC_PREFIXES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            conj + prep + article
-            for conj in ("", "و", "ف")
-            for prep in ("", "ب", "ل", "ك")
-            for article in ("", "ال")
-        }
-        | {conj + "لل" for conj in ("", "و", "ف")},
-        key=lambda prefix: (len(prefix), prefix),
-    )
-)[1:]  # without the empty prefix
-_MIN_STEM_REMAINDER = 2
-
-
-@lru_cache(maxsize=65536)
 def _forms(word: str) -> tuple[str, ...]:
     """The word, then the word without attached Hebrew or Arabic prefixes."""
-    if not word:
-        return (word,)
-    forms = [word]
-    cp = ord(word[0])
-    if _in(cp, _HEBREW):
-        k = 0
-        while k < 4 and k < len(word) and word[k] in _HEBREW_PREFIX:
-            k += 1
-            if len(word) - k >= _MIN_STEM_REMAINDER:
-                forms.append(word[k:])
-    elif _in(cp, _ARABIC):
-        for prefix in _ARABIC_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM_REMAINDER:
-                rest = word[len(prefix) :]
-                if rest not in forms:
-                    forms.append(rest)
-    return tuple(forms)
-
-
-def _is_gap(chars: str) -> bool:
-    """True when only spaces, dashes and underscores separate two words."""
-    return not chars.translate(_CLASS_TABLE).strip(_GAP_CLASSES)
+    return (word, *proclitic_remainders(word))
 
 
 class _Scanned:
@@ -515,12 +498,17 @@ def _scan(original: str) -> _Scanned:
         first = classes[i]
         if first == "w":
             word = text[i:j]
-            units.append(new_unit(_Unit, (word, forms(word), start, end, False, joined)))
+            units.append(
+                new_unit(_Unit, (word, forms(word), start, end, False, joined, False, i))
+            )
             spans.append(("word", i, j, ()))
         elif first == "#":
             body = text[i + 1 : j].replace("_", "")
             is_cjk = "w" not in classes[i + 1 : j]
-            units.append(new_unit(_Unit, (body, forms(body), start, end, is_cjk, joined)))
+            units.append(
+                new_unit(_Unit, (body, forms(body), start, end, is_cjk, joined, True,
+                                 i + 1 if "_" not in text[i + 1 : j] else -1))
+            )
             # Parts: split at "_", camelCase (original casing) and CJK boundaries.
             seen_parts: dict[tuple[int, int], None] = {}
             for pieces in _hashtag_pieces(original, norm, classes, i + 1, j):
@@ -528,14 +516,17 @@ def _scan(original: str) -> _Scanned:
                 for lo, hi in pieces:
                     word = text[lo:hi]
                     part_units.append(
-                        new_unit(_Unit, (word, forms(word), start, end, classes[lo] == "c", True))
+                        new_unit(
+                            _Unit,
+                            (word, forms(word), start, end, classes[lo] == "c", True, False, lo),
+                        )
                     )
                     seen_parts.setdefault((lo, hi))
                 parts_all.append(tuple(part_units))
             spans.append(("hashtag", i, j, tuple(seen_parts)))
         else:
             run = text[i:j]
-            units.append(new_unit(_Unit, (run, (run,), start, end, True, joined)))
+            units.append(new_unit(_Unit, (run, (run,), start, end, True, joined, False, i)))
             spans.append(("cjk", i, j, ()))
         prev_end = j
     return _Scanned(norm, tuple(units), tuple(parts_all), tuple(spans))
@@ -570,6 +561,15 @@ class AnalyzedText:
         norm = self._scanned.norm
         return norm.starts[lo], norm.ends[hi - 1]
 
+    def words(self) -> list[str]:
+        """The normalised words, hashtags (without ``#``) and CJK runs, in order."""
+        return [u.text for u in self._scanned.units]
+
+    def only_hashtags(self) -> bool:
+        """True when the text is hashtags and nothing else (no words, no CJK runs)."""
+        spans = self._scanned.spans
+        return bool(spans) and all(kind == "hashtag" for kind, *_ in spans)
+
     def hashtags(self) -> set[str]:
         """The normalised hashtags of the text, without ``#``."""
         return {u.text for u, (kind, *_) in zip(self._scanned.units, self._scanned.spans,
@@ -590,43 +590,16 @@ def tokenize(text: str) -> list[Token]:
 # Matching
 # ---------------------------------------------------------------------------------------------
 
-_Position = Literal["only", "first", "middle", "last"]
-_STEM_VOWELS = (
-    (_CYRILLIC, frozenset("аеиоуыэюяйь")),
-    (_GEORGIAN, frozenset("აეიოუ")),
-    (_GREEK, frozenset("αεηιουωσ")),
-)
-
-
-def _stem(word: str) -> str | None:
-    """A light stem, or None: see the module docstring."""
-    if len(word) < 5:
-        return None
-    if ord(word[0]) < 0x0250 and word[-1] == "s" and word[-2] not in "su":
-        return word[:-1]  # lentils -> lentil, chickpeas -> chickpea
-    for ranges, vowels in _STEM_VOWELS:
-        if _in(ord(word[0]), ranges):
-            stem = word
-            for _ in range(2):
-                if stem[-1] in vowels and len(stem) - 1 >= MIN_AFFIX_LEN:
-                    stem = stem[:-1]
-            return stem if stem != word else None
-    return None
-
-
-def _arabic_plural(word: str) -> str | None:
-    """The sound feminine plural of an Arabic word ending in (normalised) taa marbuta."""
-    if len(word) >= 4 and _in(ord(word[0]), _ARABIC) and word.endswith("ه"):
-        return word[:-1] + "ات"
-    return None
+How = Literal["word", "stem", "proclitic", "compound", "substring", "phrase", "joined"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
     text: str
     cjk: bool
-    stem: str | None
-    plural: str | None
+    stems: tuple[tuple[str, str], ...]  # (language, stem) for each language with a stemmer
+    plural: str | None  # Arabic sound plural
+    compounds: bool  # may be a part of a closed compound (Germanic languages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,64 +607,315 @@ class _Term:
     term: str
     words: tuple[_Word, ...]
     joined: _Word  # the words written together (same as words[0] for a one-word term)
-    probe: str  # occurs in the words of any text the term matches (a quick pre-check)
+    weak: bool  # a homograph: counts only with corroboration
+    context: bool  # a context word: never reported, only corroborates
 
 
-def _compile(term: str) -> _Term | None:
-    scanned = _scan(term.replace("#", " ").replace("_", " "))
-    words = tuple(
-        _Word(u.text, u.cjk, None if u.cjk else _stem(u.text), _arabic_plural(u.text))
-        for u in scanned.units
+def _make_word(text: str, cjk: bool, languages: Sequence[str]) -> _Word:
+    stems: list[tuple[str, str]] = []
+    if not cjk:
+        for language in languages:
+            s = stem(language, text)
+            if s is not None and (language, s) not in stems:
+                stems.append((language, s))
+    compounds = (
+        not cjk and len(text) >= MIN_AFFIX_LEN and script_of(text) == "latin"
+        and any(lang.split("-")[0] in COMPOUNDING for lang in languages)
     )
+    return _Word(text, cjk, tuple(stems), None if cjk else arabic_plural(text), compounds)
+
+
+def _compile(term: str, languages: Sequence[str], weak: bool, context: bool) -> _Term | None:
+    scanned = _scan(term.replace("#", " ").replace("_", " "))
+    words = tuple(_make_word(u.text, u.cjk, languages) for u in scanned.units)
     if not words:
         return None
-    joined_text = "".join(w.text for w in words)
     if len(words) == 1:
         joined = words[0]
     else:
-        joined = _Word(joined_text, all(w.cjk for w in words), None, None)
-    # Every way to match starts with a unit form that contains a prefix of the first word
-    # (itself, its stem or its stem before a plural ending), or that spells a prefix of
-    # the joined words; unit forms are suffixes of the unit texts. So the shortest such
-    # prefix occurs in the concatenated unit texts of every text the term matches.
-    first = words[0]
-    variants = [first.text, first.stem or first.text, first.text[:-1] if first.plural else ""]
-    probe = min((v for v in variants if v), key=len)
-    return _Term(term, words, joined, probe)
+        joined = _make_word("".join(w.text for w in words), all(w.cjk for w in words), ())
+    return _Term(term, words, joined, weak, context)
 
 
-def _word_ok(unit: _Unit, word: _Word, pos: _Position) -> bool:
-    starts = pos in ("only", "last")
-    ends = pos in ("only", "first")
-    for form in unit.forms:
-        if form == word.text:
-            return True
+class _Hit(NamedTuple):
+    term: int  # index into the compiled terms
+    word: int  # index of the term word, -1 for the joined words
+    how: How
+    other: str  # the other part of a compound ("" when there is none)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One occurrence of a term; offsets index the original text (``text[start:end]`` is the
+    word or words it came from). ``how``: word, stem, proclitic, compound, substring (CJK,
+    Thai), phrase (several words) or joined (a phrase written as one word)."""
+
+    term: str
+    start: int
+    end: int
+    how: str = "word"
+    ambiguous: bool = False  # the term is a homograph / ambiguous keyword
+    confirmed: bool = True  # False: ambiguous, and nothing in this text confirms it
+
+
+_LookupKey = tuple[str, str, str]  # (kind, language, text)
+
+
+class TermSet:
+    """Terms compiled once, to be matched against many texts (rules: module docstring).
+
+    ``languages`` maps a term to the languages it is written in (its stemmers); other terms
+    use ``default_languages``. ``homographs`` are terms that also mean something outside
+    the niche (``linsen``: lentils and lenses; ``حمص``: chickpeas and the city of Homs):
+    they count only in a text with other evidence (another term, a ``context`` word, or the
+    other part of their compound being one). ``context`` words (word, language) are never
+    reported; they only corroborate homographs. Terms that normalise to nothing never match.
+    """
+
+    def __init__(
+        self,
+        terms: Iterable[str],
+        *,
+        languages: Mapping[str, Sequence[str]] | None = None,
+        default_languages: Sequence[str] = (),
+        homographs: Iterable[str] = (),
+        context: Iterable[tuple[str, str | None]] = (),
+    ) -> None:
+        self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
+        weak_keys = {normalize(h).replace(" ", "").replace("#", "") for h in homographs}
+        compiled: list[_Term] = []
+        for term in self.terms:
+            langs = tuple(languages.get(term, default_languages)) if languages else tuple(
+                default_languages
+            )
+            key = normalize(term).replace(" ", "").replace("#", "")
+            made = _compile(term, langs, key in weak_keys, False)
+            if made is not None:
+                compiled.append(made)
+        for word, lang in context:
+            made = _compile(word, (lang,) if lang else tuple(default_languages), False, True)
+            if made is not None:
+                compiled.append(made)
+        self._compiled = tuple(compiled)
+        self._order = {t: k for k, t in enumerate(self.terms)}
+        self._index: dict[_LookupKey, list[tuple[int, int]]] = {}
+        self._languages: set[str] = set()
+        self._cjk: list[tuple[int, int, _Word]] = []
+        # Compound candidates by their first three letters (a compound contains them).
+        self._compound: dict[str, list[tuple[int, int, _Word]]] = {}
+        self._word_cache: dict[str, list[_Hit]] = {}
+        self._tag_cache: dict[str, list[_Hit]] = {}
+        self._concat: dict[str, list[int]] = {}
+        for ti, compiled_term in enumerate(self._compiled):
+            for wi, term_word in enumerate(compiled_term.words):
+                self._add_word(ti, wi, term_word)
+            joined = compiled_term.joined
+            if len(compiled_term.words) > 1 and not joined.cjk:
+                self._index.setdefault(("j", "", joined.text), []).append((ti, -1))
+                self._compound.setdefault(joined.text[:3], []).append((ti, -1, joined))
+            if len(compiled_term.words) == 1 and not joined.cjk and len(joined.text) >= _CONCAT_MIN:
+                self._concat.setdefault(joined.text[:2], []).append(ti)
+
+    def _add_word(self, ti: int, wi: int, word: _Word) -> None:
         if word.cjk:
-            if unit.cjk and (
-                (pos == "only" and word.text in form)
-                or (ends and form.endswith(word.text))
-                or (starts and form.startswith(word.text))
-            ):
-                return True
-            continue
+            self._cjk.append((ti, wi, word))
+            return
+        self._index.setdefault(("w", "", word.text), []).append((ti, wi))
+        for language, s in word.stems:
+            self._languages.add(language)
+            self._index.setdefault(("s", language, s), []).append((ti, wi))
+        if word.plural is not None:
+            self._index.setdefault(("w", "", word.plural), []).append((ti, wi))
+        if len(word.text) >= MIN_AFFIX_LEN:
+            self._compound.setdefault(word.text[:3], []).append((ti, wi, word))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    # -- one unit ------------------------------------------------------------------------
+
+    def _lookup(self, form: str) -> Iterator[tuple[int, int, How]]:
+        for ti, wi in self._index.get(("w", "", form), ()):
+            yield ti, wi, "word"
+        for ti, wi in self._index.get(("j", "", form), ()):
+            yield ti, wi, "joined"
+        for language in self._languages:
+            s = stem(language, form)
+            if s is not None:
+                for ti, wi in self._index.get(("s", language, s), ()):
+                    yield ti, wi, "stem"
+
+    def _unit_hits(self, unit: _Unit) -> list[_Hit]:
+        """The term words a unit matches (memoised per unit text: words repeat a lot)."""
+        cache = self._tag_cache if unit.tag else self._word_cache
+        cached = cache.get(unit.text)
+        if cached is None:
+            if len(cache) > 200_000:
+                cache.clear()
+            cached = cache[unit.text] = self._compute_hits(unit)
+        return cached
+
+    def _compute_hits(self, unit: _Unit) -> list[_Hit]:
+        hits: dict[tuple[int, int], _Hit] = {}
         if unit.cjk:
-            continue
-        if len(word.text) >= MIN_AFFIX_LEN and (
-            (starts and form.startswith(word.text)) or (ends and form.endswith(word.text))
+            for ti, wi, word in self._cjk:
+                if word.text in unit.text:
+                    hits[(ti, wi)] = _Hit(ti, wi, "substring", "")
+            return list(hits.values())
+        for ti, wi, how in self._lookup(unit.text):
+            hits.setdefault((ti, wi), _Hit(ti, wi, how, ""))
+        for rest in unit.forms[1:]:  # Hebrew/Arabic proclitics: only onto a niche term
+            for ti, wi, _how in self._lookup(rest):
+                hits.setdefault((ti, wi), _Hit(ti, wi, "proclitic", ""))
+        text = unit.text
+        if len(text) > MIN_AFFIX_LEN and self._compound:
+            for k in range(len(text) - 2):
+                for ti, wi, word in self._compound.get(text[k : k + 3], ()):
+                    if (ti, wi) in hits or not (unit.tag or word.compounds):
+                        continue
+                    if len(text) <= len(word.text):
+                        continue
+                    other = _compound_other(text, word, unit.tag)
+                    if other is not None:
+                        hits[(ti, wi)] = _Hit(ti, wi, "compound", other)
+        return list(hits.values())
+
+    # -- a sequence of units -------------------------------------------------------------
+
+    def _find_in(self, seq: Sequence[_Unit]) -> Iterator[tuple[int, int, int, How, str]]:
+        """(term index, first unit, last unit, how, other part) of each occurrence."""
+        per_unit = list(map(self._unit_hits, seq))
+        compiled = self._compiled
+        for i, hits in enumerate(per_unit):
+            for hit in hits:
+                n = len(compiled[hit.term].words)
+                if hit.word == -1 or n == 1:
+                    yield hit.term, i, i, hit.how, hit.other
+                elif hit.word == 0 and hit.how != "compound" and i + n <= len(seq):
+                    if all(
+                        seq[i + k].joined and any(
+                            h.term == hit.term and h.word == k and h.how != "compound"
+                            for h in per_unit[i + k]
+                        )
+                        for k in range(1, n)
+                    ):
+                        yield hit.term, i, i + n - 1, "phrase", ""
+        if self._concat:
+            for i, unit in enumerate(seq):
+                if unit.cjk:
+                    continue
+                for ti in self._concat.get(unit.text[:2], ()):
+                    last = _concat_end(seq, i, compiled[ti].joined)
+                    if last is not None:
+                        yield ti, i, last, "joined", ""
+
+    def _corroborates(self, other: str) -> bool:
+        """Whether a compound's other part (or parts) is itself a niche or context word."""
+        for piece in other.split():
+            for part in head_forms(piece):
+                fake = _Unit(part, (part, *proclitic_remainders(part)), 0, 0, False, False,
+                             False, -1)
+                if any(
+                    not self._compiled[h.term].weak and h.how != "compound"
+                    for h in self._unit_hits(fake)
+                ):
+                    return True
+        return False
+
+    def find(self, text: str | AnalyzedText, *, unconfirmed: bool = False) -> list[Match]:
+        """Every counted occurrence of every term, ordered by position (then term order).
+
+        A homograph's occurrence counts only with corroboration in the text (see the class
+        docstring); with ``unconfirmed`` the others are returned too, marked
+        ``confirmed=False``, for a caller that has evidence elsewhere (the creator's other
+        posts: one sense per discourse).
+        """
+        doc = text if isinstance(text, AnalyzedText) else analyze(text)
+        scanned = doc._scanned
+        found: dict[tuple[int, int], tuple[int, How, str]] = {}
+        for seq in (scanned.units, *scanned.hashtag_parts):
+            for ti, i, last, how, other in self._find_in(seq):
+                start, end = seq[i].start, seq[last].end
+                if how == "substring" and i == last and seq[i].lo >= 0:
+                    # Show the term's own characters, not the whole run (商品提供 in
+                    # 〇〇様から商品提供を受けて).
+                    word = self._compiled[ti].words[0].text
+                    at = seq[i].text.find(word)
+                    if at >= 0:
+                        start, end = doc.original_span(seq[i].lo + at, seq[i].lo + at + len(word))
+                key = (ti, start)
+                if key not in found or found[key][0] < end:
+                    found[key] = (end, how, other)
+        if not found:
+            return []
+        compiled = self._compiled
+        # Evidence: terms that are not homographs, and homographs whose compound's other
+        # part is a niche or context word (Linsen|suppe); a homograph needs evidence of
+        # another term (Rezept ... Linsensuppe) or is itself such a compound.
+        self_evident = {
+            (ti, start) for (ti, start), (_, _how, other) in found.items()
+            if other and compiled[ti].weak and self._corroborates(other)
+        }
+        evidence = [
+            (ti, start, end) for (ti, start), (end, _how, _other) in found.items()
+            if not compiled[ti].weak or (ti, start) in self_evident
+        ]
+        matches = []
+        for (ti, start), (end, how, _other) in found.items():
+            term = compiled[ti]
+            if term.context:
+                continue
+            # Evidence must come from another word (the context word "виноград" does not
+            # confirm the "вино" found inside it).
+            confirmed = not term.weak or (ti, start) in self_evident or any(
+                compiled[e].joined.text != term.joined.text and (s2, e2) != (start, end)
+                for e, s2, e2 in evidence
+            )
+            if not confirmed and not unconfirmed:
+                continue
+            matches.append(Match(term.term, start, end, how, term.weak, confirmed))
+        order = self._order
+        matches.sort(key=lambda m: (m.start, order[m.term]))
+        return matches
+
+    def count(self, text: str | AnalyzedText) -> dict[str, int]:
+        """Term -> number of occurrences, for the terms that occur at least once."""
+        counts: dict[str, int] = {}
+        for match in self.find(text):
+            counts[match.term] = counts.get(match.term, 0) + 1
+        return {t: counts[t] for t in self.terms if t in counts}
+
+
+def _compound_other(text: str, word: _Word, tag: bool) -> str | None:
+    """The other part when ``text`` is a plausible compound containing ``word``."""
+    rest = modifier_rest(text, word.text)
+    if rest is not None:
+        return rest
+    for _language, s in word.stems:  # an inflected modifier: Koch(en) in Kochbuch
+        if len(s) >= MIN_AFFIX_LEN and word.text.startswith(s):
+            rest = modifier_rest(text, s)
+            if rest is not None:
+                return rest
+    # The term as the head: Kontakt|linsen, Koch|rezepte
+    pos = text.find(word.text[:3], 3)
+    while pos != -1:
+        head, modifier = text[pos:], text[:pos]
+        if plausible_part(modifier) and (
+            head == word.text
+            or any(stem(lang, head) == s for lang, s in word.stems)
         ):
-            return True
-        if word.stem is not None and form.startswith(word.stem):
-            return True
-        if word.plural is not None and form == word.plural:
-            return True
-    return False
+            return modifier
+        if tag and plausible_part(modifier) and head.startswith(word.text):
+            rest = head[len(word.text):]
+            if plausible_part(rest):  # inside a hashtag: #ilovevegancooking
+                return modifier + " " + rest
+        pos = text.find(word.text[:3], pos + 1)
+    return None
 
 
 def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
     """Index of the last unit when 2-3 adjacent units from ``i`` spell ``word``."""
     target = word.text
-    if word.cjk or len(target) < 5:
-        return None
     for first in seq[i].forms:
         if seq[i].cjk or len(first) < 2 or len(first) >= len(target):
             continue
@@ -702,7 +926,7 @@ def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
             nxt = seq[k + 1]
             if not nxt.joined or nxt.cjk or len(nxt.text) < 2:
                 break
-            rest = target[len(acc) :]
+            rest = target[len(acc):]
             if nxt.text == rest or (len(rest) >= 3 and nxt.text.startswith(rest)):
                 return k + 1
             if not rest.startswith(nxt.text):
@@ -710,88 +934,6 @@ def _concat_end(seq: Sequence[_Unit], i: int, word: _Word) -> int | None:
             acc += nxt.text
             k += 1
     return None
-
-
-def _positions(n: int) -> list[_Position]:
-    if n == 1:
-        return ["only"]
-    middle: list[_Position] = ["middle"] * (n - 2)
-    return ["first", *middle, "last"]
-
-
-def _find_in(seq: Sequence[_Unit], term: _Term) -> Iterator[tuple[int, int]]:
-    n = len(term.words)
-    positions = _positions(n)
-    key = term.probe[:2]  # every match starts at a unit whose text contains this
-    next_free = 0
-    for i, unit in enumerate(seq):
-        if i < next_free or key not in unit.text:
-            continue
-        last: int | None = None
-        if n > 1 and i + n <= len(seq):
-            if all(seq[i + k].joined for k in range(1, n)) and all(
-                _word_ok(seq[i + k], term.words[k], positions[k]) for k in range(n)
-            ):
-                last = i + n - 1
-        if last is None and _word_ok(seq[i], term.joined, "only"):
-            last = i
-        if last is None:
-            last = _concat_end(seq, i, term.joined)
-        if last is not None:
-            yield unit.start, seq[last].end
-            next_free = last + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One occurrence of a term; offsets index the original text."""
-
-    term: str
-    start: int
-    end: int
-
-
-class TermSet:
-    """Terms compiled once, to be matched against many texts.
-
-    Terms that normalise to nothing (only punctuation) never match.
-    """
-
-    def __init__(self, terms: Iterable[str]) -> None:
-        self.terms: tuple[str, ...] = tuple(dict.fromkeys(terms))
-        self._compiled = tuple(c for c in map(_compile, self.terms) if c is not None)
-        self._order = {t: k for k, t in enumerate(self.terms)}
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    def find(self, text: str | AnalyzedText) -> list[Match]:
-        """Every occurrence of every term, ordered by position (then by term order)."""
-        doc = text if isinstance(text, AnalyzedText) else analyze(text)
-        sequences = (doc._scanned.units, *doc._scanned.hashtag_parts)
-        compact = doc._scanned.compact
-        found: dict[tuple[str, int], int] = {}
-        for term in self._compiled:
-            if term.probe not in compact:
-                continue
-            for seq in sequences:
-                for start, end in _find_in(seq, term):
-                    key = (term.term, start)
-                    found[key] = max(found.get(key, end), end)
-        if not found:
-            return []
-        order = self._order
-        return sorted(
-            (Match(term, start, end) for (term, start), end in found.items()),
-            key=lambda m: (m.start, order[m.term]),
-        )
-
-    def count(self, text: str | AnalyzedText) -> dict[str, int]:
-        """Term -> number of occurrences, for the terms that occur at least once."""
-        counts: dict[str, int] = {}
-        for match in self.find(text):
-            counts[match.term] = counts.get(match.term, 0) + 1
-        return {t: counts[t] for t in self.terms if t in counts}
 
 
 def _as_termset(terms: Iterable[str] | TermSet) -> TermSet:
@@ -820,8 +962,12 @@ def snippet(
         text = text.text
     if not matches:
         return None
-    first = matches[0]
-    start, end = first.start, first.end
+    return passage(text, matches[0].start, matches[0].end, width)
+
+
+def passage(text: str, start: int, end: int, width: int = 120) -> str:
+    """About ``width`` characters of ``text`` around ``text[start:end]`` (see
+    :func:`snippet`)."""
     if end - start >= width:
         left, right = start, start + width
     else:
@@ -837,5 +983,5 @@ def snippet(
             cut = next((k for k in range(right, end, -1) if text[k].isspace()), None)
             if cut is not None:
                 right = cut
-    passage = " ".join(text[left:right].split())
-    return ("…" if left > 0 else "") + passage + ("…" if right < len(text) else "")
+    shown = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + shown + ("…" if right < len(text) else "")

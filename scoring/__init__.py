@@ -4,7 +4,8 @@ No Scrapy, no I/O: every function takes its configuration as arguments (load it 
 :mod:`creatorscout.config`) and returns a pydantic result that says what it rests on.
 """
 
-from creatorscout.scoring.authenticity import assess_authenticity
+from creatorscout.scoring.authenticity import FLAG_NAMES, assess_authenticity
+from creatorscout.scoring.components import REGISTRY, ScoreComponent, SortSpec
 from creatorscout.scoring.composite import (
     COMPONENTS,
     analyse_posts,
@@ -45,6 +46,10 @@ from creatorscout.scoring.tiers import UNKNOWN_TIER, assign_tier
 
 __all__ = [
     "COMPONENTS",
+    "FLAG_NAMES",
+    "REGISTRY",
+    "ScoreComponent",
+    "SortSpec",
     "AuthenticityResult",
     "DisclosureMatcher",
     "Flag",

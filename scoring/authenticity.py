@@ -1,39 +1,40 @@
-"""Authenticity signals: is the audience real, how much of the feed is paid, is it brand-safe.
+"""Authenticity: is the audience real, how much of the feed is paid, is it brand-safe.
 
-Audience signals are graded: each has a *strength* in [0, 1] (0: no sign at all) and
-becomes a *flag* with its evidence once it crosses its configured threshold
+Audience *checks* are graded: each has a *strength* in [0, 1] (0: no sign at all) and
+raises a *flag* with its evidence once it crosses its configured threshold
 (``scoring.yaml: authenticity``). With ``t`` the threshold:
 
 ``follow_ratio``
-    following / followers (accounts with at least ``follow_ratio_min_followers``):
-    strength rises linearly from 0 at t/2 to 1 at t; flag at >= t. Follow-for-follow
-    farms follow about as many accounts as follow them.
-``low_engagement``
-    the engagement rate relative to the tier benchmark, r: strength log(1/r) / log(1/t)
-    (0 at r = 1, 1 at r = t); flag at r <= t. Bought followers do not interact. The
-    crawl's niche pass adds the percentile among peers: bottom ``low_engagement_percentile``
-    percent also flags (see :func:`with_percentile`).
-``high_engagement``
-    strength log(r) / log(T) for r >= 1; flag at r >= T. Engagement pods inflate
-    interactions far beyond what an audience of that size gives.
+    following / followers (accounts with at least ``follow_ratio_min_followers``; a smaller
+    audience is too small to judge, so unchecked): strength rises linearly from 0 at t/2
+    to 1 at t; flag at >= t. Follow-for-follow farms follow about as many accounts as
+    follow them.
 ``interaction_mix``
     (replies + reposts + quotes) / likes over the usable posts, once they have at least
-    ``interaction_mix_min_likes`` likes: strength from 0 at 2t to 1 at t; flag at <= t.
-    Pods and bought likes are almost all likes; real audiences also reply and share.
+    ``interaction_mix_min_likes`` likes (fewer pass; none at all, and no conversation
+    either, is unchecked): strength from 0 at 2t to 1 at t; flag at <= t. Pods and bought
+    likes are almost all likes; real audiences also reply and share.
+``automated``
+    the platform marks the account as a bot (Mastodon ``bot``): a failed check and a flag.
+    Runs only where the platform says so.
 ``follower_jump``
     the largest growth between two observations at most ``follower_jump_days`` apart,
-    g = (later - earlier) / earlier: strength g / (2 x ratio); flag at g >= ratio. Needs
-    earlier observations (the index keeps them from earlier crawls).
+    g = (later - earlier) / earlier: strength g / (2 x ratio); flag at g >= ratio. Runs
+    only once there are earlier observations (the index keeps them from earlier crawls).
 
-The engagement signals are scaled by min(1, posts / ``min_posts``): a rate resting on one
-post is a weak sign. suspicion = 1 - prod(1 - weight x strength) over the audience signals
-(weights from the config); the authenticity component of the composite score is
-1 - suspicion.
+The authenticity component is the weighted share of the checks passed,
+sum(weight x (1 - strength)) / sum(weight), where a check that could not be run for lack of
+data (followers or like counts unknown) counts as not passed: hiding a number never makes
+an audience look more real. ``unchecked`` says which checks could not run and why.
+
+Engagement is judged once, in the engagement component (:mod:`.engagement`): the
+``low_engagement`` and ``high_engagement`` flags here are information for the user, not
+part of the authenticity value.
 
 Sponsored content (markers from ``markers.yaml``, see :mod:`creatorscout.scoring.markers`)
 is measured as the share of recent original posts with a disclosure and flagged
-``sponsored_heavy`` at ``sponsored_share_flag``; it lowers trust, but it is not a sign of a
-fake audience, so it is reported, not folded into the suspicion. Brand-safety terms of the
+``sponsored_heavy`` at ``sponsored_share_flag``; it enters the composite as its own
+component (``sponsored``), not as a sign of a fake audience. Brand-safety terms of the
 niche flag the posts that contain them (``brand_safety``), and so do posts the platform
 itself marks adult-only (``Post.adult``: Reddit ``over_18``), whatever the niche's terms.
 """
@@ -42,10 +43,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from creatorscout.config.schema import AuthenticitySettings, Niche
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.platform import INTERACTIONS
+from creatorscout.scoring.engagement import unique_posts
 from creatorscout.scoring.markers import DisclosureMatcher, brand_safety_terms
 from creatorscout.scoring.results import (
     AuthenticityResult,
@@ -57,11 +60,27 @@ from creatorscout.scoring.results import (
 from creatorscout.scoring.text import AnalyzedText
 
 DEFINITION = (
-    "audience signals graded 0-1 (follow_ratio, low_engagement, high_engagement, "
-    "interaction_mix, follower_jump); suspicion = 1 - prod(1 - weight x strength); "
-    "authenticity = 1 - suspicion. Sponsored share = original posts with a disclosure "
-    "marker / original posts considered"
+    "audience checks graded 0-1 (follow_ratio, interaction_mix, follower_jump once there is "
+    "history); authenticity = sum(weight x (1 - strength)) / sum(weight), a check that "
+    "could not be run counting as not passed. Sponsored share = original posts with a "
+    "disclosure marker / original posts considered"
 )
+RISK_WEIGHTS = {
+    "low_engagement": 0.7,
+    "high_engagement": 0.5,
+    "interaction_mix": 0.6,
+    "follow_ratio": 0.6,
+    "follower_jump": 0.5,
+}
+"""Weights of :attr:`AuthenticityResult.suspicion`, a fake-audience risk reading over every
+audience signal including engagement (for detection and evaluation; the composite uses the
+authenticity value, which leaves engagement to its own component)."""
+
+FLAG_NAMES = (
+    "low_engagement", "high_engagement", "interaction_mix", "follow_ratio", "follower_jump",
+    "automated", "sponsored_heavy", "brand_safety",
+)
+"""Every flag scoring raises (``CreatorScore.flags``)."""
 MAX_EXAMPLES = 3
 FLAG_POSTS = 2
 """Engagement signals raise a flag only when they rest on at least this many posts."""
@@ -89,6 +108,18 @@ def suspicion_of(signals: Mapping[str, float], weights: Mapping[str, float]) -> 
     return _clamp(1.0 - keep)
 
 
+def authenticity_of(
+    signals: Mapping[str, float], unchecked: Mapping[str, str], weights: Mapping[str, float]
+) -> float | None:
+    """Weighted share of the checks passed; unchecked ones count as failed. None when no
+    check applies at all."""
+    total = sum(weights.get(n, 0.0) for n in (*signals, *unchecked))
+    if total <= 0:
+        return None
+    passed = sum(weights.get(n, 0.0) * (1.0 - _clamp(s)) for n, s in signals.items())
+    return _clamp(passed / total)
+
+
 def low_engagement_strength(relative: float, threshold: float) -> float:
     """0 at typical engagement (r >= 1), 1 at ``threshold`` x typical or below."""
     if relative >= 1.0:
@@ -105,53 +136,83 @@ def percentile_strength(percentile: float, threshold: float) -> float:
     return _clamp((2 * threshold - percentile) / threshold)
 
 
-def _engagement_signals(
-    engagement: EngagementResult, settings: AuthenticitySettings, flags: list[Flag],
-    signals: dict[str, float],
-) -> None:
-    relative = engagement.relative
-    if relative is None or engagement.posts_used < 1:
-        return
+def engagement_signals(
+    engagement: EngagementResult, settings: AuthenticitySettings
+) -> tuple[dict[str, float], list[Flag]]:
+    """The engagement signals of the risk reading (unweighted in the authenticity value)
+    and the information flags for engagement far below or above the benchmark (the
+    engagement component judges it; the flags say so where a user filters by flag)."""
+    signals: dict[str, float] = {}
+    flags: list[Flag] = []
     scale = confidence_scale(engagement.posts_used, settings)
-    low = scale * low_engagement_strength(relative, settings.low_engagement_relative)
-    signals["low_engagement"] = low
-    if relative <= settings.low_engagement_relative and engagement.posts_used >= FLAG_POSTS:
-        flags.append(Flag(
-            name="low_engagement", kind="audience", strength=low, value=relative,
-            threshold=settings.low_engagement_relative,
-            evidence=[
-                f"engagement {engagement.rate:.2f}% is {relative:.2f}x the "
-                f"{engagement.benchmark:g}% typical for the tier "
-                f"(over {engagement.posts_used} posts)"
-            ],
-        ))
+    if engagement.relative is not None and engagement.posts_used >= 1:
+        signals["low_engagement"] = scale * low_engagement_strength(
+            engagement.relative, settings.low_engagement_relative)
+    # the published-style rate against the benchmark (not the scored rate, which already
+    # discounts likes without conversation): what a user compares with other tools
+    typical = engagement.reported_benchmark or engagement.benchmark
+    seen = engagement.anomaly_rate
+    if engagement.rate is None or seen is None or not typical or (
+        engagement.posts_used < FLAG_POSTS
+    ):
+        return signals, flags
+    relative = seen / typical
     high_t = settings.high_engagement_relative
-    high = scale * _clamp(math.log(relative) / math.log(high_t)) if relative > 1 else 0.0
-    signals["high_engagement"] = high
-    if relative >= high_t and engagement.posts_used >= FLAG_POSTS:
+    if relative > 1:
+        signals["high_engagement"] = scale * _clamp(math.log(relative) / math.log(high_t))
+    bench = f"{typical:.2g}%"
+    if relative <= settings.low_engagement_relative:
         flags.append(Flag(
-            name="high_engagement", kind="audience", strength=high, value=relative,
-            threshold=high_t,
+            name="low_engagement", kind="audience",
+            strength=scale * low_engagement_strength(relative, settings.low_engagement_relative),
+            value=relative, threshold=settings.low_engagement_relative,
             evidence=[
-                f"engagement {engagement.rate:.2f}% is {relative:.1f}x the "
-                f"{engagement.benchmark:g}% typical for the tier"
+                f"likes and replies {seen:.2f}% of followers per post are {relative:.2f}x the "
+                f"{bench} typical for the tier (over {engagement.posts_used} posts)"
             ],
         ))
+    if relative >= high_t:
+        flags.append(Flag(
+            name="high_engagement", kind="audience", strength=signals["high_engagement"],
+            value=relative, threshold=high_t,
+            evidence=[
+                f"likes and replies {seen:.2f}% of followers per post are {relative:.1f}x the "
+                f"{bench} typical for the tier"
+            ],
+        ))
+    return signals, flags
 
 
 def _mix_signal(
     posts: Sequence[Post], settings: AuthenticitySettings, flags: list[Flag],
-    signals: dict[str, float],
+    checks: _Checks,
 ) -> None:
     usable = [p for p in posts if not p.is_reply and not p.is_repost and p.likes is not None]
     likes = sum(p.likes or 0 for p in usable)
-    if len(usable) < FLAG_POSTS or likes < settings.interaction_mix_min_likes:
+    if len(usable) < FLAG_POSTS:
+        checks.unchecked["interaction_mix"] = (
+            f"needs {FLAG_POSTS} original posts with like counts, found {len(usable)}"
+        )
         return
     others = sum((p.replies or 0) + (p.reposts or 0) + (p.quotes or 0) for p in usable)
+    if likes + others == 0:
+        checks.unchecked["interaction_mix"] = (
+            f"no likes, replies or reposts on {len(usable)} posts: no audience to judge"
+        )
+        return
+    if likes < settings.interaction_mix_min_likes:
+        # passes rather than unchecked: more likes must never turn a failed check into a
+        # passed one (ten times the likes never raises a score)
+        checks.passed("interaction_mix", 0.0, f"{likes} likes over {len(usable)} posts: too "
+                      f"few for likes-only engagement to matter")
+        return
     ratio = others / likes
     t = settings.interaction_mix_flag
     strength = _clamp((2 * t - ratio) / t)
-    signals["interaction_mix"] = strength
+    checks.passed("interaction_mix", strength,
+                  f"{others:,} replies, reposts and quotes for {likes:,} likes over "
+                  f"{len(usable)} posts ({ratio:.0%} of likes; a pod or bought likes is "
+                  f"below {t:.0%})")
     if ratio <= t:
         flags.append(Flag(
             name="interaction_mix", kind="audience", strength=strength, value=ratio,
@@ -164,16 +225,27 @@ def _mix_signal(
 
 
 def _ratio_signal(
-    creator: Creator, settings: AuthenticitySettings, flags: list[Flag],
-    signals: dict[str, float],
+    creator: Creator, settings: AuthenticitySettings, flags: list[Flag], checks: _Checks,
 ) -> None:
     followers, following = creator.followers, creator.following
-    if followers is None or following is None or followers < settings.follow_ratio_min_followers:
+    if followers is None or following is None:
+        missing = "followers" if followers is None else "following"
+        checks.unchecked["follow_ratio"] = f"{missing} count unknown"
+        return
+    if followers == 0:
+        checks.unchecked["follow_ratio"] = "0 followers: no audience to judge"
+        return
+    if followers < settings.follow_ratio_min_followers:
+        checks.unchecked["follow_ratio"] = (
+            f"{followers:,} followers: too small an audience to judge (from "
+            f"{settings.follow_ratio_min_followers:,})"
+        )
         return
     ratio = following / followers
     t = settings.follow_ratio_flag
     strength = _clamp((ratio - t / 2) / (t / 2))
-    signals["follow_ratio"] = strength
+    checks.passed("follow_ratio", strength, f"follows {following:,} accounts with "
+                  f"{followers:,} followers (ratio {ratio:.2f}; farms reach {t:g})")
     if ratio >= t:
         flags.append(Flag(
             name="follow_ratio", kind="audience", strength=strength, value=ratio, threshold=t,
@@ -205,17 +277,32 @@ def follower_jump(
 
 def _jump_signal(
     history: Sequence[FollowerPoint], settings: AuthenticitySettings, flags: list[Flag],
-    signals: dict[str, float],
+    checks: _Checks,
 ) -> None:
     if len(history) < 2:
         return
     growth, evidence = follower_jump(history, settings)
     t = settings.follower_jump_ratio
     strength = _clamp(growth / (2 * t))
-    signals["follower_jump"] = strength
+    checks.passed("follower_jump", strength, evidence or
+                  f"no growth above {t:.0%} within {settings.follower_jump_days:g} days over "
+                  f"{len(history)} observations")
     if growth >= t and evidence:
         flags.append(Flag(name="follower_jump", kind="audience", strength=strength,
                           value=growth, threshold=t, evidence=[evidence]))
+
+
+@dataclass
+class _Checks:
+    """The audience checks run so far: strengths, evidence, and those that could not run."""
+
+    signals: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    unchecked: dict[str, str] = field(default_factory=dict)
+
+    def passed(self, name: str, strength: float, evidence: str) -> None:
+        self.signals[name] = strength
+        self.evidence[name] = evidence
 
 
 def sponsored_share(
@@ -231,10 +318,10 @@ def sponsored_share(
         if post.is_reply or post.is_repost:
             continue
         doc = analyses.get(post.id)
-        if doc is None:
-            continue  # no text: cannot tell
+        if doc is None and post.sponsored is None:
+            continue  # no text and no platform flag: cannot tell
         considered += 1
-        hits = matcher.find(doc)
+        hits = matcher.find(doc, post)
         if not hits:
             continue
         sponsored += 1
@@ -244,7 +331,7 @@ def sponsored_share(
             first = hits[0]
             examples.append(
                 f"{_label(post)}: marker '{first.marker}' ({first.kind}) in "
-                f"\"{doc.text[first.start:first.end]}\""
+                f"\"{first.evidence}\""
             )
     return SponsoredResult(
         share=sponsored / considered if considered else None,
@@ -282,13 +369,22 @@ def assess_authenticity(
     ``interaction_mix`` needs likes and reposts, so a platform without reposts gets none.
     """
     flags: list[Flag] = []
-    signals: dict[str, float] = {}
+    checks = _Checks()
+    posts = unique_posts(posts)  # the same text again is repetition, not more evidence
+    if creator.flags.bot:
+        # only where the platform says so: an automated account has no audience to trust
+        said = "the platform marks this as an automated (bot) account"
+        checks.passed("automated", 1.0, said)
+        flags.append(Flag(name="automated", kind="audience", strength=1.0, value=1.0,
+                          threshold=1.0, evidence=[said]))
     if derived_metrics:
-        _ratio_signal(creator, settings, flags, signals)
-        _engagement_signals(engagement, settings, flags, signals)
-        if {"likes", "reposts"} <= set(interactions):
-            _mix_signal(posts, settings, flags, signals)
-        _jump_signal(history, settings, flags, signals)
+        _ratio_signal(creator, settings, flags, checks)
+        signals, engagement_flags = engagement_signals(engagement, settings)
+        checks.signals.update(signals)
+        flags += engagement_flags
+        if {"likes", "reposts"} <= set(interactions):  # what the platform can have
+            _mix_signal(posts, settings, flags, checks)
+        _jump_signal(history, settings, flags, checks)
     sponsored = sponsored_share(posts, analyses, matcher)
     if sponsored.share is not None and sponsored.share >= settings.sponsored_share_flag:
         flags.append(Flag(
@@ -327,11 +423,13 @@ def assess_authenticity(
             value=float(sum(brand.values())), threshold=1.0,
             evidence=[", ".join(f"{t} ({n} posts)" for t, n in brand.items()), *evidence],
         ))
-    suspicion = suspicion_of(signals, settings.weights)
+    value = authenticity_of(checks.signals, checks.unchecked, settings.weights) or 0.0
     result = AuthenticityResult(
-        score=1.0 - suspicion,
-        suspicion=suspicion,
-        signals=signals,
+        score=value,
+        suspicion=suspicion_of(checks.signals, RISK_WEIGHTS),
+        signals=checks.signals,
+        evidence=checks.evidence,
+        unchecked=checks.unchecked,
         sponsored=sponsored,
         brand_safety=brand,
         definition=DEFINITION,

@@ -50,6 +50,31 @@ class EngagementResult(BaseModel):
         description="Percentile of the rate among the same platform and tier in this niche's "
         "crawl, 0-100 (set by the niche pass)",
     )
+    method: Literal["median", "industry"] = Field(
+        default="median",
+        description="median: our definition; industry: mean likes + comments per follower "
+        "over the last N posts (HypeAuditor, Modash)",
+    )
+    scored_rate: float | None = Field(
+        default=None,
+        description="The rate the score uses: likes count up to a multiple of the replies, "
+        "reposts and quotes (bought likes come without conversation)",
+    )
+    anomaly_rate: float | None = Field(
+        default=None,
+        description="Median (likes + replies) per follower (per view) x 100 over the same "
+        "posts: what the anomaly check compares with its typical value",
+    )
+    reported_benchmark: float | None = Field(
+        default=None,
+        description="Typical likes + replies rate for the platform and tier (published "
+        "likes + comments rate, or this crawl's median): the anomaly check's yardstick",
+    )
+    benchmark_source: str | None = Field(
+        default=None,
+        description="Where the benchmark comes from: this crawl's median, or a published "
+        "prior with its source and platform",
+    )
     peers: int | None = Field(
         default=None, description="Creators the percentile compares with (including this one)"
     )
@@ -63,8 +88,16 @@ class RelevanceResult(BaseModel):
     matched_terms: dict[str, int] = Field(
         default_factory=dict, description="Niche term -> number of posts/bio that matched it"
     )
+    matched_words: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Niche term -> the words of the text it matched (Linsensuppe -> linsen)",
+    )
     posts_considered: int = 0
     posts_matched: int = 0
+    documents: int = Field(
+        default=0,
+        description="Distinct post documents: near-identical and hashtag-only posts count once",
+    )
     bio_matched: bool = False
     excluded_terms: list[str] = Field(default_factory=list)
     snippet: str | None = Field(default=None, description="A passage that shows the match")
@@ -104,10 +137,21 @@ class AuthenticityResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    score: float = Field(ge=0.0, le=1.0, description="1 - suspicion")
-    suspicion: float = Field(ge=0.0, le=1.0, description="1 - prod(1 - weight x strength)")
+    score: float = Field(ge=0.0, le=1.0, description="Weighted share of the audience checks "
+                         "passed; a check that could not be run counts as not passed")
+    suspicion: float = Field(
+        ge=0.0, le=1.0,
+        description="Fake-audience risk over every audience signal, engagement included: "
+        "1 - prod(1 - weight x strength) (detection and evaluation; not in the composite)",
+    )
     signals: dict[str, float] = Field(
-        default_factory=dict, description="Audience signal -> strength 0-1 (0: no sign)"
+        default_factory=dict, description="Audience check -> strength 0-1 (0: no sign)"
+    )
+    evidence: dict[str, str] = Field(
+        default_factory=dict, description="Audience check -> what it saw, in plain words"
+    )
+    unchecked: dict[str, str] = Field(
+        default_factory=dict, description="Audience check that could not be run -> why"
     )
     sponsored: SponsoredResult
     brand_safety: dict[str, int] = Field(
@@ -158,8 +202,16 @@ class Component(BaseModel):
     name: str
     value: float | None = Field(description="Normalised to [0, 1]; None when unknown")
     weight: float
-    contribution: float = Field(description="weight * value / sum of weights used")
+    contribution: float = Field(
+        description="effective_weight x counted_as; the contributions sum to score / 100"
+    )
     detail: str = Field(description="Plain words: what went in")
+    effective_weight: float | None = Field(
+        default=None, description="weight / sum of all weights (unknown components included)"
+    )
+    counted_as: float | None = Field(
+        default=None, description="The value used: value, or 0 when it is unknown"
+    )
 
 
 class CreatorScore(BaseModel):
@@ -196,19 +248,15 @@ class CreatorScore(BaseModel):
     niche_pass_at: datetime | None = Field(
         default=None, description="When the crawl-level scores (percentile, graph) were added"
     )
+    coverage: float | None = Field(
+        default=None,
+        description="Share of the weight resting on measured components, 0-1 (unknown "
+        "components count as 0)",
+    )
 
     def explanation(self) -> list[str]:
-        """The score explained, one line per component."""
-        lines = [f"score {self.score:.1f}/100 in niche '{self.niche}' on {self.platform}"]
-        for c in self.components:
-            value = "unknown" if c.value is None else f"{c.value:.2f}"
-            lines.append(
-                f"  {c.name}: {value} x weight {c.weight:g} -> {c.contribution * 100:.1f}"
-                f"  ({c.detail})"
-            )
-        if self.network is not None:
-            lines.append(f"  role: {self.role or 'unknown'} ({self.network.reason})")
-        for flag in self.flag_details:
-            evidence = "; ".join(flag.evidence[:3])
-            lines.append(f"  flag {flag.name}: {evidence}")
-        return lines
+        """The score explained in plain words: one line per component with its value, its
+        effective weight and its points; the points add up to the score."""
+        from creatorscout.scoring.explain import explanation_lines
+
+        return explanation_lines(self)

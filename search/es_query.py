@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creatorscout.search.fts import needs_substring, parse_text
-from creatorscout.search.query import FACETS, UNKNOWN, SearchQuery
+from creatorscout.search.query import FACETS, SORT_SPECS, UNKNOWN, SearchQuery
 
 FIELD_BOOSTS = {"handle": 2.0, "display_name": 2.0, "bio": 3.0, "posts": 1.0}
 """Weights of the text fields, as the embedded index's bm25 column weights."""
@@ -182,17 +182,19 @@ def build_query(query: SearchQuery, text: TextClauses | None = None) -> dict[str
     return {"bool": boolean}
 
 
-SCORE_SORTS = ("authenticity", "er_percentile", "influence", "bridging")
-"""Sorts by a crawl-level score: descending, unknown last, then by the composite score."""
+SCORE_FIELDS = ("authenticity", "er_percentile", "influence", "bridging", "sponsored_share")
+"""Crawl-level score fields a sort may name: in the sort's order, unknown last, then by the
+composite score."""
 
 
 def sort_keys(query: SearchQuery, with_text: bool) -> list[dict[str, Any]]:
     """The sort criteria before the tie-breaks: descending, unknown values last."""
     if query.sort == "relevance" and with_text:
         return [{"_score": {"order": "desc"}}]
-    if query.sort in SCORE_SORTS:
+    spec = SORT_SPECS[query.sort]
+    if spec.field in SCORE_FIELDS:
         return [
-            {query.sort: {"order": "desc", "missing": "_last"}},
+            {spec.field: {"order": spec.order, "missing": "_last"}},
             {"score": {"order": "desc", "missing": "_last"}},
         ]
     field_name = {"score": "score", "followers": "followers", "er": "er"}.get(

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from creatorscout.scoring.authenticity import FLAG_NAMES
+from creatorscout.scoring.components import REGISTRY, SortSpec
 from creatorscout.search.records import ScoredCreator
 
-Sort = Literal[
-    "score", "followers", "er", "relevance", "authenticity", "er_percentile", "influence",
-    "bridging",
-]
-SORTS: tuple[str, ...] = Sort.__args__  # type: ignore[attr-defined]
-FLAGS = (
-    "low_engagement", "high_engagement", "interaction_mix", "follow_ratio", "follower_jump",
-    "sponsored_heavy", "brand_safety",
-)
+SORT_SPECS: dict[str, SortSpec] = {
+    "score": SortSpec(
+        "score", "score", "desc",
+        "composite score on one scale for every platform: each part is measured against the "
+        "creator's own platform and tier, and an unknown part counts as 0, so creators whose "
+        "reach or engagement cannot be measured rank below measured ones of the same "
+        "relevance",
+    ),
+    **{c.sort.name: c.sort for c in REGISTRY.values() if c.sort is not None},
+    "er": SortSpec("er", "er", "desc", "reported engagement rate, percent"),
+    "bridging": SortSpec(
+        "bridging", "bridging", "desc", "participation across communities (connectors)"
+    ),
+}
+"""Every sort: the composite, one per score component (from the component registry,
+:mod:`creatorscout.scoring.components`), and two raw numbers. Each says its field and
+order; every backend sorts unknown values last, then by score."""
+SORTS: tuple[str, ...] = tuple(SORT_SPECS)
+FLAGS = FLAG_NAMES
 """The flags scoring raises (``CreatorScore.flags``); see creatorscout.scoring.authenticity."""
 Role = Literal["influencer", "connector", "both", "neither"]
 
@@ -60,11 +72,11 @@ class SearchQuery(BaseModel):
       marked as ads (0-1), inclusive; unknown does not pass.
     * ``flags``: the record has any of them; ``exclude_flags``: none of them;
       ``no_flags``: no flag at all (names in :data:`FLAGS`).
-    * ``sort`` by ``authenticity``, ``er_percentile``, ``influence`` or ``bridging``:
-      descending, unknown last, then by score.
-    * ``sort``: descending; unknown values (followers, engagement rate) sort last; ties are
-      broken by creator id, ascending. ``relevance`` is the text rank when ``text`` has
-      words, else the niche relevance score.
+    * ``sort``: one of :data:`SORTS`, in the order its :data:`SORT_SPECS` entry gives
+      (``sponsored`` ascending: fewest ads first; the others descending); unknown values
+      sort last; then by score (for the component sorts); ties are broken by creator id,
+      ascending. ``relevance`` is the text rank when ``text`` has words, else the niche
+      relevance score. ``score`` compares platforms on one scale (see its spec).
     * ``collapse_person``: one hit per *person* (profiles grouped by
       :mod:`creatorscout.scoring.identity`) instead of per creator: the person's profile
       whose record ranks best under ``sort`` among those that pass the filters (ties: lower
@@ -96,9 +108,16 @@ class SearchQuery(BaseModel):
     collapse_person: bool = Field(
         default=False, description="One hit per person (grouped profiles), not per creator"
     )
-    sort: Sort = "score"
+    sort: str = "score"
     limit: int = Field(default=20, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
+
+    @field_validator("sort")
+    @classmethod
+    def _known_sort(cls, value: str) -> str:
+        if value not in SORT_SPECS:
+            raise ValueError(f"unknown sort '{value}'; use one of: {', '.join(SORTS)}")
+        return value
 
     @model_validator(mode="after")
     def _range(self) -> SearchQuery:

@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from creatorscout.plugins.models import Creator, Post, Provenance
+from creatorscout.scoring.components import ordinal
 from creatorscout.scoring.identity import Evidence, Person
+from creatorscout.scoring.results import CreatorScore
 from creatorscout.search.query import Hit, SearchResults
 from creatorscout.search.records import ScoredCreator
 
@@ -79,6 +81,27 @@ def render_results(results: SearchResults, fmt: str = "table") -> str:
 render = render_results
 
 
+def render_groups(groups: Mapping[str, SearchResults], fmt: str = "table") -> str:
+    """``--by-platform``: one result list per platform, in the given order. ``table``: a
+    titled table each; ``json``: ``{"groups": {platform: document}}``; ``csv``: one header,
+    then every group's rows (the platform column tells them apart)."""
+    if fmt == "json":
+        return json.dumps({"groups": {p: results_document(r) for p, r in groups.items()}},
+                          ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        parts = [render_csv(r) for r in groups.values()]
+        header = ",".join(CSV_COLUMNS) + "\n"
+        return header + "".join(part.split("\n", 1)[1] for part in parts)
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if not groups:
+        return "no creators matched"
+    return "\n\n".join(
+        f"{platform}: {r.total} creator{'s' if r.total != 1 else ''}\n{render_table(r)}"
+        for platform, r in groups.items()
+    )
+
+
 # -- values --------------------------------------------------------------------------------
 
 
@@ -105,12 +128,16 @@ def hit_row(hit: Hit, rank: int) -> dict[str, Any]:
         "er": score.engagement.rate,
         "relevance": score.relevance.score,
         "score": score.score,
+        "coverage": score.coverage,
+        "sponsored_share": score.authenticity.sponsored.share if score.authenticity else None,
+        "flags": list(score.flags),
         "role": score.role,
         "languages": list(creator.languages),
         "text_rank": hit.text_rank,
         "person_id": hit.person_id,
         "other_profiles": list(hit.other_profiles),
         "matched_terms": dict(score.relevance.matched_terms),
+        "matched_words": dict(score.relevance.matched_words),
         "explanation": score.explanation(),
     }
 
@@ -295,67 +322,107 @@ def _profile_lines(creator: Creator) -> list[str]:
     return lines
 
 
+def _day(value: datetime | None) -> str:
+    return UNKNOWN if value is None else value.strftime("%Y-%m-%d")
+
+
+def _engagement_lines(score: CreatorScore) -> list[str]:
+    """Which definition, over which window and how many posts, against which benchmark."""
+    engagement = score.engagement
+    lines = []
+    if engagement.rate is None:
+        lines.append(f"  engagement: -% ({engagement.note or 'unknown'})")
+    else:
+        per = "view" if engagement.basis == "views" else "follower"
+        how = "mean" if engagement.method == "industry" else "median"
+        window = ""
+        if engagement.window_start is not None and engagement.window_end is not None:
+            days = max(1, round((engagement.window_end - engagement.window_start)
+                                .total_seconds() / 86400))
+            window = (f", {_day(engagement.window_start)} to {_day(engagement.window_end)} "
+                      f"({days} days)")
+        lines.append(
+            f"  engagement: {engagement.rate:.2f}% of {per}s per post, {how} of "
+            f"{engagement.posts_used} posts{window}; confidence {engagement.confidence}"
+        )
+    lines.append(f"    definition ({engagement.method}): {engagement.definition}")
+    if engagement.scored_rate is not None:
+        lines.append(f"    scored on conversation (replies, reposts, quotes): "
+                     f"{engagement.scored_rate:.2f}%")
+    if engagement.benchmark is not None:
+        bench = (f"    typical: {engagement.benchmark:.2f}% "
+                 f"({engagement.benchmark_source or 'benchmark'})")
+        if engagement.percentile is not None:
+            bench += (f"; {ordinal(engagement.percentile)} percentile of {engagement.peers} "
+                      f"{score.tier.tier} creators on {score.platform} in this crawl")
+        lines.append(bench)
+    if engagement.note and engagement.rate is not None:
+        lines.append(f"    note: {engagement.note}")
+    return lines
+
+
+def _audience_lines(score: CreatorScore) -> list[str]:
+    authenticity = score.authenticity
+    if authenticity is None:
+        return []
+    lines = [f"  audience checks: {authenticity.score:.0%} passed"]
+    for name, evidence in authenticity.evidence.items():
+        strength = authenticity.signals.get(name, 0.0)
+        verdict = "ok" if strength < 0.25 else "warning" if strength < 1 else "failed"
+        lines.append(f"    {name.replace('_', ' ')}: {verdict} ({evidence})")
+    for name, why in authenticity.unchecked.items():
+        lines.append(f"    {name.replace('_', ' ')}: not checked, counts as failed ({why})")
+    sponsored = authenticity.sponsored
+    if sponsored.share is not None:
+        markers = ", ".join(f"{m} ({n})" for m, n in sponsored.markers.items())
+        lines.append(
+            f"  sponsored: {sponsored.posts_sponsored} of {sponsored.posts_considered} "
+            f"original posts disclose an ad ({sponsored.share:.0%})"
+            + (f"; disclosures: {markers}" if markers else "")
+        )
+    return lines
+
+
+def _network_line(score: CreatorScore) -> str | None:
+    net = score.network
+    if net is None:
+        return None
+    return (
+        f"  network: mentions others {net.out_mentions} times; mention graph of "
+        f"{net.graph_nodes:,} accounts (the role line above says what it makes them)"
+    )
+
+
 def _niche_lines(record: ScoredCreator) -> list[str]:
     score = record.score
     tier = score.tier
-    engagement = score.engagement
     relevance = score.relevance
     lines = [f"niche {record.niche}: score {score.score:.1f}/100, role {score.role or UNKNOWN}"]
     lines += ["  " + line for line in score.explanation()]
+    bands = ", ".join(f"{name} {minimum:,}+" for name, minimum in tier.thresholds.items())
     lines.append(
-        f"  tier: {tier.tier} ({tier.scheme} v{tier.scheme_version}, "
-        f"followers {_count(tier.followers)})"
+        f"  tier: {tier.tier} (followers {_count(tier.followers)}; scheme {tier.scheme} "
+        f"v{tier.scheme_version}: {bands})"
     )
-    er = _number(engagement.rate, 2)
-    er_line = (
-        f"  engagement: {er}% over {engagement.posts_used} posts, "
-        f"confidence {engagement.confidence}"
-    )
-    if engagement.benchmark is not None:
-        er_line += f", typical {engagement.benchmark:.2f}%"
-    lines.append(er_line)
-    lines.append(f"    ({engagement.definition})")
-    if engagement.note:
-        lines.append(f"    note: {engagement.note}")
+    lines += _engagement_lines(score)
     lines.append(
         f"  relevance: {relevance.score:.2f} ({relevance.posts_matched} of "
         f"{relevance.posts_considered} posts matched"
         f"{', bio matched' if relevance.bio_matched else ''})"
     )
     if relevance.matched_terms:
-        terms = ", ".join(f"{t} ({n})" for t, n in sorted(relevance.matched_terms.items()))
+        words = relevance.matched_words
+        terms = ", ".join(
+            f"{t} ({n})" + (f" from {'/'.join(words[t])}" if words.get(t) else "")
+            for t, n in sorted(relevance.matched_terms.items())
+        )
         lines.append(f"  matched terms: {terms}")
     if relevance.snippet:
         lines.append(f"  snippet: {_short(relevance.snippet)}")
-    if engagement.percentile is not None:
-        lines.append(
-            f"  engagement percentile: {engagement.percentile:.0f} among {engagement.peers} "
-            f"{tier.tier} creators on {score.platform} in this niche's crawl"
-        )
-    authenticity = score.authenticity
-    if authenticity is not None:
-        signals = ", ".join(f"{n} {v:.2f}" for n, v in authenticity.signals.items()) or "none"
-        lines.append(
-            f"  authenticity: {authenticity.score:.2f} (suspicion {authenticity.suspicion:.2f};"
-            f" signals: {signals})"
-        )
-        sponsored = authenticity.sponsored
-        if sponsored.share is not None:
-            markers = ", ".join(f"{m} ({n})" for m, n in sponsored.markers.items())
-            lines.append(
-                f"  sponsored: {sponsored.posts_sponsored} of {sponsored.posts_considered} "
-                f"original posts ({sponsored.share:.0%})" + (f"; markers: {markers}" if markers
-                                                             else "")
-            )
-    if score.network is not None:
-        net = score.network
-        lines.append(
-            f"  network: role {score.role or UNKNOWN}; PageRank percentile "
-            f"{net.influence_percentile:.0f}, {net.in_mentions} mentions received, "
-            f"{net.out_mentions} made; {net.neighbours} neighbours in "
-            f"{net.communities_touched} communities, participation {net.participation:.2f} "
-            f"(graph: {net.graph_nodes:,} accounts, {net.communities} communities)"
-        )
+    lines += _audience_lines(score)
+    network = _network_line(score)
+    if network is not None:
+        lines.append(network)
     if not score.derived_metrics:
         lines.append(f"  derived metrics off for {score.platform} (platform terms; "
                      "see scoring.yaml)")

@@ -38,6 +38,7 @@ from creatorscout.search.backend import (
 from creatorscout.search.fts import parse_text
 from creatorscout.search.query import (
     FACETS,
+    SORT_SPECS,
     UNKNOWN,
     Hit,
     IndexStats,
@@ -677,8 +678,11 @@ class SqliteIndex(Index):
         return f"SqliteIndex({self.url!r})"
 
 
-_SCORE_SORTS = ("authenticity", "er_percentile", "influence", "bridging")
-"""Sorts by a crawl-level score column (same name in ``records`` and the ``m`` CTE)."""
+_SORT_COLUMNS = {
+    "authenticity": "authenticity", "er_percentile": "er_percentile", "influence": "influence",
+    "bridging": "bridging", "sponsored_share": "sponsored_share",
+}
+"""Stored score fields a sort may name (same column in ``records`` and the ``m`` CTE)."""
 
 
 def _needs_order(batch: list[ScoredCreator]) -> bool:
@@ -698,8 +702,9 @@ def _needs_order(batch: list[ScoredCreator]) -> bool:
 def _sort_key(
     sort: str, score: str, followers: str, er: str, relevance: str, prefix: str = "r."
 ) -> str:
-    if sort in _SCORE_SORTS:
-        return f"{prefix}{sort} DESC NULLS LAST, {score} DESC"
+    spec = SORT_SPECS[sort]
+    if spec.field in _SORT_COLUMNS:
+        return f"{prefix}{_SORT_COLUMNS[spec.field]} {spec.order.upper()} NULLS LAST, {score} DESC"
     if sort == "followers":
         return f"{followers} DESC NULLS LAST"
     if sort == "er":

@@ -144,10 +144,11 @@ def crawl_scores(record: ScoredCreator) -> tuple[Any, ...]:
     """flags, authenticity, er_percentile, influence, bridging, sponsored_share."""
     score = record.score
     authenticity = score.authenticity
-    usable = authenticity is not None and bool(authenticity.signals)
+    # the authenticity component as the score counts it: None when no audience check ran
+    component = next((c for c in score.components if c.name == "authenticity"), None)
     return (
         json.dumps(sorted(set(score.flags))),
-        authenticity.score if usable and authenticity is not None else None,
+        component.value if component is not None else None,
         score.engagement.percentile,
         score.network.influence_percentile if score.network is not None else None,
         score.network.participation if score.network is not None else None,

@@ -242,3 +242,16 @@ def test_show_unknown_counts_and_hidden_text() -> None:
 
 def test_show_nothing() -> None:
     assert render_show([]) == "no records for this creator"
+
+
+def test_show_names_the_words_each_term_matched() -> None:
+    creator = make_creator("lena")
+    scored = make_scored(creator, matched_terms={"linsen": 2, "vegan": 1})
+    relevance = scored.score.relevance.model_copy(
+        update={"matched_words": {"linsen": ["Linsensuppe", "Linsen"], "vegan": ["Vegane"]}}
+    )
+    scored = scored.model_copy(
+        update={"score": scored.score.model_copy(update={"relevance": relevance})}
+    )
+    text = render_show([scored])
+    assert "linsen (2) from Linsensuppe/Linsen, vegan (1) from Vegane" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -44,11 +45,12 @@ def scoring() -> ScoringConfig:
 
 
 def _creator_and_posts(
-    followers: int | None, likes: int | None = 147
+    followers: int | None, likes: int | None = 147, replies: int = 1
 ) -> tuple[Creator, list[Post]]:
     creator = make_creator(followers=followers, bio="Vegan cook")
     texts = ["vegan tofu bowl", "lentil soup", "tempeh tacos", "rainy day", "vegan cake", "cat"]
-    posts = [make_post(creator, n, text, likes=likes) for n, text in enumerate(texts)]
+    posts = [make_post(creator, n, text, likes=likes, replies=replies)
+             for n, text in enumerate(texts)]
     return creator, posts
 
 
@@ -59,19 +61,27 @@ def _by_name(score: CreatorScore) -> dict[str, float | None]:
 def test_components_follow_the_weights(
     niche: Niche, tiers: TierConfig, scoring: ScoringConfig
 ) -> None:
-    creator, posts = _creator_and_posts(followers=10_000)  # micro, benchmark 2.0%
+    creator, posts = _creator_and_posts(followers=10_000, replies=20)  # micro, prior 2.0%
     result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
     assert [c.name for c in result.components] == list(scoring.weights)
     values = _by_name(result)
     assert values["relevance"] == pytest.approx(result.relevance.score)
-    # 147 likes + 1 reply + 2 reposts = 150 per post, 1.5% of 10,000; 0.75x the micro benchmark
-    assert result.engagement.rate == pytest.approx(1.5)
-    assert values["engagement"] == pytest.approx(0.75 / 1.75)
+    # 147 likes + 20 replies + 2 reposts = 169 per post, 1.69% of 10,000; scored by the
+    # conversation: 22 replies and reposts / the usual 30% share = 73.3 per post, 0.73%
+    assert result.engagement.rate == pytest.approx(1.69)
+    share = scoring.engagement.share_for("mastodon")
+    assert result.engagement.scored_rate == pytest.approx(22 / share / 100)
+    # resting on 2% x 10,000 followers x 6 posts = 1,200 typical interactions: nearly full
+    trust = 1200 / (1200 + scoring.engagement.min_evidence)
+    assert values["engagement"] == pytest.approx(engagement_value(22 / share / 100 / 2.0 * trust))
     assert values["reach"] == pytest.approx(math.log10(10_001) / 7)
     total = sum(scoring.weights.values())
     expected = sum(scoring.weights[c.name] * (c.value or 0) for c in result.components) / total
     assert result.score == pytest.approx(100 * expected)
     assert result.score == pytest.approx(100 * sum(c.contribution for c in result.components))
+    for c in result.components:
+        assert c.effective_weight == pytest.approx(scoring.weights[c.name] / total)
+    assert result.coverage == pytest.approx(1.0)
     assert result.tier.tier == "micro"
     assert result.niche == "vegan-cooking" and result.platform == "mastodon"
     assert result.computed_at == NOW
@@ -80,19 +90,23 @@ def test_components_follow_the_weights(
 def test_component_details_say_what_went_in(
     niche: Niche, tiers: TierConfig, scoring: ScoringConfig
 ) -> None:
-    creator, posts = _creator_and_posts(followers=10_000)
+    creator, posts = _creator_and_posts(followers=10_000, replies=20)
     result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
     details = {c.name: c.detail for c in result.components}
-    assert details["engagement"] == (
-        "median ER 1.50% over 6 posts vs 2.00% typical for micro -> 0.75x"
+    assert details["engagement"].startswith(
+        "interactions 1.69% of followers per post (median of 6 posts, last 5 days)"
     )
+    assert "judged by conversation, which likes cannot buy" in details["engagement"]
+    assert "0.37x typical, below the usual for micro accounts on mastodon" in (
+        details["engagement"])
+    assert "no published benchmark" in details["engagement"]  # the prior says what it is
     assert details["reach"].startswith("10,000 followers (micro)")
-    assert "4 of 6 posts match the niche" in details["relevance"]
-    assert "bio matches" in details["relevance"]
+    assert "4 of 6 recent posts are about the niche" in details["relevance"]
+    assert "the bio is about it too" in details["relevance"]
     assert "vegan (3)" in details["relevance"]
 
 
-def test_unknown_engagement_is_left_out_and_weights_renormalised(
+def test_unknown_engagement_counts_as_zero_and_says_so(
     niche: Niche, tiers: TierConfig, scoring: ScoringConfig
 ) -> None:
     creator, posts = _creator_and_posts(followers=10_000, likes=None)
@@ -100,20 +114,20 @@ def test_unknown_engagement_is_left_out_and_weights_renormalised(
         post.replies = post.reposts = post.quotes = None
     result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
     engagement = next(c for c in result.components if c.name == "engagement")
-    assert engagement.value is None
+    assert engagement.value is None and engagement.counted_as == 0
     assert engagement.contribution == 0
-    assert "left out" in engagement.detail and "renormalised" in engagement.detail
+    assert engagement.detail.startswith("unknown, counts as 0")
     values = _by_name(result)
     w = scoring.weights
     relevance, reach = values["relevance"], values["reach"]
     assert relevance is not None and reach is not None
-    expected = (w["relevance"] * relevance + w["reach"] * reach) / (w["relevance"] + w["reach"])
+    # never renormalised: the unknown weight stays in the denominator
+    expected = (w["relevance"] * relevance + w["reach"] * reach) / sum(w.values())
     assert result.score == pytest.approx(100 * expected)
-    # Unknown is not zero: a zero engagement would give a lower score.
-    assert result.score > 100 * (w["relevance"] * relevance + w["reach"] * reach) / sum(w.values())
+    assert result.coverage == pytest.approx((w["relevance"] + w["reach"]) / sum(w.values()))
 
 
-def test_unknown_followers_leave_out_reach_and_engagement(
+def test_unknown_followers_count_reach_and_engagement_as_zero(
     niche: Niche, tiers: TierConfig, scoring: ScoringConfig
 ) -> None:
     creator, posts = _creator_and_posts(followers=None)
@@ -124,13 +138,15 @@ def test_unknown_followers_leave_out_reach_and_engagement(
         "reach": None,
     }
     assert result.tier.tier == "unknown"
-    assert result.score == pytest.approx(100 * result.relevance.score)
-    # component lines first; flag lines follow (these posts are all likes: interaction_mix)
-    lines = result.explanation()[: 1 + len(scoring.weights)]
-    for name in scoring.weights:
-        assert any(line.strip().startswith(f"{name}:") for line in lines[1:])
-    assert "engagement: unknown" in lines[2]
-    assert "follower count unknown" in lines[2]
+    w = scoring.weights
+    assert result.score == pytest.approx(
+        100 * w["relevance"] * result.relevance.score / sum(w.values())
+    )
+    lines = result.explanation()
+    assert "unknown, counted as 0: engagement, reach" in lines[1]
+    engagement_line = next(line for line in lines if line.strip().startswith("engagement:"))
+    assert "engagement: unknown x 35% = 0.0 points" in engagement_line
+    assert "follower count unknown" in engagement_line
 
 
 def test_zero_followers_are_a_known_reach_of_zero(
@@ -143,21 +159,24 @@ def test_zero_followers_are_a_known_reach_of_zero(
     assert result.engagement.confidence == "none"
 
 
-def test_explanation_lists_every_component(
+def test_explanation_lists_every_component_and_adds_up(
     niche: Niche, tiers: TierConfig, scoring: ScoringConfig
 ) -> None:
     creator, posts = _creator_and_posts(followers=50_000)
     result = score_creator(creator, posts, niche, tiers=tiers, scoring=scoring, now=NOW)
     lines = result.explanation()
-    assert lines[0].startswith("score ")
-    components = lines[1 : 1 + len(scoring.weights)]
+    assert lines[0].startswith(f"score {result.score:.1f}/100")
+    components = lines[2 : 2 + len(scoring.weights)]
     assert [line.split(":")[0].strip() for line in components] == list(scoring.weights)
-    # then one line per flag, with its evidence: 0.3% ER is 0.15x the micro benchmark, and
-    # 3 replies/reposts per 147 likes is the shape of bought likes
-    assert lines[1 + len(scoring.weights) :] == [
+    points = [float(re.search(r"= ([0-9.]+) points", line).group(1))  # type: ignore[union-attr]
+              for line in components]
+    assert round(sum(points), 1) == round(result.score, 1)
+    # then one line per flag, with its evidence: 3 replies/reposts per 147 likes is the
+    # shape of bought likes
+    assert lines[2 + len(scoring.weights) :] == [
         f"  flag {flag.name}: {'; '.join(flag.evidence[:3])}" for flag in result.flag_details
     ]
-    assert result.flags == ["low_engagement", "interaction_mix"]
+    assert "interaction_mix" in result.flags
 
 
 def test_unknown_weight_names_are_a_clear_error(niche: Niche, tiers: TierConfig) -> None:
@@ -189,10 +208,20 @@ def test_more_relevant_creators_score_higher(
 
 @pytest.mark.parametrize(
     ("relative", "value"),
-    [(None, None), (0.0, 0.0), (0.5, 1 / 3), (1.0, 0.5), (3.0, 0.75)],
+    [(None, None), (0.0, 0.0), (1.0, math.log(2) / math.log(3)), (2.0, 1.0), (3.0, 1.0),
+     (4.0, 1.0), (10.0, 0.0), (50.0, 0.0)],
 )
-def test_engagement_value_is_a_monotone_map(relative: float | None, value: float | None) -> None:
+def test_engagement_value_rises_to_the_band_then_stops_then_falls(
+    relative: float | None, value: float | None
+) -> None:
     assert engagement_value(relative) == (None if value is None else pytest.approx(value))
+
+
+def test_engagement_value_is_monotone_below_the_band_and_above_the_anomaly_line() -> None:
+    below = [engagement_value(r / 10) or 0.0 for r in range(0, 21)]
+    assert below == sorted(below)
+    above = [engagement_value(4 + r / 2) or 0.0 for r in range(0, 13)]
+    assert above == sorted(above, reverse=True)
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,13 @@ CREATOR = make_creator(followers=1000)
 
 
 def _post(n: int, interactions: int | None, **fields: object) -> Post:
-    """A post whose likes + replies + reposts + quotes == interactions (None: all unknown)."""
+    """A post whose likes + replies + reposts + quotes == interactions (None: all unknown):
+    seven tenths likes, three tenths replies (the usual conversation share)."""
     if interactions is None:
         return make_post(CREATOR, n, likes=None, replies=None, reposts=None, quotes=None, **fields)
-    return make_post(CREATOR, n, likes=interactions, replies=0, reposts=0, quotes=0, **fields)
+    replies = interactions * 3 // 10
+    return make_post(CREATOR, n, likes=interactions - replies, replies=replies, reposts=0,
+                     quotes=0, **fields)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +131,9 @@ def test_benchmark_and_relative_rate(config: ScoringConfig) -> None:
     result = engagement_rate(posts, 1000, platform="mastodon", tier="mid", config=config)
     assert result.benchmark == pytest.approx(1.5)  # default table, tier mid
     assert result.relative == pytest.approx(2.0)
+    assert result.benchmark_source is not None
+    assert "no published benchmark" in result.benchmark_source
+    assert result.benchmark_source.startswith("prior: mastodon")
 
 
 def test_platform_benchmarks_win_over_the_default_table() -> None:
@@ -147,3 +153,79 @@ def test_platform_benchmarks_win_over_the_default_table() -> None:
     missing = engagement_rate(posts, 1000, platform="instagram", tier="giga", config=config)
     assert missing.benchmark is None and missing.relative is None
     assert missing.rate == pytest.approx(2.0)
+
+
+def test_the_scored_rate_rests_on_conversation_which_likes_cannot_buy(
+    config: ScoringConfig,
+) -> None:
+    # 1,200 likes a post and not one reply or repost: the shape of bought likes
+    pod = [make_post(CREATOR, n, likes=1200, replies=0, reposts=0, quotes=0) for n in range(6)]
+    result = engagement_rate(pod, 5000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == pytest.approx(24.0)  # the published-style rate is reported as is
+    assert result.scored_rate == 0.0
+    assert result.relative == 0.0
+    # a typical mix: 84 likes, 36 replies and reposts (30%): scored = reported
+    honest = [make_post(CREATOR, n, likes=84, replies=18, reposts=18) for n in range(6)]
+    fair = engagement_rate(honest, 5000, platform="mastodon", tier="nano", config=config)
+    assert fair.scored_rate == pytest.approx(fair.rate) == pytest.approx(2.4)
+    # ten times the likes: a higher reported rate, the same scored rate
+    pumped = [make_post(CREATOR, n, likes=840, replies=18, reposts=18) for n in range(6)]
+    more = engagement_rate(pumped, 5000, platform="mastodon", tier="nano", config=config)
+    assert more.rate > fair.rate and more.scored_rate == pytest.approx(fair.scored_rate)
+
+
+def test_without_conversation_counts_the_scored_rate_is_unknown(config: ScoringConfig) -> None:
+    posts = [make_post(CREATOR, n, likes=50, replies=None, reposts=None, quotes=None)
+             for n in range(6)]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate == pytest.approx(5.0)
+    assert result.scored_rate is None and result.relative is None
+
+
+def test_the_conversation_share_is_per_platform(config: ScoringConfig) -> None:
+    posts = [make_post(CREATOR, n, likes=970, replies=30, reposts=0, quotes=0) for n in range(6)]
+    insta = engagement_rate(posts, 100_000, platform="instagram", tier="mid", config=config)
+    share = config.engagement.share_for("instagram")
+    assert insta.scored_rate == pytest.approx(30 / share / 100_000 * 100)
+    assert share < config.engagement.share_for("mastodon")
+
+
+def test_industry_definition_is_mean_likes_and_comments_over_last_n_posts() -> None:
+    shipped = load_scoring()
+    config = shipped.model_copy(update={"engagement": shipped.engagement.model_copy(
+        update={"definition": "industry", "industry_posts": 3})})
+    # newest first: days 0, 1, 2 count; day 3 and 4 are older than the last 3 posts
+    posts = [
+        make_post(CREATOR, n, likes=likes, replies=2, reposts=50, quotes=0)
+        for n, likes in enumerate([8, 18, 28, 1000, 1000])
+    ]
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.method == "industry"
+    assert result.posts_used == 3
+    assert result.rate == pytest.approx((10 + 20 + 30) / 3 / 1000 * 100)  # reposts left out
+    assert "HypeAuditor" in result.definition and "last 3" in result.definition
+    ours = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=shipped)
+    assert ours.method == "median" and ours.posts_used == 5
+
+
+def test_the_same_text_posted_again_counts_once(config: ScoringConfig) -> None:
+    posts = [make_post(CREATOR, n, "Vegan  lentil soup", likes=70, replies=30)
+             for n in range(6)]
+    posts.append(make_post(CREATOR, 9, "something else", likes=7, replies=3))
+    result = engagement_rate(posts, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.posts_used == 2
+
+
+def test_a_partial_record_is_not_judged(config: ScoringConfig) -> None:
+    # the one post left without its repost count could be the one that shows an anomaly
+    posts = [make_post(CREATOR, n, f"post {n}", likes=50, replies=5, reposts=10)
+             for n in range(5)]
+    partial = posts + [make_post(CREATOR, 7, "the odd one", likes=50, replies=5, reposts=None)]
+    result = engagement_rate(partial, 1000, platform="mastodon", tier="nano", config=config)
+    assert result.rate is not None and result.scored_rate is None and result.relative is None
+    assert "missing on some posts" in (result.note or "")
+    # a platform that reports no reposts at all is judged on what it reports
+    none = [p.model_copy(update={"reposts": None}) for p in posts]
+    judged = engagement_rate(none, 1000, platform="mastodon", tier="nano", config=config)
+    assert judged.scored_rate == pytest.approx(5 / 0.3 / 1000 * 100)
+    assert judged.anomaly_rate == pytest.approx(5.5)

@@ -16,11 +16,13 @@ def tiers() -> TierConfig:
 @pytest.mark.parametrize(
     ("followers", "tier"),
     [
-        (0, "nano"),
+        (0, "emerging"),
+        (999, "emerging"),
+        (1_000, "nano"),
         (9_999, "nano"),
         (10_000, "micro"),
-        (99_999, "micro"),
-        (100_000, "mid"),
+        (49_999, "micro"),
+        (50_000, "mid"),
         (499_999, "mid"),
         (500_000, "macro"),
         (999_999, "macro"),
@@ -34,8 +36,8 @@ def test_tier_boundaries_are_inclusive_minimums(
     result = assign_tier(followers, "mastodon", tiers)
     assert result.tier == tier
     assert result.followers == followers
-    assert result.scheme == "common-5"
-    assert result.scheme_version == 1
+    assert result.scheme == "industry-5"
+    assert result.scheme_version == 2
     assert result.thresholds["micro"] == 10_000
 
 
@@ -81,3 +83,34 @@ def test_a_named_scheme_can_be_chosen() -> None:
 def test_an_unknown_scheme_is_an_error_that_names_it(tiers: TierConfig) -> None:
     with pytest.raises(KeyError, match="nope"):
         assign_tier(10, "mastodon", tiers, scheme="nope")
+
+
+@pytest.mark.parametrize(
+    ("platform", "followers", "tier"),
+    [
+        ("instagram", 99_999, "micro"),
+        ("instagram", 100_000, "macro"),
+        ("youtube", 100_000, "micro"),
+        ("youtube", 249_999, "micro"),
+        ("youtube", 250_000, "macro"),
+        ("facebook", 250_000, "macro"),
+        ("mastodon", 150_000, "macro"),  # other platforms use the Instagram lines
+        ("youtube", 999, "emerging"),
+    ],
+)
+def test_platform_split_preset_follows_mediakix(
+    tiers: TierConfig, platform: str, followers: int, tier: str
+) -> None:
+    result = assign_tier(followers, platform, tiers, scheme="platform-split")
+    assert result.tier == tier
+    name, scheme = tiers.scheme("platform-split")
+    assert any("Mediakix" in source for source in scheme.sources)
+
+
+def test_every_shipped_preset_has_a_source_and_a_row_in_the_readme(tiers: TierConfig) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, scheme in tiers.schemes.items():
+        assert scheme.sources, name
+        assert f"| `{name}`" in readme, f"README tier table lacks {name}"

@@ -8,13 +8,15 @@ import click
 from pydantic import ValidationError
 
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
+from creatorscout.search.query import SORT_SPECS, SORTS
 
 
 @click.command()
 @click.argument("query", required=False)
 @click.option("--niche", default=None)
 @click.option("--platform", "platforms", multiple=True)
-@click.option("--tier", "tiers", multiple=True, help="nano, micro, mid, macro, mega, unknown")
+@click.option("--tier", "tiers", multiple=True,
+              help="emerging, nano, micro, mid, macro, mega, unknown (the default scheme).")
 @click.option("--min-followers", type=int, default=None)
 @click.option("--max-followers", type=int, default=None)
 @click.option("--min-er", type=float, default=None, help="Minimum engagement rate, percent.")
@@ -23,7 +25,7 @@ from creatorscout.cli.common import INDEX_HELP, fail, validation_message
 @click.option("--min-score", type=float, default=None, help="Minimum composite score, 0-100.")
 @click.option("--min-relevance", type=float, default=None, help="Minimum niche relevance, 0-1.")
 @click.option("--min-authenticity", type=float, default=None,
-              help="Minimum authenticity (1 - audience suspicion), 0-1.")
+              help="Minimum authenticity (share of audience checks passed), 0-1.")
 @click.option("--min-influence", type=float, default=None,
               help="Minimum PageRank percentile in the crawl's mention graph, 0-100.")
 @click.option("--min-bridging", type=float, default=None,
@@ -35,12 +37,14 @@ from creatorscout.cli.common import INDEX_HELP, fail, validation_message
 @click.option("--exclude-flag", "exclude_flags", multiple=True,
               help="Has not this flag (repeatable).")
 @click.option("--no-flags", is_flag=True, default=False, help="Only creators without flags.")
-@click.option("--sort", type=click.Choice(["score", "followers", "er", "relevance",
-                                           "authenticity", "er_percentile", "influence",
-                                           "bridging"]),
-              default="score", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="score", show_default=True,
+              help="; ".join(f"{name}: {spec.meaning}" for name, spec in SORT_SPECS.items())
+              + ".")
 @click.option("--collapse-person", is_flag=True, default=False,
               help="One hit per person: a person's profiles on several platforms count once.")
+@click.option("--by-platform", is_flag=True, default=False,
+              help="One group per platform (most creators first), each ranked by --sort, "
+              "--limit hits each: compare creators with their own platform only.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--offset", type=int, default=0)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -50,12 +54,12 @@ def search(
     query: str | None, niche: str | None, platforms: tuple[str, ...], tiers: tuple[str, ...],
     min_followers: int | None, max_followers: int | None, min_er: float | None,
     languages: tuple[str, ...], role: str | None, sort: str, limit: int, offset: int, fmt: str,
-    index_url: str | None, **score_filters: object,
+    index_url: str | None, by_platform: bool, **score_filters: object,
 ) -> None:
     """Search the index: free text plus filters."""
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
     from creatorscout.search.query import SearchQuery
-    from creatorscout.search.render import render_results
+    from creatorscout.search.render import render_groups, render_results
 
     try:
         search_query = SearchQuery(
@@ -70,11 +74,18 @@ def search(
     try:
         with open_index(index_url, create=False) as index:
             results = index.search(search_query)
+            groups = {
+                platform: index.search(search_query.model_copy(update={"platforms": [platform]}))
+                for platform in results.facets.get("platform", {})
+            } if by_platform else None
     except (InvalidIndexURL, IndexUnavailable) as exc:
         fail(str(exc), 2)
     except ValueError as exc:
         fail(str(exc))
-    click.echo(render_results(results, fmt), nl=fmt != "csv")
+    if groups is not None:
+        click.echo(render_groups(groups, fmt), nl=fmt != "csv")
+    else:
+        click.echo(render_results(results, fmt), nl=fmt != "csv")
 
 
 @click.command()

@@ -161,7 +161,7 @@ class Bluesky(Platform):
 
     def discover(self, niche: Niche) -> Iterable[FetchRequest]:
         options = self.options
-        self._niche_terms = niche_terms(niche)
+        self._niche_terms = niche_terms(niche).terms
         terms = self._search_terms(niche)
         if options.search_actors:
             for term in terms:
