@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "creatorscout.plugins.github",
     "creatorscout.plugins.youtube",
     "creatorscout.plugins.reddit",
+    "creatorscout.plugins.twitch",
     "creatorscout.plugins.podcasts",
     "creatorscout.plugins.website",
 )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -95,6 +96,15 @@ def parse_link_header(value: str | None) -> dict[str, str]:
                 for rel in raw.strip().strip('"').split():
                     links.setdefault(rel.lower(), url)
     return links
+
+
+def with_param(url: str, name: str, value: str) -> str:
+    """``url`` with query parameter ``name`` set to ``value`` (replaced if present, the
+    other parameters kept in order): a cursor-paged API's next page (``after=``)."""
+    parts = urlsplit(url)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    params.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(params)))
 
 
 def parse_datetime(value: object) -> datetime | None:

@@ -13,6 +13,7 @@ URL layout (``BASE`` is ``http://127.0.0.1:PORT``)::
     BASE/youtube/youtube/v3/...            the YouTube Data API v3 (www.googleapis.com)
     BASE/youtube/feeds/videos.xml          YouTube's keyless channel feeds
     BASE/reddit/...                        Reddit's OAuth API and its token endpoint
+    BASE/twitch/...                        Twitch Helix and its token endpoint
 
 Every API request gets rate-limit headers; fault injection (``fail_every``,
 ``unavailable_every``) and the rate limit apply to API requests only, never to robots.txt
@@ -47,6 +48,7 @@ from creatorscout.sandbox.presence import PEERTUBE_INSTANCES
 from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.sandbox.ratelimit import FaultInjector, RateLimiter, SandboxStats
 from creatorscout.sandbox.reddit_api import RedditDialect
+from creatorscout.sandbox.twitch_api import TwitchDialect
 from creatorscout.sandbox.vocab import INSTANCES
 from creatorscout.sandbox.web_api import WebDialect
 from creatorscout.sandbox.world import World, build_world
@@ -85,7 +87,7 @@ class SandboxServer:
         self.dialects[bluesky.name] = bluesky
         for extra in (PeerTubeDialect(world, self.url), GitHubDialect(world, self.url),
                       WebDialect(world, self.url), YouTubeDialect(world, self.url),
-                      RedditDialect(world, self.url)):
+                      RedditDialect(world, self.url), TwitchDialect(world, self.url)):
             self.dialects[extra.name] = extra
         self._thread: threading.Thread | None = None
 
@@ -194,6 +196,7 @@ class SandboxServer:
             "web": f"{self.url}/web/{{host}}",
             "youtube": f"{self.url}/youtube",
             "reddit": f"{self.url}/reddit",
+            "twitch": f"{self.url}/twitch",
         })
 
     def _robots(self) -> Response:

@@ -30,7 +30,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -57,7 +57,7 @@ from creatorscout.plugins.reddit.entities import (
     parse_link,
     things,
 )
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, with_param
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ class Reddit(Platform):
         request = response.request
         page = int(request.context.get("page", 1))
         if after and count and page < self.settings.discovery_pages:
-            url = _with_after(response.url, after)
+            url = with_param(response.url, "after", after)
             result.requests.append(request.model_copy(
                 update={"url": url, "context": {**request.context, "page": page + 1}}))
 
@@ -336,7 +336,7 @@ class Reddit(Platform):
         result.repaired += repairs.count
         if after and items and seen < self.settings.max_posts:
             result.requests.append(request.model_copy(update={
-                "url": _with_after(response.url, after),
+                "url": with_param(response.url, "after", after),
                 "context": {**context, "seen": seen}}))
 
     # -- refusals --------------------------------------------------------------------------
@@ -368,10 +368,3 @@ class Reddit(Platform):
         sign_in = self._sign_in(retry=again.model_dump(mode="json", exclude={"headers"}))
         return ParseResult(requests=[sign_in]) if sign_in else None
 
-
-def _with_after(url: str, after: str) -> str:
-    """``url`` with its ``after`` parameter set (other parameters kept, in order)."""
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "after"]
-    params.append(("after", after))
-    return urlunsplit(parts._replace(query=urlencode(params)))
