@@ -205,3 +205,19 @@ def test_scout_parse_reads_every_endpoint_from_the_official_url(name, tmp_path):
         assert TOKEN not in json.dumps(lines)
     else:
         assert {line["type"] for line in lines} & {"creator", "candidate", "post", "request"}
+
+
+def test_reddit_users_linked_from_other_platforms_become_candidates(monkeypatch):
+    from creatorscout.plugins.models import Creator
+
+    lena = parse("user_about").creators[0]
+    other = lena.model_copy(update={"platform": "youtube", "native_id": "UCx", "links": [
+        "https://www.reddit.com/user/lena_greenfield/", "https://old.reddit.com/u/Oskar_Kocht",
+        "https://www.reddit.com/r/vegan/", "https://reddit.com/user/x"]})
+    assert isinstance(other, Creator)
+    found = reddit().candidates_from_links(other, 2)
+    assert [c.ref.handle for c in found] == ["lena_greenfield", "Oskar_Kocht"]
+    [about] = list(reddit().profile_requests(found[:1]))
+    assert about.url == "https://oauth.reddit.com/user/lena_greenfield/about?raw_json=1"
+    monkeypatch.delenv(SECRET_VARIABLE)
+    assert reddit().candidates_from_links(other, 2) == []  # nothing to read them with

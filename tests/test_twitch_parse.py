@@ -180,3 +180,19 @@ def test_scout_parse_reads_every_endpoint_from_the_official_url(name, tmp_path):
     raw.write_bytes(saved.body_bytes())
     lines = [json.loads(line) for line in parse_saved_response(raw, saved.url, "twitch")]
     assert {line["type"] for line in lines} & {"creator", "candidate", "post", "request"}
+
+
+def test_twitch_channels_linked_from_other_platforms_are_fetched_by_login():
+    platform = twitch()
+    signed_in(platform)
+    [channels] = parse("users", platform).requests
+    saved = load_saved(FIXTURES / "channels.json").response("twitch")
+    lena = platform.parse(saved.model_copy(update={"request": channels})).creators[0]
+    other = lena.model_copy(update={"platform": "youtube", "native_id": "UCx", "links": [
+        "https://www.twitch.tv/Vegan_Lena", "https://twitch.tv/directory",
+        "https://www.twitch.tv/videos/123"]})
+    [found] = platform.candidates_from_links(other, 1)
+    assert found.ref.lookup == {"login": "vegan_lena"} and found.ref.native_id is None
+    mixed = [found, *parse("search_channels", platform).candidates[1:]]
+    [users] = list(platform.profile_requests(mixed))
+    assert users.url == "https://api.twitch.tv/helix/users?login=vegan_lena&id=52819341"

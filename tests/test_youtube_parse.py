@@ -291,3 +291,22 @@ def test_a_request_is_one_the_plugin_can_parse():
     requests: list[FetchRequest] = list(platform.discover(niche(youtube=[LENA])))
     requests += parse("playlist_items").requests + parse("videos").requests
     assert all(platform.owns_url(r.url) for r in requests)
+
+
+def test_channels_linked_from_other_platforms_become_candidates():
+    from creatorscout.plugins.models import Creator
+
+    other = Creator.model_validate({
+        "platform": "mastodon", "native_id": "1", "handle": "lena@vegan.social",
+        "links": [f"https://www.youtube.com/channel/{LENA}", "https://youtube.com/@TofuTuesday",
+                  "https://www.youtube.com/watch?v=dQ7x2Lm9KpA", "https://example.org/@x"],
+        "provenance": parse("channels").creators[0].provenance.model_dump()})
+    platform = youtube()
+    found = platform.candidates_from_links(other, 1)
+    assert [(c.ref.native_id, c.ref.lookup.get("handle")) for c in found] == [
+        (LENA, None), (None, "@TofuTuesday")]
+    assert all(c.depth == 1 and c.via == "link:mastodon:1" for c in found)
+    by_id, by_handle = (list(platform.profile_requests([c])) for c in found)
+    assert [r.url.split("&", 1)[1] for r in by_id + by_handle] == [
+        f"id={LENA}&maxResults=50", "forHandle=%40TofuTuesday"]
+    assert platform.candidates_from_links(parse("channels").creators[0], 1) == []  # own

@@ -21,13 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from creatorscout.plugins.models import Creator, CreatorFlags, CreatorRef, Post, Provenance
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, text_links
 
 PLATFORM = "reddit"
 WEB = "https://www.reddit.com"
 #: Authors that are not people: deleted accounts and Reddit's own bots.
 NOT_PEOPLE = frozenset({"[deleted]", "automoderator", "reddit"})
-_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w{2,60})")
 
 
@@ -83,13 +82,6 @@ def author_ref(link: dict[str, Any]) -> CreatorRef | None:
                       url=f"{WEB}/user/{name}/", lookup={"name": name})
 
 
-def links_in(*texts: str | None) -> list[str]:
-    found: list[str] = []
-    for text in texts:
-        found += [url.rstrip(".,;:!?") for url in _URL.findall(text or "")]
-    return list(dict.fromkeys(found))
-
-
 def parse_account(thing: Any, provenance: Provenance, repairs: Repairs) -> Creator | str:
     """A ``t2`` thing -> :class:`Creator`, or ``"suspended"`` for a suspended account."""
     if not isinstance(thing, dict) or thing.get("kind") != "t2" \
@@ -119,7 +111,7 @@ def parse_account(thing: Any, provenance: Provenance, repairs: Repairs) -> Creat
         bio=description,
         followers=repairs.count_value(profile.get("subscribers")),
         created_at=_epoch(data.get("created_utc"), repairs),
-        links=links_in(description),
+        links=text_links(description),
         flags=CreatorFlags(opted_out=hidden,
                            opt_out_reason="hide_from_robots" if hidden else None),
         lookup={"name": name, **{k: str(v) for k, v in karma.items() if v is not None}},
@@ -139,7 +131,7 @@ def parse_link(link: dict[str, Any], creator_id: str, provenance: Provenance,
         isinstance(link.get("score"), int) and link["score"] < 0) else None
     permalink = _text(link.get("permalink"))
     outbound = _text(link.get("url"))
-    links = links_in(body)
+    links = text_links(body)
     if outbound and link.get("is_self") is not True and outbound not in links:
         links.insert(0, outbound)
     text = "\n\n".join(p for p in (title, body) if p) if keep_text else None

@@ -28,15 +28,16 @@ import base64
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout import __version__
 from creatorscout.config.schema import Niche
-from creatorscout.plugins.models import Creator
+from creatorscout.plugins.models import Creator, CreatorRef
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -66,6 +67,7 @@ SECRET_VARIABLE = "REDDIT_CLIENT_SECRET"
 TOKEN_HOST = "https://www.reddit.com"
 TOKEN_PATH = "/api/v1/access_token"
 MAX_LIMIT = 100
+_USERNAME = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
 
 ENDPOINTS = [
     Endpoint("token", r"/api/v1/access_token$"),
@@ -208,6 +210,26 @@ class Reddit(Platform):
                 yield self._request(f"/user/{quote(name, safe='')}/about", [], "profile",
                                     via=candidate.via, depth=candidate.depth,
                                     creator_id=candidate.ref.id)
+
+    def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
+        """Reddit users another platform's creator links to: ``reddit.com/user/NAME`` and
+        ``reddit.com/u/NAME`` (none without keys: only the API reads them)."""
+        if creator.platform == self.name or self.__credentials is None:
+            return []
+        found: dict[str, Candidate] = {}
+        for link in dict.fromkeys([*creator.links, *creator.me_links]):
+            parts = urlsplit(link)
+            host = parts.netloc.lower().removeprefix("www.").removeprefix("old.")
+            segments = [p for p in parts.path.split("/") if p]
+            if host != "reddit.com" or len(segments) < 2 or segments[0] not in ("user", "u"):
+                continue
+            name = segments[1]
+            if _USERNAME.match(name) and name.lower() not in found:
+                found[name.lower()] = Candidate(
+                    ref=CreatorRef(platform=self.name, handle=name, url=link,
+                                   lookup={"name": name}),
+                    depth=depth, via=f"link:{creator.id}")
+        return list(found.values())
 
     def posts_requests(self, creator: Creator, depth: int = 0) -> Iterable[FetchRequest]:
         name = creator.lookup.get("name") or creator.handle

@@ -13,15 +13,13 @@ one they stay unknown, never 0. Videos have views, no likes or comments.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from creatorscout.plugins.models import Creator, Post, Provenance
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, text_links
 
 PLATFORM = "twitch"
 WEB = "https://www.twitch.tv"
-_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 
 
 class EntityError(ValueError):
@@ -30,10 +28,6 @@ class EntityError(ValueError):
 
 def _text(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
-
-
-def links_in(text: str | None) -> list[str]:
-    return list(dict.fromkeys(u.rstrip(".,;:!?") for u in _URL.findall(text or "")))
 
 
 def parse_user(user: Any, provenance: Provenance, repairs: Repairs) -> Creator:
@@ -54,7 +48,7 @@ def parse_user(user: Any, provenance: Provenance, repairs: Repairs) -> Creator:
         bio=description,
         followers=None,  # "Get Channel Followers" with a user token, or unknown
         created_at=repairs.date(user.get("created_at")),
-        links=links_in(description),
+        links=text_links(description),
         lookup={"login": login, **({"broadcaster_type": user["broadcaster_type"]}
                                    if _text(user.get("broadcaster_type")) else {})},
         provenance=provenance,
@@ -98,6 +92,6 @@ def parse_video(video: Any, creator_id: str, provenance: Provenance, keep_text: 
         text=text or None,
         language=language if language and language != "other" else None,
         views=repairs.count_value(video.get("view_count")),
-        links=links_in(description),
+        links=text_links(description),
         provenance=provenance,
     )

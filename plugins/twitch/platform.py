@@ -25,9 +25,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -60,6 +61,10 @@ SECRET_VARIABLE = "TWITCH_CLIENT_SECRET"
 USER_TOKEN_VARIABLE = "TWITCH_USER_TOKEN"
 TOKEN_HOST = "https://id.twitch.tv"
 MAX_FIRST = 100
+_LOGIN = re.compile(r"^[A-Za-z0-9_]{3,25}$")
+#: twitch.tv paths that are not channels.
+RESERVED = frozenset({"directory", "videos", "settings", "downloads", "jobs", "p", "search",
+                      "subscriptions", "inventory", "wallet", "drops", "turbo", "prime"})
 
 ENDPOINTS = [
     Endpoint("token", r"/oauth2/token$"),
@@ -172,11 +177,33 @@ class Twitch(Platform):
         return requests
 
     def profile_requests(self, candidates: Sequence[Candidate]) -> Iterable[FetchRequest]:
-        ids = [c.ref.native_id for c in candidates if c.ref.native_id]
-        if ids:
+        """One ``users`` call for up to 100: by id, or by login for channels known from a
+        link only (Helix takes both in one call)."""
+        params = [("id", c.ref.native_id) if c.ref.native_id else ("login", c.ref.lookup.get(
+            "login") or c.ref.handle or "") for c in candidates]
+        params = [(key, value) for key, value in params if value]
+        if params:
             first = candidates[0]
-            yield self._request("users", [("id", i) for i in ids], "profile",
-                                via=first.via, depth=first.depth)
+            yield self._request("users", params, "profile", via=first.via, depth=first.depth)
+
+    def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
+        """Twitch channels another platform's creator links to (``twitch.tv/LOGIN``; none
+        without keys: only the API reads them)."""
+        if creator.platform == self.name or self.__app is None:
+            return []
+        found: dict[str, Candidate] = {}
+        for link in dict.fromkeys([*creator.links, *creator.me_links]):
+            parts = urlsplit(link)
+            host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+            segments = [p for p in parts.path.split("/") if p]
+            if host != "twitch.tv" or len(segments) != 1 or not _LOGIN.match(segments[0]):
+                continue
+            login = segments[0].lower()
+            if login not in RESERVED and login not in found:
+                found[login] = Candidate(ref=CreatorRef(
+                    platform=self.name, handle=login, url=f"https://www.twitch.tv/{login}",
+                    lookup={"login": login}), depth=depth, via=f"link:{creator.id}")
+        return list(found.values())
 
     def posts_requests(self, creator: Creator, depth: int = 0) -> Iterable[FetchRequest]:
         yield self._request("videos", [

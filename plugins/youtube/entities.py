@@ -25,15 +25,12 @@ import re
 from typing import Any
 
 from creatorscout.plugins.models import Creator, CreatorRef, Post, Provenance
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, text_links
 
 PLATFORM = "youtube"
 WEB = "https://www.youtube.com"
 CHANNEL_ID = re.compile(r"^UC[0-9A-Za-z_-]{22}$")
 
-_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
-_FEDI = re.compile(r"(?<![\w/@])@([A-Za-z0-9_]{1,30})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-_BSKY = re.compile(r"(?<![\w/@])@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.bsky\.social)\b")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w{2,60})")
 
 
@@ -47,16 +44,6 @@ def _text(value: Any) -> str | None:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def description_links(text: str | None) -> list[str]:
-    """URLs written in a description, plus other platforms' handles as profile URLs."""
-    if not text:
-        return []
-    found = [url.rstrip(".,;:!?") for url in _URL.findall(text)]
-    found += [f"https://{host}/@{user}" for user, host in _FEDI.findall(text)]
-    found += [f"https://bsky.app/profile/{handle.lower()}" for handle in _BSKY.findall(text)]
-    return list(dict.fromkeys(found))
 
 
 def hashtags(*texts: str | None) -> list[str]:
@@ -116,7 +103,7 @@ def parse_channel(item: Any, provenance: Provenance, repairs: Repairs) -> Creato
                  (_text(snippet.get("defaultLanguage")), _text(branding.get("defaultLanguage")))
                  if code]
     topics = _dict(item.get("topicDetails")).get("topicCategories")
-    links = description_links(description)
+    links = text_links(description)
     if isinstance(topics, list):  # Wikipedia pages of the channel's topics: not identity
         links = [link for link in links if link not in topics]
     return Creator(
@@ -168,7 +155,7 @@ def parse_video(item: Any, creator_id: str | None, provenance: Provenance, keep_
         likes=repairs.count_value(stats.get("likeCount")),  # absent when hidden: unknown
         replies=repairs.count_value(stats.get("commentCount")),  # absent when comments off
         hashtags=hashtags(title, description),
-        links=description_links(description),
+        links=text_links(description),
         sponsored=sponsored if isinstance(sponsored, bool) else None,
         provenance=provenance,
     )

@@ -14,12 +14,11 @@ from lxml import etree
 
 from creatorscout.plugins.models import Creator, Post, Provenance
 from creatorscout.plugins.platform import MalformedResponse
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, text_links
 from creatorscout.plugins.youtube.entities import (
     CHANNEL_ID,
     PLATFORM,
     WEB,
-    description_links,
     hashtags,
     uploads_playlist,
 )
@@ -91,7 +90,7 @@ def parse_feed(body: bytes, provenance: Provenance, keep_text: bool
             text=text or None,
             views=views,
             hashtags=hashtags(title, description),
-            links=description_links(description),
+            links=text_links(description),
             provenance=provenance,
         ))
     return creator, posts, malformed, repairs.count

@@ -38,7 +38,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout.config.schema import Niche
-from creatorscout.plugins.models import Creator
+from creatorscout.plugins.models import Creator, CreatorRef
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -296,14 +296,43 @@ class YouTube(Platform):
                     yield request
 
     def profile_requests(self, candidates: Sequence[Candidate]) -> Iterable[FetchRequest]:
+        """Channels by id, 50 a call; a channel known by its handle only (a link in another
+        platform's profile) needs a call of its own (``forHandle``)."""
         ids = [c.ref.native_id for c in candidates if c.ref.native_id]
-        if not ids:
-            return
-        first = candidates[0]
-        request = self._channels("id", ",".join(ids), "profile", via=first.via,
-                                 depth=first.depth)
-        if request:
-            yield request
+        if ids:
+            first = candidates[0]
+            request = self._channels("id", ",".join(ids), "profile", via=first.via,
+                                     depth=first.depth)
+            if request:
+                yield request
+        for candidate in candidates:
+            handle = candidate.ref.lookup.get("handle")
+            if not candidate.ref.native_id and handle:
+                request = self._channels("forHandle", handle, "profile", via=candidate.via,
+                                         depth=candidate.depth)
+                if request:
+                    yield request
+
+    def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
+        """YouTube channels another platform's creator links to: ``youtube.com/channel/UC...``
+        and ``youtube.com/@handle`` (not without a key: only the API reads them)."""
+        if creator.platform == self.name or not self.authenticated:
+            return []
+        found: dict[str, Candidate] = {}
+        for link in dict.fromkeys([*creator.links, *creator.me_links]):
+            parts = urlsplit(link)
+            if parts.netloc.lower().removeprefix("www.").removeprefix("m.") != "youtube.com":
+                continue
+            seed = _seed(link)
+            if seed is None:
+                continue
+            kind, value = seed
+            ref = (channel_ref(value) if kind == "id" else CreatorRef(
+                platform=self.name, handle=value.lstrip("@"), url=link,
+                lookup={"handle": value}))
+            found.setdefault(ref.key.lower(), Candidate(ref=ref, depth=depth,
+                                                        via=f"link:{creator.id}"))
+        return list(found.values())
 
     def posts_requests(self, creator: Creator, depth: int = 0) -> Iterable[FetchRequest]:
         if creator.lookup.get("keyless"):
