@@ -11,7 +11,7 @@ import pytest
 from creatorscout.plugins.reddit import Reddit
 from creatorscout.plugins.reddit.platform import ID_VARIABLE, SECRET_VARIABLE
 from creatorscout.testing import PlatformContract, Saved
-from creatorscout.testing.saved import SavedRequest
+from tests.contract_pages import chain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reddit"
 BASELINE = Path(__file__).parent / "field_coverage.json"
@@ -73,15 +73,8 @@ class TestRedditContract(PlatformContract):
             name = request.url.split("/user/")[1].split("/")[0]
             served.append(self.saved_named(profiles[name]).at(request.url))
         lena = platform.parse(self.saved_named("user_about").response(platform.name)).creators[0]
-        requests = list(platform.posts_requests(lena))
-        for name in ("user_submitted", "user_submitted_last"):
-            [request] = requests
-            page = self.saved_named(name).at(request.url, request=SavedRequest(
-                purpose=request.purpose, creator_id=request.creator_id,
-                context=request.context))
-            served.append(page)
-            requests = platform.parse(page.response(platform.name)).requests
-        assert not requests
+        served += chain(self, platform, list(platform.posts_requests(lena)),
+                        ("user_submitted", "user_submitted_last"))
         oskar = platform.parse(self.saved_named("user_about_oskar").response(platform.name))
         [posts] = list(platform.posts_requests(oskar.creators[0]))
         served.append(empty.at(posts.url))

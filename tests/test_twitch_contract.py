@@ -15,7 +15,7 @@ from creatorscout.plugins.twitch.platform import (
     USER_TOKEN_VARIABLE,
 )
 from creatorscout.testing import PlatformContract, Saved
-from creatorscout.testing.saved import SavedRequest
+from tests.contract_pages import chain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twitch"
 BASELINE = Path(__file__).parent / "field_coverage.json"
@@ -60,14 +60,8 @@ class TestTwitchContract(PlatformContract):
         served.append(self.saved_named("channels").at(channels.url))
         lena, cook = platform.parse(self.saved_named("channels").response(
             platform.name).model_copy(update={"request": channels})).creators
-        requests = list(platform.posts_requests(lena))
-        for name in ("videos", "videos_last"):
-            [request] = requests
-            page = self.saved_named(name).at(request.url, request=SavedRequest(
-                purpose=request.purpose, creator_id=request.creator_id,
-                context=request.context))
-            served.append(page)
-            requests = platform.parse(page.response(platform.name)).requests
+        served += chain(self, platform, list(platform.posts_requests(lena)),
+                        ("videos", "videos_last"))
         [none] = list(platform.posts_requests(cook))
         served.append(self.saved_named("search_last").at(none.url))
         return served

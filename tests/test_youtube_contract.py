@@ -10,7 +10,7 @@ import pytest
 from creatorscout.plugins.youtube import YouTube
 from creatorscout.plugins.youtube.platform import KEY_VARIABLE
 from creatorscout.testing import PlatformContract, Saved
-from creatorscout.testing.saved import SavedRequest
+from tests.contract_pages import chain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
 BASELINE = Path(__file__).parent / "field_coverage.json"
@@ -57,16 +57,8 @@ class TestYouTubeContract(PlatformContract):
         channels = self.saved_named("channels")
         served.append(channels.at(profiles.url))
         lena, tofu, kueche = platform.parse(channels.response(platform.name)).creators
-        [first] = list(platform.posts_requests(lena))
-        requests = [first]
-        for name in ("playlist_items", "videos", "playlist_items_last", "videos_last"):
-            [request] = requests
-            page = self.saved_named(name).at(request.url, request=SavedRequest(
-                purpose=request.purpose, creator_id=request.creator_id,
-                context=request.context))
-            served.append(page)
-            requests = platform.parse(page.response(platform.name)).requests
-        assert not requests, "the saved uploads end before the plugin stops"
+        served += chain(self, platform, list(platform.posts_requests(lena)), (
+            "playlist_items", "videos", "playlist_items_last", "videos_last"))
         [empty] = list(platform.posts_requests(tofu))
         served.append(self.saved_named("playlist_items_empty").at(empty.url))
         [gone] = list(platform.posts_requests(kueche))

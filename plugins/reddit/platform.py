@@ -38,6 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from creatorscout import __version__
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, CreatorRef
+from creatorscout.plugins.oauth import access_token, after_sign_in, sign_in_again
+from creatorscout.plugins.pages import read_posts
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -267,17 +269,10 @@ class Reddit(Platform):
         return result
 
     def _signed_in(self, response: FetchResponse, data: Any, result: ParseResult) -> None:
-        token = data.get("access_token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token:
-            raise MalformedResponse("access_token: no token in the answer")
-        self.__token = token
-        retry = response.request.context.get("retry")
-        if isinstance(retry, dict):  # signed in again after a 401: repeat that request
-            again = FetchRequest.model_validate(retry)
-            headers = {"User-Agent": self.user_agent(), "Authorization": f"bearer {token}"}
-            result.requests.append(again.model_copy(update={"headers": headers}))
-        elif self._niche is not None:
-            result.requests += self._discovery(self._niche)
+        self.__token = access_token(data, "access_token")
+        result.requests += after_sign_in(
+            response, {"User-Agent": self.user_agent(), "Authorization": f"bearer {self.__token}"},
+            lambda: self._discovery(self._niche) if self._niche else [])
 
     def _subreddit_hits(self, response: FetchResponse, items: list[dict[str, Any]],
                         result: ParseResult) -> None:
@@ -344,17 +339,9 @@ class Reddit(Platform):
         provenance = self.provenance(response.url)
         repairs = Repairs()
         keep_text = bool(context.get("keep_text", True))
-        seen = int(context.get("seen", 0))
-        for item in items:
-            if seen >= self.settings.max_posts:
-                break
-            try:
-                result.posts.append(parse_link(item, creator_id, provenance, keep_text,
-                                               repairs))
-            except (EntityError, ValidationError):
-                result.malformed += 1
-                continue
-            seen += 1
+        seen = read_posts(
+            items, lambda item: parse_link(item, creator_id, provenance, keep_text, repairs),
+            int(context.get("seen", 0)), self.settings.max_posts, result)
         result.repaired += repairs.count
         if after and items and seen < self.settings.max_posts:
             result.requests.append(request.model_copy(update={
@@ -381,12 +368,5 @@ class Reddit(Platform):
 
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """An expired or revoked token (401): sign in again once, then repeat the call."""
-        request = response.request
-        if response.status != 401 or request.context.get("signed_in_again") \
-                or self.endpoint(response.url)[0] == "token":
-            return None
-        again = request.model_copy(update={"context": {**request.context,
-                                                       "signed_in_again": True}})
-        sign_in = self._sign_in(retry=again.model_dump(mode="json", exclude={"headers"}))
-        return ParseResult(requests=[sign_in]) if sign_in else None
-
+        return sign_in_again(response, self.endpoint(response.url)[0] == "token",
+                             self._sign_in)

@@ -34,6 +34,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, CreatorRef
+from creatorscout.plugins.oauth import access_token, after_sign_in, sign_in_again
+from creatorscout.plugins.pages import read_posts
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -239,16 +241,10 @@ class Twitch(Platform):
         return result
 
     def _signed_in(self, response: FetchResponse, data: Any, result: ParseResult) -> None:
-        token = data.get("access_token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token:
-            raise MalformedResponse("oauth2/token: no access_token in the answer")
-        self.__token = token
-        retry = response.request.context.get("retry")
-        if isinstance(retry, dict):  # signed in again after a 401: repeat that request
-            again = FetchRequest.model_validate(retry)
-            result.requests.append(again.model_copy(update={"headers": self._headers()}))
-        elif self._niche is not None:
-            result.requests += self._discovery(self._niche)
+        self.__token = access_token(data, "oauth2/token")
+        result.requests += after_sign_in(
+            response, self._headers(),
+            lambda: self._discovery(self._niche) if self._niche else [])
 
     def _hits(self, response: FetchResponse, kind: str, items: list[Any],
               result: ParseResult) -> None:
@@ -352,17 +348,9 @@ class Twitch(Platform):
         provenance = self.provenance(response.url)
         repairs = Repairs()
         keep_text = bool(context.get("keep_text", True))
-        seen = int(context.get("seen", 0))
-        for item in items:
-            if seen >= self.settings.max_posts:
-                break
-            try:
-                result.posts.append(parse_video(item, creator_id, provenance, keep_text,
-                                                repairs))
-            except (EntityError, ValidationError):
-                result.malformed += 1
-                continue
-            seen += 1
+        seen = read_posts(
+            items, lambda item: parse_video(item, creator_id, provenance, keep_text, repairs),
+            int(context.get("seen", 0)), self.settings.max_posts, result)
         result.repaired += repairs.count
         cursor = (data.get("pagination") or {}).get("cursor") \
             if isinstance(data.get("pagination"), dict) else None
@@ -374,18 +362,13 @@ class Twitch(Platform):
     # -- refusals --------------------------------------------------------------------------
 
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
-        """An expired app token (401): sign in again once, then repeat the call. A 401 on
-        followers means the user token is not accepted: followers stay unknown."""
+        """An expired app token (401): sign in again once, then repeat the call. A refused
+        follower count (the user token is not accepted) leaves followers unknown."""
         request = response.request
         kind = self.endpoint(response.url)[0]
         if kind == "followers" and isinstance(request.context.get("creator"), dict):
             return ParseResult(creators=[Creator.model_validate(request.context["creator"])])
-        if response.status != 401 or request.context.get("signed_in_again") or kind == "token":
-            return None
-        again = request.model_copy(update={"context": {**request.context,
-                                                       "signed_in_again": True}})
-        sign_in = self._sign_in(retry=again.model_dump(mode="json", exclude={"headers"}))
-        return ParseResult(requests=[sign_in]) if sign_in else None
+        return sign_in_again(response, kind == "token", self._sign_in)
 
     def refusal(self, response: FetchResponse) -> Refusal | None:
         refusal = super().refusal(response)
