@@ -2,12 +2,13 @@
 #   make demo   sets up, starts the sandbox, crawls "vegan-cooking" on every keyless platform, prints the top creators
 #   make test   sets up and runs the whole test suite
 #   make check  the quick loop: every test but real crawls and pip installs (under a minute)
+#   make serve  serves the demo's index: the web page at http://127.0.0.1:8000/ and the API
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo serve test check lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/python -m creatorscout.cli.demo
+
+serve: $(STAMP)
+	$(BIN)/scout serve --index sqlite:///$(abspath $(or $(CREATORSCOUT_DEMO_INDEX),demo.db))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -38,6 +38,8 @@ PROFILES: dict[str, dict[str, list[str]]] = {
         # ~30 minutes on 2 cores (BENCHMARKS.md); the limit leaves room on a slower machine
         "crawl_memory": ["--creators", "100000", "--platform", "mastodon",
                          "--time-limit", "4800"],
+        "api_latency": ["--size", "100000", "--concurrency", "1,4", "--duration", "20"],
+        "eval_lookalikes": ["--seeds", "42,7,3", "--creators", "2000", "--sample", "200"],
     },
     "quick": {
         "crawl_throughput": ["--creators", "200", "--repeat", "1", "--platform", "mastodon"],
@@ -46,6 +48,8 @@ PROFILES: dict[str, dict[str, list[str]]] = {
         "index_load_search": ["--sizes", "5000,20000", "--posts", "10", "--templates", "100",
                               "--runs", "5"],
         "crawl_memory": ["--creators", "2000", "--time-limit", "120"],
+        "api_latency": ["--size", "5000", "--templates", "100", "--duration", "5"],
+        "eval_lookalikes": ["--seeds", "42", "--creators", "600", "--sample", "40"],
     },
     "smoke": {  # the test suite's run (tests/test_benchmarks_smoke.py): tiny, no figures
         "crawl_throughput": ["--creators", "5", "--world", "2000", "--repeat", "1",
@@ -56,6 +60,7 @@ PROFILES: dict[str, dict[str, list[str]]] = {
                               "--runs", "2", "--backend", "sqlite"],
         "crawl_memory": ["--creators", "5", "--world", "2000", "--platform", "mastodon",
                          "--interval", "0.2"],
+        "eval_lookalikes": ["--seeds", "1", "--creators", "300", "--sample", "10"],
     },
 }
 

@@ -28,8 +28,11 @@ from typing import Self, TypeVar
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import Grouping, IdentityProfile, Person
+from creatorscout.search.lists import ListStore
+from creatorscout.search.niche_stats import NicheStats
 from creatorscout.search.query import IndexStats, SearchQuery, SearchResults
 from creatorscout.search.records import ScoredCreator
+from creatorscout.search.similar import TextNeighbours
 
 T = TypeVar("T")
 
@@ -163,6 +166,28 @@ class Index(ABC):
         grouped, or grouped with nobody) and every evidence row whose source or target is a
         member. None when the creator is not in the index."""
         raise NotImplementedError(f"{type(self).__name__} does not store persons")
+
+    # -- shortlists and lookalikes (issue 15) -----------------------------------------------
+
+    def lists(self) -> ListStore:
+        """The shortlists stored in this index (:mod:`creatorscout.search.lists`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not store shortlists")
+
+    def similar_text(
+        self, record: ScoredCreator, *, pool: int, platform: str | None = None
+    ) -> TextNeighbours:
+        """Up to ``pool`` creators whose bio and posts are closest to ``record``'s (only on
+        ``platform`` when given), and ``record``'s distinctive terms; see
+        :mod:`creatorscout.search.similar`, which ranks them."""
+        raise NotImplementedError(f"{type(self).__name__} does not find lookalikes")
+
+    def niche_stats(self, niche: str) -> NicheStats:
+        """Creators and median engagement rate per platform and tier in ``niche``, and its
+        last crawl (:mod:`creatorscout.search.niche_stats`). The default reads every record
+        of the niche; backends override it with a cheaper read."""
+        from creatorscout.search.niche_stats import stats_from_records
+
+        return stats_from_records(self.iter_records(niche))
 
     def bulk(self) -> AbstractContextManager[None]:
         """A block of many upserts (a copy, a big load): the backend may trade some

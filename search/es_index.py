@@ -63,8 +63,10 @@ from creatorscout.search.es_query import (
     read_counts,
     text_clauses,
 )
+from creatorscout.search.lists import ListStore
 from creatorscout.search.query import Hit, IndexStats, SearchQuery, SearchResults
 from creatorscout.search.records import ScoredCreator
+from creatorscout.search.similar import TextNeighbours
 from creatorscout.search.sqlite_rows import handle_key, scrub, url_key
 
 log = logging.getLogger(__name__)
@@ -821,6 +823,21 @@ class ElasticIndex(Index):
             size=MAX_READ,
         )
         return [dict(hit["_source"]) for hit in response["hits"]["hits"]]
+
+    # -- shortlists and lookalikes (issue 15) ---------------------------------------------
+
+    def lists(self) -> ListStore:
+        from creatorscout.search.lists_es import EsListStore
+
+        return EsListStore(self)
+
+    def similar_text(
+        self, record: ScoredCreator, *, pool: int, platform: str | None = None
+    ) -> TextNeighbours:
+        from creatorscout.search.similar_es import text_neighbours
+
+        self._fresh()
+        return text_neighbours(self, record, pool=pool, platform=platform)
 
     # -- maintenance ---------------------------------------------------------------------
 

@@ -36,6 +36,8 @@ from creatorscout.search.backend import (
     IndexOpenError,
 )
 from creatorscout.search.fts import parse_text
+from creatorscout.search.lists import ListStore
+from creatorscout.search.niche_stats import NicheStats
 from creatorscout.search.query import (
     FACETS,
     SORT_SPECS,
@@ -46,6 +48,7 @@ from creatorscout.search.query import (
     SearchResults,
 )
 from creatorscout.search.records import ScoredCreator
+from creatorscout.search.similar import TextNeighbours
 from creatorscout.search.sqlite_rows import (
     CREATOR_COLUMNS,
     FTS_COLUMNS,
@@ -662,6 +665,25 @@ class SqliteIndex(Index):
             for r in rows
         ]
         return Person(id=pid or person_id(members), members=members, evidence=evidence)
+
+    # -- shortlists and lookalikes (issue 15) ---------------------------------------------
+
+    def lists(self) -> ListStore:
+        from creatorscout.search.lists_sqlite import SqliteListStore
+
+        return SqliteListStore(self._conn, self._lock)
+
+    def similar_text(
+        self, record: ScoredCreator, *, pool: int, platform: str | None = None
+    ) -> TextNeighbours:
+        from creatorscout.search.similar_sqlite import text_neighbours
+
+        return text_neighbours(self._conn, self._lock, record, pool=pool, platform=platform)
+
+    def niche_stats(self, niche: str) -> NicheStats:
+        from creatorscout.search.niche_stats import sqlite_niche_stats
+
+        return sqlite_niche_stats(self._conn, self._lock, niche)
 
     def close(self) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ and the full-text rows), so the writer can send whole batches to SQLite with
 from __future__ import annotations
 
 import json
+import threading
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,9 +40,24 @@ RECORD_COLUMNS = (
 )
 FTS_COLUMNS = ("handle", "display_name", "bio", "posts")
 
-# zstd contexts are not thread-safe; the index writes under its lock, one thread at a time
-_compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-_decompressor = zstandard.ZstdDecompressor()
+_codecs = threading.local()
+"""One zstd compressor and decompressor per thread: zstandard's objects must not be used by
+two threads at once (an HTTP server decodes search hits in several; sharing one corrupted
+the output: "decompression error: Data corruption detected")."""
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    codec = getattr(_codecs, "compressor", None)
+    if codec is None:
+        codec = _codecs.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return codec
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    codec = getattr(_codecs, "decompressor", None)
+    if codec is None:
+        codec = _codecs.decompressor = zstandard.ZstdDecompressor()
+    return codec
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +128,14 @@ def encode_record(record: ScoredCreator) -> str | bytes:
     data = record.model_dump_json(exclude_computed_fields=True)
     if len(data) < COMPRESS_FROM:
         return data
-    return _compressor.compress(data.encode())
+    return _compressor().compress(data.encode())
 
 
 def decode_record(stored: str | bytes) -> ScoredCreator:
     """The inverse of :func:`encode_record`; also reads the zlib documents of older files."""
     if isinstance(stored, bytes):
         if stored.startswith(_ZSTD_MAGIC):
-            stored = _decompressor.decompress(stored)
+            stored = _decompressor().decompress(stored)
         else:
             stored = zlib.decompress(stored)
     return ScoredCreator.model_validate_json(stored)

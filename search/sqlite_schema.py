@@ -41,6 +41,10 @@ Tables (version 1):
     ``records`` to keep that table narrow; ``fts_words`` then gets prefix indexes for
     query words of 3 to 6 characters (rebuilt from its own content by the migration).
 
+``shortlists`` / ``shortlist_items`` (version 5)
+    The user's shortlists (:mod:`creatorscout.search.lists`): name (unique, any case),
+    description, and per creator a note, a status and the order of adding.
+
 Deleting a record (directly or through ``creators`` ON DELETE CASCADE) deletes its
 document (cascade) and its full-text rows (trigger ``records_ad``).
 
@@ -188,6 +192,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             DELETE FROM fts_words WHERE rowid = old.id;
             DELETE FROM fts_trigram WHERE rowid = old.id;
         END
+        """,
+    ),
+    # version 5 (issue 15): shortlists, shared by `scout lists` and the HTTP API. Items keep
+    # their creator id when the creator leaves the index (no foreign key on creators).
+    (
+        """
+        CREATE TABLE shortlists (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description   TEXT NOT NULL DEFAULT '',
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE shortlist_items (
+            list_id       INTEGER NOT NULL REFERENCES shortlists (id) ON DELETE CASCADE,
+            creator_id    TEXT NOT NULL,
+            note          TEXT NOT NULL DEFAULT '',
+            status        TEXT NOT NULL DEFAULT 'candidate',
+            added_at      TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            position      INTEGER NOT NULL,
+            PRIMARY KEY (list_id, creator_id)
+        )
         """,
     ),
 )

@@ -29,7 +29,12 @@ from creatorscout.cli import main
 from creatorscout.plugins.models import CreatorFlags
 from creatorscout.scoring.identity import Evidence, Grouping
 from creatorscout.scoring.identity import person_id as identity_person_id
-from creatorscout.scoring.results import AuthenticityResult, NetworkResult, SponsoredResult
+from creatorscout.scoring.results import (
+    AuthenticityResult,
+    Component,
+    NetworkResult,
+    SponsoredResult,
+)
 from creatorscout.search import es_index
 from creatorscout.search.backend import Index, copy_index, open_index
 from creatorscout.search.query import FACETS, SearchQuery
@@ -727,6 +732,12 @@ def with_scores(
         )
     engagement = score.engagement.model_copy(update={"percentile": percentile})
     update["engagement"] = engagement
+    # the index stores the authenticity component as the score counts it
+    others = [c for c in score.components if c.name != "authenticity"]
+    if authenticity is not None:
+        others.append(Component(name="authenticity", value=authenticity, weight=0.1,
+                                contribution=0.1 * authenticity, detail="test"))
+    update["components"] = others
     return record.model_copy(update={"score": score.model_copy(update=update)})
 
 

@@ -113,6 +113,8 @@ def main() -> None:
     tip = suggestion(index)
     if tip is not None:
         print(f"\nTry: {tip}")
+    print(f"\nOpen the web page: make serve (or: scout serve --index {index}), then "
+          "http://127.0.0.1:8000/")
 
 
 if __name__ == "__main__":

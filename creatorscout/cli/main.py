@@ -10,7 +10,19 @@ from __future__ import annotations
 import click
 
 from creatorscout import __version__
-from creatorscout.cli import crawl, dev, expire, index, niches, plugins, score, search
+from creatorscout.cli import (
+    crawl,
+    dev,
+    expire,
+    index,
+    lists,
+    niches,
+    plugins,
+    score,
+    search,
+    serve,
+    similar,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +41,6 @@ main.add_command(niches.niches)
 main.add_command(index.index)
 index.index.add_command(expire.index_expire)
 main.add_command(score.score)
+main.add_command(serve.serve)
+main.add_command(lists.lists)
+main.add_command(similar.similar)
