@@ -9,6 +9,8 @@ from creatorscout.config.loader import (
     load_scoring,
     load_tiers,
     niche_file,
+    niche_names,
+    niche_warnings,
 )
 from creatorscout.config.schema import (
     MarkerConfig,
@@ -32,4 +34,6 @@ __all__ = [
     "load_scoring",
     "load_tiers",
     "niche_file",
+    "niche_names",
+    "niche_warnings",
 ]

@@ -22,6 +22,54 @@ from creatorscout.config.schema import MarkerConfig, Niche, ScoringConfig, TierC
 ENV_CONFIG_DIR = "CREATORSCOUT_CONFIG"
 M = TypeVar("M", bound=BaseModel)
 
+MAX_BYTES = 1024 * 1024
+"""A config file larger than this is refused (ours are a few KB)."""
+MAX_ALIASES = 20
+"""YAML aliases allowed in one file: a few are handy, thousands are an alias bomb."""
+MAX_DEPTH = 50
+"""Levels of nesting allowed in one file (ours use 3 or 4)."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses alias bombs and absurd nesting while composing,
+    before anything is built (PyYAML itself recurses, and validating an alias bomb's
+    shared nodes takes exponential time and memory)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # PyYAML keeps the last of two equal keys silently: the first one's values are lost
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases (*name)",
+                    self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
 
 class ConfigError(ValueError):
     """A configuration mistake, with a one-line message that says what to fix."""
@@ -40,7 +88,11 @@ def config_dirs() -> list[Path]:
     dirs = []
     user = os.environ.get(ENV_CONFIG_DIR)
     if user:
-        dirs.append(Path(user).expanduser())
+        folder = Path(user).expanduser()
+        if not folder.is_dir():
+            raise ConfigError(f"{ENV_CONFIG_DIR}={user}: no such folder; create it or unset "
+                              f"{ENV_CONFIG_DIR}")
+        dirs.append(folder)
     dirs.append(_shipped_dir())
     return dirs
 
@@ -57,11 +109,23 @@ def _yaml_path(loc: tuple[int | str, ...]) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024} KiB; a config file "
+                              "is a few KB")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") \
+            from None
     try:
-        return yaml.safe_load(text)
+        loader = _BoundedLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deep; fix the YAML") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -97,6 +161,31 @@ def _niche_files() -> dict[str, Path]:
             for path in sorted(niche_dir.glob("*.yaml")):
                 found[path.stem] = path
     return found
+
+
+def niche_warnings(niche: Niche, platforms: list[str] | None = None) -> list[str]:
+    """What is probably a mistake in a valid niche (said as warnings, one line each):
+    keywords in a language the niche does not list, and (given the installed
+    ``platforms``) option or seed sections for platforms nobody installed."""
+    found = []
+    if not niche.keywords and not niche.hashtags:
+        found.append(f"niche '{niche.name}': no keywords or hashtags, only seeds: discovery "
+                     "finds nobody beyond them and relevance cannot be measured")
+    listed = set(niche.languages)
+    for code in sorted(set(niche.keywords) - listed) if listed else []:
+        found.append(f"niche '{niche.name}': keywords in '{code}', which is not in its "
+                     f"languages ({', '.join(niche.languages)}); add it or drop them")
+    if platforms is not None:
+        for section, names in (("platforms", niche.platforms), ("seeds", niche.seeds)):
+            for name in sorted(set(names) - set(platforms)):
+                found.append(f"niche '{niche.name}': {section}.{name}: no such platform "
+                             f"installed ({', '.join(sorted(platforms))}); it is ignored")
+    return found
+
+
+def niche_names() -> list[str]:
+    """The names of every niche file available (without loading them), sorted."""
+    return sorted(_niche_files())
 
 
 def list_niches() -> list[Niche]:

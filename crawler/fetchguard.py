@@ -15,9 +15,14 @@ Settings:
 * ``CREATORSCOUT_ALLOW_PRIVATE_HOSTS`` (``scout crawl --allow-private-hosts``): allow
   loopback and private addresses (the sandbox on 127.0.0.1 needs it). Metadata endpoints
   stay refused.
-* ``CREATORSCOUT_TRUSTED_API_HOSTS``: ``host:port`` values the user configured as API base
-  URLs (``--base-url``). API requests (``FetchRequest.api``) to exactly these are not
-  checked: the user chose them. Web pages and feeds are always checked, whatever their host.
+* ``CREATORSCOUT_TRUSTED_API_HOSTS``: ``"platform host:port"`` values the user configured
+  as API base URLs (``--base-url platform=URL``). That platform's API requests
+  (``FetchRequest.api``) to exactly these are not checked: the user chose them. Another
+  platform's requests there, and web pages and feeds, are always checked. (A bare
+  ``host:port`` trusts the host for every platform.)
+
+Only ``http`` and ``https`` are fetched: a ``file:``, ``ftp:`` or ``gopher:`` URL from user
+content is refused whatever its host.
 * ``CREATORSCOUT_FETCH_GUARD_ENABLED`` (default true).
 
 Known limit: Twisted resolves the name again when it connects, so a DNS server that
@@ -55,8 +60,8 @@ def _default_port(scheme: str) -> int:
 class FetchGuardMiddleware:
     """Refuse requests to addresses user content must not make us reach."""
 
-    def __init__(self, crawler: Crawler, allow_private: bool, trusted: set[str],
-                 ttl: float) -> None:
+    def __init__(self, crawler: Crawler, allow_private: bool,
+                 trusted: set[tuple[str, str]], ttl: float) -> None:
         self.crawler = crawler
         self.allow_private = allow_private
         self.trusted = trusted
@@ -68,7 +73,10 @@ class FetchGuardMiddleware:
         settings = crawler.settings
         if not settings.getbool("CREATORSCOUT_FETCH_GUARD_ENABLED", True):
             raise NotConfigured("CREATORSCOUT_FETCH_GUARD_ENABLED is off")
-        trusted = {h.lower() for h in settings.getlist("CREATORSCOUT_TRUSTED_API_HOSTS")}
+        trusted = set()
+        for entry in settings.getlist("CREATORSCOUT_TRUSTED_API_HOSTS"):
+            platform, _, host = entry.lower().rpartition(" ")
+            trusted.add((platform or "*", host))
         return cls(
             crawler,
             allow_private=settings.getbool("CREATORSCOUT_ALLOW_PRIVATE_HOSTS", False),
@@ -78,10 +86,17 @@ class FetchGuardMiddleware:
 
     def _trusted(self, request: Request, netloc: str) -> bool:
         fetch = request.meta.get("fetch")
-        return isinstance(fetch, FetchRequest) and fetch.api and netloc in self.trusted
+        if not isinstance(fetch, FetchRequest) or not fetch.api:
+            return False
+        return (fetch.platform.lower(), netloc) in self.trusted or ("*", netloc) in self.trusted
 
     async def process_request(self, request: Request) -> None:
-        parts = urlsplit(request.url)
+        try:
+            parts = urlsplit(request.url)
+        except ValueError:
+            self._refuse(request, "malformed URL")
+        if parts.scheme.lower() not in ("http", "https"):
+            self._refuse(request, f"scheme {parts.scheme or 'none'} is not fetched")
         host = (parts.hostname or "").lower()
         try:
             port = parts.port or _default_port(parts.scheme)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,14 +19,38 @@ from creatorscout.crawler.books import DiskStore
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.plugins.platform import INTERACTIONS
 from creatorscout.scoring import disclosure_matcher, score_creator
-from creatorscout.search.backend import Index, open_index
+from creatorscout.search.backend import Index, IndexOpenError, open_index
 from creatorscout.search.crawl_end import carry_history, run_crawl_end
 from creatorscout.search.records import CrawlInfo, ScoredCreator
+from creatorscout.search.store_errors import storage_cause
 
 logger = logging.getLogger(__name__)
 
 #: A language must account for this share of a creator's posts to be listed for them.
 LANGUAGE_SHARE = 0.2
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def keep_complete(
+    index: Index, records: list[ScoredCreator], count: Callable[[str], None]
+) -> list[ScoredCreator]:
+    """``records`` without the incomplete ones (posts not all read) whose creator already
+    has a complete record in the same niche: measured numbers are never replaced by
+    unknowns. ``count`` gets ``kept_complete/<platform>`` for each one left out."""
+    out = []
+    for record in records:
+        if not record.crawl.complete:
+            stored = [old for old in index.get(record.id)
+                      if old.niche.casefold() == record.niche.casefold()]
+            if any(old.crawl.complete for old in stored):
+                count(f"kept_complete/{record.creator.platform}")
+                continue
+        out.append(record)
+    return out
 
 
 class _Component:
@@ -132,13 +157,25 @@ class ScorePipeline(_Component):
             score=score,
             crawl=CrawlInfo(
                 niche=niche.name, via=item.via, depth=item.depth,
-                crawled_at=datetime.now(UTC),
+                crawled_at=datetime.now(UTC), complete=item.posts_complete,
             ),
         )
 
 
 class IndexPipeline(_Component):
     """Upserts scored creators into the index in batches (idempotent by stable id).
+
+    Nothing one record holds can stop the others being stored: a batch that fails is
+    retried record by record, the record that fails alone is skipped and counted
+    (``store_failed/<platform>``), and the buffer is cleared after every attempt, so it
+    never grows past one batch. An error of the store itself (a full disk, a read-only
+    or locked file; :func:`~creatorscout.search.store_errors.storage_cause`) fails the
+    rest of the batch at once; its one-line cause is kept in the stats
+    (``creatorscout/store_cause``) for the command line to report.
+
+    A record whose posts could not all be read (``crawl.complete`` false) never replaces
+    a complete record of the same creator and niche: the complete one is kept
+    (``kept_complete/<platform>``) and the creator is fetched again by the next crawl.
 
     When the crawl ends it runs the niche pass (``CREATORSCOUT_NICHE_PASS``, default on):
     percentiles among peers, mention-graph roles and flags that need the whole niche are
@@ -156,22 +193,76 @@ class IndexPipeline(_Component):
         self.index: Index | None = None
         self.buffer: list[ScoredCreator] = []
         self.scoring = load_scoring()
+        self.cause: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The index as named in messages: its path or URL."""
+        url = self.index.url if self.index is not None else (self.url or "the index")
+        return url.removeprefix("sqlite:///")
 
     def open_spider(self) -> None:
-        self.index = open_index(self.url)
+        try:
+            self.index = open_index(self.url)
+        except IndexOpenError as exc:
+            self._store_error(str(exc))
+
+    def _store_error(self, cause: str) -> None:
+        """Remember the store's failure (the first one: later ones follow from it)."""
+        if self.cause is None:
+            self.cause = cause
+            logger.error("index: %s", cause)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("creatorscout/store_cause", cause)
+
+    def _failed(self, records: list[ScoredCreator]) -> None:
+        for record in records:
+            self._inc(f"store_failed/{record.creator.platform}")
+
+    def _write(self, records: list[ScoredCreator]) -> int:
+        assert self.index is not None
+        records = keep_complete(self.index, records, self._inc)
+        records = carry_history(self.index, records, self.scoring)
+        return self.index.upsert(records) if records else 0
 
     def _flush(self) -> None:
-        if self.buffer and self.index is not None:
-            self.buffer = carry_history(self.index, self.buffer, self.scoring)
-            written = self.index.upsert(self.buffer)
-            self._inc("indexed", written)
-            self.buffer = []
+        batch, self.buffer = self.buffer, []  # cleared whatever happens: bounded
+        if not batch:
+            return
+        if self.index is None:
+            self._failed(batch)
+            return
+        try:
+            self._inc("indexed", self._write(batch))
+            return
+        except Exception as exc:
+            cause = storage_cause(exc, self.where)
+            if cause is not None:
+                self._store_error(cause)
+                self._failed(batch)
+                return
+        for position, record in enumerate(batch):  # find the record(s) at fault
+            try:
+                self._inc("indexed", self._write([record]))
+            except Exception as exc:
+                cause = storage_cause(exc, self.where)
+                if cause is not None:
+                    self._store_error(cause)
+                    self._failed(batch[position:])
+                    return
+                self._failed([record])
+                logger.warning("index: could not store %s, skipped: %s", record.id,
+                               _one_line(exc))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, GoneCreator):
             self._flush()
-            if self.index is not None and self.index.delete(item.creator_id):
-                self._inc(f"deleted/{item.platform}")
+            if self.index is not None:
+                try:
+                    if self.index.delete(item.creator_id):
+                        self._inc(f"deleted/{item.platform}")
+                except Exception as exc:
+                    self._store_error(storage_cause(exc, self.where) or _one_line(exc))
             return item
         if isinstance(item, ScoredCreator):
             self.buffer.append(item)
@@ -185,12 +276,21 @@ class IndexPipeline(_Component):
             return
         try:
             niche = getattr(self.crawler.spider, "niche", None)
-            done = run_crawl_end(
-                self.index, niche.name if niche is not None else None, self.scoring,
-                niche_pass=self.niche_pass, persons=self.persons_pass,
+            if self.cause is None:  # the passes rewrite records: not over a failing store
+                done = run_crawl_end(
+                    self.index, niche.name if niche is not None else None, self.scoring,
+                    niche_pass=self.niche_pass, persons=self.persons_pass,
+                )
+                for key, value in done.items():
+                    if self.crawler.stats is not None:
+                        self.crawler.stats.set_value(f"creatorscout/{key}", value)
+        except Exception as exc:  # the records are stored; the crawl must still say so
+            self._store_error(
+                f"the end-of-crawl passes failed: "
+                f"{storage_cause(exc, self.where) or _one_line(exc)}"
             )
-            for key, value in done.items():
-                if self.crawler.stats is not None:
-                    self.crawler.stats.set_value(f"creatorscout/{key}", value)
         finally:
-            self.index.close()
+            try:
+                self.index.close()
+            except Exception as exc:
+                self._store_error(storage_cause(exc, self.where) or _one_line(exc))

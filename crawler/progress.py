@@ -11,6 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from creatorscout.crawler.ratelimit import WAITING_STAT
+
 
 class CrawlProgress:
     """Every ``CREATORSCOUT_PROGRESS_INTERVAL`` seconds: creators done, requests, skips."""
@@ -45,12 +47,27 @@ class CrawlProgress:
         accepted = getattr(spider, "accepted", 0)
         limit = getattr(spider, "max_creators", 0)
         indexed = stats.get("creatorscout/indexed", 0)
+        scored = stats.get("creatorscout/scored", 0)
         requests = stats.get("downloader/request_count", 0)
         skipped = sum(v for k, v in stats.items() if k.startswith("creatorscout/skipped/"))
         elapsed = time.monotonic() - self.started
+        # scored creators are indexed in batches: count the ones waiting for their batch
+        pending = f" (+{scored - indexed} being written)" if scored > indexed else ""
         print(
-            f"crawl: {accepted}/{limit} creators accepted, {indexed} indexed, "
-            f"{skipped} skipped, {requests} requests, {elapsed:.0f}s",
+            f"crawl: {accepted}/{limit} creators accepted, {indexed} indexed{pending}, "
+            f"{skipped} skipped, {requests} requests, {elapsed:.0f}s{waiting(stats)}",
             file=sys.stderr,
             flush=True,
         )
+
+
+def waiting(stats: dict[str, Any], now: float | None = None) -> str:
+    """``", waiting 90 s for mastodon:mastodon.social: Retry-After"`` while a rate-limit
+    wait lasts, else ``""``."""
+    wait = stats.get(WAITING_STAT)
+    if not isinstance(wait, dict):
+        return ""
+    left = float(wait.get("until", 0)) - (time.time() if now is None else now)
+    if left < 1:
+        return ""
+    return f", waiting {left:.0f} s for {wait.get('slot')}: {wait.get('why')}"

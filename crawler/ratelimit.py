@@ -35,6 +35,8 @@ from creatorscout.plugins.platform import FetchRequest, Platform
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 503)
+WAITING_STAT = "creatorscout/ratelimit/waiting"
+"""Stats key of the latest rate-limit wait: ``{"slot", "until" (unix time), "why"}``."""
 
 
 class PlatformRateLimitMiddleware:
@@ -118,11 +120,11 @@ class PlatformRateLimitMiddleware:
             logger.warning("giving up on %s after %d rate-limited retries", request.url, retries)
             return response
         if info and info.retry_after is not None:
-            wait = info.retry_after
+            wait, why = info.retry_after, "Retry-After"
         elif info and info.reset_at is not None:
-            wait = info.reset_at.timestamp() - now_wall
+            wait, why = info.reset_at.timestamp() - now_wall, "rate-limit reset"
         else:
-            wait = 2.0 ** retries
+            wait, why = 2.0 ** retries, "back-off"
         wait = min(self.max_wait, max(wait, 0.5))
         logger.info(
             "%s answered %d; waiting %.1fs before retrying (%d/%d)",
@@ -130,6 +132,8 @@ class PlatformRateLimitMiddleware:
         )
         if stats is not None:
             stats.inc_value("creatorscout/ratelimit/waited_seconds", wait)
+            # for the progress line: the latest wait (not a number, so not a summary count)
+            stats.set_value(WAITING_STAT, {"slot": slot, "until": now_wall + wait, "why": why})
         blocked = time.monotonic() + wait
         self.next_allowed[slot] = max(self.next_allowed.get(slot, 0.0), blocked)
         meta: dict[str, Any] = {**request.meta, "ratelimit_retries": retries + 1}

@@ -56,6 +56,13 @@ def build_platforms(args: CrawlArgs, niche: Niche, host: PluginHost) -> dict[str
             f"unknown platform '{unknown[0]}'; installed platforms: {known} "
             "(see `scout plugins list`)"
         )
+    idle = sorted(set(args.base_urls) - set(names))
+    if idle:
+        raise CrawlError(
+            f"--base-url {idle[0]}=...: platform '{idle[0]}' is not crawled "
+            f"(--platform {' --platform '.join(names)}); add --platform {idle[0]} or drop "
+            "the --base-url, so no platform is crawled live by mistake"
+        )
     platforms: dict[str, Platform] = {}
     for name in names:
         cls = available[name]
@@ -74,14 +81,15 @@ def build_platforms(args: CrawlArgs, niche: Niche, host: PluginHost) -> dict[str
 
 
 def trusted_api_hosts(base_urls: dict[str, str]) -> list[str]:
-    """The ``host[:port]`` of every base URL the user typed (``--base-url``): API requests
-    there skip the fetch guard (see :mod:`creatorscout.crawler.fetchguard`). A host that
-    is itself a template (``https://{instance}``) is user content, never trusted."""
+    """``"platform host[:port]"`` for every base URL the user typed (``--base-url``): that
+    platform's API requests there skip the fetch guard (see
+    :mod:`creatorscout.crawler.fetchguard`); other platforms' requests are checked. A host
+    that is itself a template (``https://{instance}``) is user content, never trusted."""
     hosts = []
-    for url in base_urls.values():
+    for platform, url in base_urls.items():
         netloc = urlsplit(url).netloc.lower()
         if netloc and "{" not in netloc:
-            hosts.append(netloc)
+            hosts.append(f"{platform} {netloc}")
     return sorted(set(hosts))
 
 

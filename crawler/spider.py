@@ -38,6 +38,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     host_of,
 )
+from creatorscout.plugins.text import counting_repairs
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class NicheSpider(scrapy.Spider):
         # makes it re-read and parse the callback's source every time (~0.5 ms a response).
         self._callback = self.on_response
         self._errback = self.on_error
+        self._unreachable: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NicheSpider:
@@ -194,10 +196,12 @@ class NicheSpider(scrapy.Spider):
         self._release(response.meta)
         try:
             refusal = refusal_of(self.crawler.stats, platform, response.request, response)
-            result = None if refusal else self._guard(platform, "parse", fetch.url,
-                                                      platform.parse, fetched)
+            result = None
             if refusal is None:
+                with counting_repairs() as repairs:  # text the models had to make valid
+                    result = self._guard(platform, "parse", fetch.url, platform.parse, fetched)
                 expect(self.crawler.stats, platform, "parse", result, ParseResult, fetch.url)
+                result.repaired += repairs.count
         except MalformedResponse as exc:
             self._inc(f"malformed_responses/{fetch.platform}")
             logger.warning("%s: malformed response from %s: %s", fetch.platform, fetch.url, exc)
@@ -209,7 +213,7 @@ class NicheSpider(scrapy.Spider):
             elif result is not None:
                 yield from self._handle(platform, fetch, result)
             return
-        yield from self._posts_done(fetch)
+        yield from self._posts_done(fetch, complete=False)
         yield from self._pump()
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
@@ -223,10 +227,17 @@ class NicheSpider(scrapy.Spider):
                         failure.getErrorMessage())
         else:
             self._inc(f"network_errors/{fetch.platform}")
-            logger.warning("%s: %s failed: %s", fetch.platform, fetch.url,
-                           failure.getErrorMessage())
+            host = host_of(fetch.url)
+            if host not in self._unreachable:  # one line per host, not one per request
+                self._unreachable.add(host)
+                logger.warning("%s: cannot reach %s: %s (further failures there are "
+                               "counted in the summary)", fetch.platform, host,
+                               failure.getErrorMessage())
+            else:
+                logger.debug("%s: %s failed: %s", fetch.platform, fetch.url,
+                             failure.getErrorMessage())
         self._release(request.meta)
-        yield from self._posts_done(fetch)
+        yield from self._posts_done(fetch, complete=False)
         yield from self._pump()
 
     def _release(self, meta: dict[str, Any]) -> None:
@@ -259,7 +270,9 @@ class NicheSpider(scrapy.Spider):
             self._inc(f"skipped/{fetch.platform}/gone")
             self.pending.pop(fetch.creator_id, None)  # nothing of theirs is kept
             yield GoneCreator(creator_id=fetch.creator_id, platform=fetch.platform)
-        yield from self._posts_done(fetch)
+        # posts refused (rate limit after every retry, an error): what was read is kept,
+        # marked incomplete, so it never replaces a complete record
+        yield from self._posts_done(fetch, complete=False)
         yield from self._pump()
 
     def _handle(
@@ -279,12 +292,13 @@ class NicheSpider(scrapy.Spider):
             for post in result.posts:
                 prefetched.setdefault(post.creator_id, []).append(post)
         for creator in result.creators:
-            yield from self._accept(
+            yield from self._contained(fetch, creator.id, self._accept(
                 platform, creator, str(fetch.context.get("via", fetch.purpose)), fetch.depth,
                 needs_match=False, posts=prefetched.get(creator.id),
-            )
+            ))
         for candidate in result.candidates:
-            yield from self._consider(platform, candidate)
+            yield from self._contained(fetch, candidate.ref.key,
+                                       self._consider(platform, candidate))
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
             self.pending[fetch.creator_id].posts.extend(result.posts)
         more_posts = False
@@ -297,6 +311,17 @@ class NicheSpider(scrapy.Spider):
         if fetch.purpose == "posts" and not more_posts:
             yield from self._posts_done(fetch)
         yield from self._pump()
+
+    def _contained(self, fetch: FetchRequest, key: str, steps: Iterator[Any]) -> Iterator[Any]:
+        """Run one creator's or candidate's steps; if one fails (a value no store can
+        keep, a plugin's object that skipped validation), count and log it and go on with
+        the rest of the page instead of losing it."""
+        try:
+            yield from steps
+        except Exception as exc:
+            self._inc(f"invalid_objects/{fetch.platform}")
+            logger.warning("%s: skipped %r from %s: %s: %s", fetch.platform, key[:80],
+                           fetch.url, type(exc).__name__, " ".join(str(exc).split())[:200])
 
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         key = candidate.ref.key
@@ -402,9 +427,11 @@ class NicheSpider(scrapy.Spider):
                     self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
                     yield self._to_scrapy(fetch, reserved=share)
 
-    def _posts_done(self, fetch: FetchRequest) -> Iterator[Any]:
+    def _posts_done(self, fetch: FetchRequest, complete: bool = True) -> Iterator[Any]:
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
-            yield from self._finish(fetch.creator_id, complete=True)
+            if not complete:
+                self._inc(f"incomplete/{fetch.platform}")
+            yield from self._finish(fetch.creator_id, complete=complete)
 
     def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
         pending = self.pending.pop(creator_id)

@@ -41,6 +41,46 @@ def broken_platforms(stats: dict[str, Any]) -> list[str]:
     return lines
 
 
+def store_failure(stats: dict[str, Any]) -> str | None:
+    """One line when records could not be stored (how many, and the store's cause), else
+    None: the crawl then failed, whatever Scrapy's ``finish_reason`` says."""
+    failed = sum(crawl_counts(stats).get("store_failed", {}).values())
+    cause = stats.get(f"{PREFIX}store_cause")
+    if not failed and not cause:
+        return None
+    head = (f"{failed} creator{'s' if failed != 1 else ''} could not be stored"
+            if failed else "the index failed")
+    return f"{head}: {cause}" if cause else f"{head} (see the warnings above)"
+
+
+def why_empty(counts: dict[str, dict[str, int]]) -> list[str]:
+    """Why a crawl indexed nobody, per platform: unreachable, nothing found, or everyone
+    found skipped (and what for)."""
+    platforms = sorted({key.split("/")[0] for kind in ("requests", "found", "network_errors")
+                        for key in counts.get(kind, {})})
+    lines = ["indexed 0:"] if platforms else ["indexed 0: no platform made a request"]
+    for platform in platforms:
+        requests, found, errors = (
+            sum(n for key, n in counts.get(kind, {}).items() if key.split("/")[0] == platform)
+            for kind in ("requests", "found", "network_errors")
+        )
+        skipped = {key.split("/", 1)[1]: n for key, n in counts.get("skipped", {}).items()
+                   if key.startswith(f"{platform}/")}
+        if found == 0 and errors and errors >= requests:
+            lines.append(f"  {platform}: could not reach it ({errors} of {requests} requests "
+                         "failed; check --base-url and the network)")
+        elif found == 0:
+            lines.append(f"  {platform}: {requests} discovery requests found no accounts "
+                         "(check the niche's hashtags and keywords)")
+        elif skipped and sum(skipped.values()) >= found:
+            reasons = ", ".join(f"{n} {reason}" for reason, n in
+                                sorted(skipped.items(), key=lambda kv: -kv[1]))
+            lines.append(f"  {platform}: all {found} accounts found were skipped: {reasons}")
+        else:
+            lines.append(f"  {platform}: {found} accounts found, none stored (see above)")
+    return lines
+
+
 def format_summary(stats: dict[str, Any], niche: str) -> str:
     counts = crawl_counts(stats)
 
@@ -64,9 +104,13 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
         calls = ", ".join(f"{m}() {n}x" for m, n in sorted(methods.items()))
         lines.append(f"  plugin errors {platform}: {calls}")
     for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
-                 "network_errors", "ratelimit", "merged_duplicates", "usage"):
+                 "network_errors", "ratelimit", "merged_duplicates",
+                 "invalid_objects", "incomplete", "kept_complete", "store_failed",
+                 "usage"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
+    if not indexed:
+        lines += [f"  {line}" for line in why_empty(counts)]
     persons = counts.get("persons")
     if persons:  # the grouping pass ran (over the whole index, not only this crawl)
         lines.append(

@@ -11,7 +11,6 @@ network (no DTDs, no XInclude), and broken markup is recovered as far as libxml2
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from creatorscout.plugins import jsonbody
 from creatorscout.plugins.web import parse_datetime
 
 NS_ATOM = "http://www.w3.org/2005/Atom"
@@ -135,6 +135,24 @@ def parse_feed_date(value: str | None) -> tuple[datetime | None, bool]:
     return parsed, False
 
 
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _valid_char_refs(body: bytes) -> bytes:
+    """``body`` with character references to code points XML forbids (surrogates, NUL,
+    beyond U+10FFFF) replaced by U+FFFD: lxml keeps them as bytes that cannot be decoded."""
+    if b"&#" not in body:
+        return body
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        hexa, decimal = match.groups()
+        code = int(hexa, 16) if hexa else int(decimal)
+        bad = code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+        return b"&#xFFFD;" if bad else match.group(0)
+
+    return _CHAR_REF.sub(fix, body)
+
+
 def _xml_parser() -> Any:
     return etree.XMLParser(
         resolve_entities=False, no_network=True, recover=True, huge_tree=False,
@@ -193,11 +211,14 @@ def parse_feed(body: bytes, base_url: str) -> Feed:
     if sniff(body) == "json":
         return _json_feed(body, base_url)
     try:
-        root = etree.fromstring(body, _xml_parser())
+        root = etree.fromstring(_valid_char_refs(body), _xml_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise FeedError(f"not XML: {exc}") from exc
     if root is None:
         raise FeedError("empty document")
+    # entities are never resolved (no XXE); one left unexpanded ("&xxe;") must not show
+    # up as literal text in a title
+    etree.strip_elements(root, etree.Entity, with_tail=False)
     name = local(root)
     if name == "rss":
         channel = next(iter(children(root, "channel")), None)
@@ -367,8 +388,8 @@ def _json_authors(data: dict[str, Any], base: str) -> list[FeedAuthor]:
 
 def _json_feed(body: bytes, base: str) -> Feed:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = jsonbody.loads(body)
+    except ValueError as exc:  # bad JSON, bad UTF-8, nested too deep
         raise FeedError(f"not JSON: {exc}") from exc
     if not isinstance(data, dict) or "jsonfeed.org/version/" not in str(data.get("version")):
         raise FeedError("not a JSON Feed: no https://jsonfeed.org/version/... version")

@@ -76,16 +76,21 @@ def follow_redirect(response: FetchResponse, hosts: HostTemplate) -> FetchReques
     context = request.context
     hops = int(context.get("redirects", 0))
     current = str(context.get("url") or hosts.logical_url(response.url))
-    target = urljoin(current, (response.header("location") or "").strip())
-    if hops >= MAX_REDIRECTS or urlsplit(target).scheme not in ("http", "https"):
+    try:
+        target = urljoin(current, (response.header("location") or "").strip())
+        scheme, netloc = urlsplit(target)[:2]
+        fetch_url = hosts.fetch_url(target)
+    except ValueError:  # a Location urlsplit refuses ("http://[::1"): nowhere to go
+        return None
+    if hops >= MAX_REDIRECTS or scheme not in ("http", "https"):
         return None
     if target == current or target in context.get("redirected_from", []):
         return None
     return request.model_copy(update={
-        "url": hosts.fetch_url(target),
+        "url": fetch_url,
         "context": {**context, "url": target, "redirects": hops + 1,
                     "redirected_from": [*context.get("redirected_from", []), current],
-                    "instance": urlsplit(target).netloc.lower()},
+                    "instance": netloc.lower()},
     })
 
 
@@ -98,8 +103,14 @@ def site_id(url: str) -> str:
     ``http`` and ``https`` are the same site. Other plugins use it to point at websites
     (a podcast guest's home page) with the id the ``web`` platform gives them.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[::1": no host can be read; the text stands for itself
+        return url.strip().split("://", 1)[-1].lower().rstrip("/")
     host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
-    port = parts.port if parts.port not in (None, 80, 443) else None
+    try:
+        port = parts.port if parts.port not in (None, 80, 443) else None
+    except ValueError:  # a port that is not a number
+        port = None
     path = _INDEX.sub("", parts.path).rstrip("/")
     return f"{host}{f':{port}' if port else ''}{path}"

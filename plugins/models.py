@@ -7,6 +7,9 @@ enforce, so that no plugin has to remember them:
 * Counts that arrive as strings (``"1234"``, ``"1,234"``) are parsed; negative or
   non-numeric counts are rejected, so a malformed response is caught at the edge.
 * Datetimes are timezone-aware; naive datetimes are rejected.
+* Every string is valid Unicode: lone surrogates and NUL from a server are replaced
+  (:mod:`creatorscout.plugins.text`) before validation, so nothing downstream (the index,
+  JSON, Elasticsearch) meets text it cannot encode.
 * Every observed number carries its :class:`Provenance`: when it was observed, by which
   plugin (and version), from which URL.
 """
@@ -27,6 +30,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from creatorscout.plugins.text import clean_value
 
 _THOUSANDS = re.compile(r"[,_\s\u00a0\u202f]")
 
@@ -71,10 +76,16 @@ def utc_now() -> datetime:
 
 
 def _drop_computed_id(data: Any) -> Any:
-    """Accept our own dumps back: ``id`` is computed, so an input ``id`` is ignored."""
+    """Accept our own dumps back: ``id`` is computed, so an input ``id`` is ignored.
+    Every string of the input is made valid Unicode (see :func:`_clean_input`)."""
     if isinstance(data, dict) and "id" in data:
         data = {k: v for k, v in data.items() if k != "id"}
-    return data
+    return clean_value(data)
+
+
+def _clean_input(data: Any) -> Any:
+    """Every string of the input made encodable (lone surrogates and NUL replaced)."""
+    return clean_value(data)
 
 
 class Provenance(BaseModel):
@@ -87,6 +98,8 @@ class Provenance(BaseModel):
     plugin_version: str
     source_url: str | None = Field(default=None, description="The URL the data was read from")
     observed_at: AwareDatetime = Field(default_factory=utc_now)
+
+    _clean = model_validator(mode="before")(_clean_input)
 
 
 class CreatorRef(BaseModel):
@@ -104,6 +117,8 @@ class CreatorRef(BaseModel):
     handle: str | None = None
     url: str | None = None
     lookup: dict[str, str] = Field(default_factory=dict)
+
+    _clean = model_validator(mode="before")(_clean_input)
 
     @property
     def id(self) -> str | None:
@@ -135,6 +150,8 @@ class CreatorFlags(BaseModel):
         default=False,
         description="Keep the profile and counts but store no post text (indexable: false)",
     )
+
+    _clean = model_validator(mode="before")(_clean_input)
 
 
 class Creator(BaseModel):

@@ -12,7 +12,7 @@ same::
     if mentions_niche(terms, profile.display_name, profile.bio, profile.handle): ...
 
 The matching rules (every script, stems, compounds, hashtags) are those of
-:mod:`creatorscout.plugins.text`.
+:mod:`creatorscout.plugins.matching`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from creatorscout.config.schema import Niche
+from creatorscout.plugins.matching import TermSet, normalize
 from creatorscout.plugins.morphology import stem
-from creatorscout.plugins.text import TermSet, normalize
 
 
 def _term_key(term: str) -> str:

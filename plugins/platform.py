@@ -33,7 +33,6 @@ skips and counts it.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +44,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout.config.schema import Niche
+from creatorscout.plugins import jsonbody
 from creatorscout.plugins.models import Creator, CreatorRef, Post, Provenance, utc_now
 
 Purpose = Literal["discover", "profile", "posts", "graph"]
@@ -103,8 +103,10 @@ class FetchResponse(BaseModel):
     def json(self) -> Any:  # type: ignore[override]  # pydantic's json() is deprecated
         """The body decoded as JSON; raises :class:`MalformedResponse` when it is not."""
         try:
-            return json.loads(self.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return jsonbody.loads(self.body)
+        except jsonbody.TooDeep as exc:
+            raise MalformedResponse(str(exc)) from None
+        except ValueError as exc:  # bad JSON, bad UTF-8
             raise MalformedResponse(f"body is not JSON: {exc}") from exc
 
 

@@ -18,8 +18,19 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _LINK_PART = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 
 
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else ``[]``: a field that should hold a list may
+    arrive as a number, a boolean or an object, and must not stop the parse."""
+    return value if isinstance(value, list) else []
+
+
+def as_text(value: Any) -> str:
+    """``value`` when it is a string, else ``""`` (a boolean where text should be...)."""
+    return value if isinstance(value, str) else ""
+
+
 def _fragment(html: str) -> lxml.html.HtmlElement | None:
-    if not html or not html.strip():
+    if not isinstance(html, str) or not html.strip():
         return None
     try:
         return lxml.html.fragment_fromstring(html, create_parent="div")
@@ -51,7 +62,7 @@ def html_text_and_links(
 ) -> tuple[str | None, list[str]]:
     """:func:`html_to_text` and :func:`hrefs` of the same fragment, parsed once (parsing is
     most of their cost, and a crawl runs both on every post)."""
-    if html is None:
+    if not isinstance(html, str):  # None, or a server's number, boolean or object
         return None, []
     root = _fragment(html)
     if root is None:

@@ -30,12 +30,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="API requests per server, client and window")
     parser.add_argument("--rate-window", type=int, default=300,
                         help="rate-limit window in seconds")
+    parser.add_argument("--bad-text-every", type=int, default=0,
+                        help="every Nth API JSON answer has a lone surrogate in display names")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = parser.parse_args(argv)
     run(port=args.port, creators=args.creators, seed=args.seed, host=args.host,
         verbose=args.verbose, fail_every=args.fail_every,
         unavailable_every=args.unavailable_every, retry_after=args.retry_after,
-        rate_limit=args.rate_limit, rate_window=args.rate_window)
+        rate_limit=args.rate_limit, rate_window=args.rate_window,
+        bad_text_every=args.bad_text_every)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,11 @@ class FaultOptions(BaseModel):
     retry_after: int = Field(
         default=1, ge=0, description="Retry-After seconds sent with injected 429 and 503"
     )
+    bad_text_every: int = Field(
+        default=0, ge=0,
+        description="Every Nth API JSON answer carries a lone surrogate (a \\ud800 escape) in "
+        "each display name, as a broken federated server may send (0: never)",
+    )
 
 
 class SandboxOptions(FaultOptions):

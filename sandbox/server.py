@@ -73,6 +73,7 @@ class SandboxServer:
         self.stats = SandboxStats()
         self._limiter = RateLimiter(self.options.rate_limit, self.options.rate_window)
         self._faults = FaultInjector(self.options.fail_every, self.options.unavailable_every)
+        self._bad_text = FaultInjector(self.options.bad_text_every)
         self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
@@ -176,6 +177,10 @@ class SandboxServer:
             traceback.print_exc(file=sys.stderr)
             response = dialect.error(500, "Internal server error")
         response.headers.extend(limit_headers)
+        if self._bad_text.next() and b'"display_name":"' in response.body:
+            # "\ud800" as a JSON escape: valid JSON, but no valid Unicode once decoded
+            response.body = response.body.replace(b'"display_name":"', b'"display_name":"\\ud800')
+            return self._recorded(method, target, kind, endpoint.scope, response, "bad_text")
         return self._recorded(method, target, kind, endpoint.scope, response)
 
     def _recorded(self, method: str, target: str, kind: str, scope: str | None,

@@ -1,7 +1,7 @@
 """Word forms per language (stems, compounds, clitics), for scoring.
 
 The rules live in :mod:`creatorscout.plugins.morphology`, below scoring, with the text
-matching that uses them (:mod:`creatorscout.plugins.text`); this module keeps the names
+matching that uses them (:mod:`creatorscout.plugins.matching`); this module keeps the names
 scoring has always used.
 """
 

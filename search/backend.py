@@ -65,6 +65,16 @@ class IncompatibleIndex(IndexOpenError):
     """The file is not a creatorscout index, or was written by a newer creatorscout."""
 
 
+class IndexNotWritable(IndexOpenError):
+    """Records cannot be written to the index (read-only, full, locked): a failure of the
+    place, not of the command line."""
+
+
+class DamagedIndex(IndexOpenError):
+    """The index could be opened but a read failed: the file is damaged, locked or
+    unreadable. The message names the file and what to run (``scout index check``)."""
+
+
 class Index(ABC):
     """A searchable store of :class:`ScoredCreator` records, one per (creator id, niche).
 
@@ -166,6 +176,11 @@ class Index(ABC):
         grouped, or grouped with nobody) and every evidence row whose source or target is a
         member. None when the creator is not in the index."""
         raise NotImplementedError(f"{type(self).__name__} does not store persons")
+
+    def check_writable(self) -> None:
+        """Raise :class:`IndexOpenError` (one line) when records cannot be written here,
+        so a crawl fails before it fetches anything. The default assumes it can."""
+        return None
 
     # -- shortlists and lookalikes (issue 15) -----------------------------------------------
 

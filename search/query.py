@@ -33,6 +33,8 @@ FLAGS = FLAG_NAMES
 Role = Literal["influencer", "connector", "both", "neither"]
 
 FACETS = ("platform", "tier", "language", "role")
+MAX_INT = 2**63 - 1
+"""The largest count or offset a query takes (the indexes store 64-bit integers)."""
 """The keys of :attr:`SearchResults.facets`; every backend returns all four."""
 
 UNKNOWN = "unknown"
@@ -91,8 +93,8 @@ class SearchQuery(BaseModel):
     niche: str | None = None
     platforms: list[str] = Field(default_factory=list)
     tiers: list[str] = Field(default_factory=list)
-    min_followers: int | None = Field(default=None, ge=0)
-    max_followers: int | None = Field(default=None, ge=0)
+    min_followers: int | None = Field(default=None, ge=0, le=MAX_INT)
+    max_followers: int | None = Field(default=None, ge=0, le=MAX_INT)
     min_er: float | None = Field(default=None, ge=0, description="Minimum engagement rate, %")
     languages: list[str] = Field(default_factory=list)
     role: Role | None = None
@@ -110,7 +112,20 @@ class SearchQuery(BaseModel):
     )
     sort: str = "score"
     limit: int = Field(default=20, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
+
+    @field_validator("text", "niche", "platforms", "tiers", "languages", "flags",
+                     "exclude_flags", mode="before")
+    @classmethod
+    def _encodable(cls, value: object) -> object:
+        # a shell hands invalid UTF-8 in arguments over as lone surrogates
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ValueError(f"{text!r} is not valid UTF-8 text") from None
+        return value
 
     @field_validator("sort")
     @classmethod

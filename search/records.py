@@ -17,6 +17,11 @@ class CrawlInfo(BaseModel):
     via: str = Field(description="How the creator was found (hashtag:vegan, directory, mention)")
     depth: int = 0
     crawled_at: datetime
+    complete: bool = Field(
+        default=True,
+        description="False when some of the creator's posts could not be read (refused, "
+        "rate-limited, failed): the scores lack data; the next crawl fetches them again",
+    )
 
 
 class ScoredCreator(BaseModel):

@@ -25,6 +25,10 @@ FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 
 UNKNOWN = "-"
 
+INCOMPLETE_MARK = "*"
+INCOMPLETE_NOTE = ("posts not all read (refused or rate-limited): the scores lack data; "
+                   "the next crawl fetches them again")
+
 TABLE_COLUMNS = (
     "rank",
     "id",
@@ -59,6 +63,7 @@ CSV_COLUMNS = (
     "text_rank",
     "person_id",
     "other_profiles",
+    "complete",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -132,6 +137,7 @@ def hit_row(hit: Hit, rank: int) -> dict[str, Any]:
         "sponsored_share": score.authenticity.sponsored.share if score.authenticity else None,
         "flags": list(score.flags),
         "role": score.role,
+        "complete": record.crawl.complete,
         "languages": list(creator.languages),
         "text_rank": hit.text_rank,
         "person_id": hit.person_id,
@@ -202,7 +208,7 @@ def render_table(results: SearchResults) -> str:
             _count(row["followers"]),
             _number(row["er"], 2),
             _number(row["relevance"], 2),
-            _number(row["score"], 1),
+            _number(row["score"], 1) + ("" if row["complete"] else INCOMPLETE_MARK),
             row["role"] or UNKNOWN,
         ]
         for row in _rows(results)
@@ -214,6 +220,8 @@ def render_table(results: SearchResults) -> str:
     first = results.offset + 1
     last = results.offset + len(rows)
     footer = f"{first}-{last} of {results.total}"
+    if any(not hit.record.crawl.complete for hit in results.hits):
+        footer += f"\n{INCOMPLETE_MARK} {INCOMPLETE_NOTE}"
     columns: tuple[str, ...] = TABLE_COLUMNS
     if any(hit.other_profiles for hit in results.hits):
         # the same person's other profiles, counted: `scout show ID` lists them
@@ -435,6 +443,8 @@ def _niche_lines(record: ScoredCreator) -> list[str]:
     lines.append(
         f"  found via {crawl.via} (depth {crawl.depth}), crawled {_when(crawl.crawled_at)}"
     )
+    if not crawl.complete:
+        lines.append(f"  incomplete: {INCOMPLETE_NOTE}")
     return lines
 
 

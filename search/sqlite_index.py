@@ -15,11 +15,13 @@ import logging
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote
 
 from creatorscout.plugins.models import Creator
 from creatorscout.scoring.identity import (
@@ -30,9 +32,11 @@ from creatorscout.scoring.identity import (
     person_id,
 )
 from creatorscout.search.backend import (
+    DamagedIndex,
     IncompatibleIndex,
     Index,
     IndexNotFound,
+    IndexNotWritable,
     IndexOpenError,
 )
 from creatorscout.search.fts import parse_text
@@ -53,6 +57,7 @@ from creatorscout.search.sqlite_rows import (
     CREATOR_COLUMNS,
     FTS_COLUMNS,
     RECORD_COLUMNS,
+    DamagedRecord,
     RecordRows,
     decode_record,
     handle_key,
@@ -60,9 +65,55 @@ from creatorscout.search.sqlite_rows import (
     scrub,
     url_key,
 )
-from creatorscout.search.sqlite_schema import SCHEMA_VERSION, SchemaTooNew, migrate
+from creatorscout.search.sqlite_schema import (
+    SCHEMA_VERSION,
+    SchemaTooNew,
+    current_version,
+    migrate,
+)
+from creatorscout.search.store_errors import storage_cause
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Y = TypeVar("Y")
+
+
+class _ReadOnlyPlace(sqlite3.OperationalError):
+    """The file or its folder cannot be written (so SQLite cannot set up WAL there)."""
+
+    sqlite_errorcode = sqlite3.SQLITE_READONLY
+
+
+def _reading(
+    method: Callable[Concatenate[SqliteIndex, P], R],
+) -> Callable[Concatenate[SqliteIndex, P], R]:
+    """A read whose SQLite or decoding error becomes one :class:`DamagedIndex` line."""
+
+    @wraps(method)
+    def wrapper(self: SqliteIndex, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, DamagedRecord) as exc:
+            raise self.damaged(exc) from None
+
+    return wrapper
+
+
+def _reading_all(
+    method: Callable[Concatenate[SqliteIndex, P], Iterator[Y]],
+) -> Callable[Concatenate[SqliteIndex, P], Iterator[Y]]:
+    """:func:`_reading` for a generator."""
+
+    @wraps(method)
+    def wrapper(self: SqliteIndex, *args: P.args, **kwargs: P.kwargs) -> Iterator[Y]:
+        try:
+            yield from method(self, *args, **kwargs)
+        except (sqlite3.Error, DamagedRecord) as exc:
+            raise self.damaged(exc) from None
+
+    return wrapper
 
 BM25_WEIGHTS = (2.0, 2.0, 3.0, 1.0)
 """bm25 column weights of ``fts_words``: handle, display name, bio, posts."""
@@ -107,6 +158,12 @@ class SqliteIndex(Index):
             self.url = "sqlite:///:memory:"
         else:
             file = Path(self.path)
+            if not create and file.is_file() and file.stat().st_size == 0:
+                # opening it would write a whole schema into a file that was asked to be read
+                raise IndexNotFound(
+                    f"{file} is empty, not an index: run 'scout crawl NICHE --index {file}' "
+                    "first, or pass --index with the right path"
+                )
             if not file.exists():
                 if not create:
                     raise IndexNotFound(
@@ -128,12 +185,51 @@ class SqliteIndex(Index):
                 self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
+            if not memory and not Path(self.path).exists():
+                raise IndexNotWritable(
+                    f"cannot create the index {self.path}: the folder "
+                    f"{Path(self.path).parent} is not writable ({exc})"
+                ) from None
             raise IndexOpenError(f"cannot open index {self.path}: {exc}") from None
+        self.read_only = False
         try:
             self._setup()
+        except _ReadOnlyPlace:
+            self._conn.close()
+            if create:
+                raise IndexNotWritable(
+                    f"cannot write the index: {storage_cause(_ReadOnlyPlace(), self.path)}"
+                ) from None
+            self._open_read_only(busy_timeout)
         except BaseException:
             self._conn.close()
             raise
+
+    def _open_read_only(self, busy_timeout: float) -> None:
+        """Open a file on a read-only disk or folder for reading: ``immutable`` (no locks,
+        no WAL index file to create), so searching a read-only index works."""
+        uri = f"file:{quote(str(Path(self.path).resolve()))}?immutable=1"
+        try:
+            self._conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout,
+                                         isolation_level=None, check_same_thread=False)
+            self.read_only = True
+            self._setup()
+        except _ReadOnlyPlace:
+            self._conn.close()
+            raise IndexOpenError(f"cannot open {self.path}: the file cannot be read") from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def damaged(self, exc: BaseException) -> DamagedIndex:
+        """The one-line error for a read that failed: locked, or damaged (check it)."""
+        cause = storage_cause(exc, self.path) if isinstance(exc, sqlite3.Error) else None
+        if cause is not None:
+            return DamagedIndex(f"cannot read {self.path}: {cause}")
+        return DamagedIndex(
+            f"{self.path} is damaged ({exc}); run `scout index check --index "
+            f"sqlite:///{self.path}` and `scout index repair` to save what can be read"
+        )
 
     # -- connection set-up -------------------------------------------------------------
 
@@ -152,8 +248,17 @@ class SqliteIndex(Index):
                     f"{self.path} is an SQLite file but not a creatorscout index; "
                     "pass another --index path"
                 )
-            migrate(conn)
-            self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            if self.read_only:
+                if current_version(conn) < SCHEMA_VERSION:
+                    raise IncompatibleIndex(
+                        f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, and it is "
+                        "read-only: open it once where it is writable"
+                    )
+                self.journal_mode = "immutable"
+            else:
+                migrate(conn)
+                self.journal_mode = str(
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
@@ -169,6 +274,14 @@ class SqliteIndex(Index):
                 f"knows up to {SCHEMA_VERSION}; upgrade creatorscout"
             ) from None
         except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+                raise _ReadOnlyPlace() from None
+            if code == sqlite3.SQLITE_CORRUPT:
+                raise self.damaged(exc) from None
+            cause = storage_cause(exc, self.path)
+            if isinstance(exc, sqlite3.OperationalError) and cause is not None:
+                raise IndexOpenError(f"cannot open {self.path}: {cause}") from None
             raise IncompatibleIndex(
                 f"{self.path} is not a creatorscout index ({exc}); pass another --index path"
             ) from None
@@ -196,12 +309,27 @@ class SqliteIndex(Index):
                         stored += len(batch)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                _rollback(self._conn)
                 raise
             self._opted_out += refused
         if refused:
             log.info("index: skipped %d record(s) of opted-out creators", refused)
         return stored
+
+    def check_writable(self) -> None:
+        """A write that is rolled back: a read-only file or folder, a full disk or a lock
+        held for longer than the busy timeout show here, before a crawl starts."""
+        with self._lock:
+            conn = self._conn
+            try:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(f"PRAGMA user_version = {version}")
+            except sqlite3.Error as exc:
+                cause = storage_cause(exc, self.path) or str(exc)
+                raise IndexNotWritable(f"cannot write the index: {cause}") from None
+            finally:
+                _rollback(conn)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -289,7 +417,7 @@ class SqliteIndex(Index):
                 deleted = self._delete(creator_id)
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                _rollback(self._conn)
                 raise
         return deleted
 
@@ -299,6 +427,7 @@ class SqliteIndex(Index):
 
     # -- reading -------------------------------------------------------------------------
 
+    @_reading
     def search(self, query: SearchQuery) -> SearchResults:
         text = parse_text(query.text)
         with_text = not text.empty
@@ -401,7 +530,7 @@ class SqliteIndex(Index):
                 conn.execute("DELETE FROM temp.matches")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         hits = [
             Hit(
@@ -415,6 +544,7 @@ class SqliteIndex(Index):
             hit.person_id, hit.other_profiles = people.get(hit.record.id, (None, []))
         return SearchResults(total=total, hits=hits, facets=facets, offset=query.offset)
 
+    @_reading
     def _persons_of(self, creator_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
         """``{creator id: (person id, the person's other creator ids)}`` for a page of hits."""
         if not creator_ids:
@@ -459,6 +589,7 @@ class SqliteIndex(Index):
             for name, counter in counts.items()
         }
 
+    @_reading
     def get(self, creator_id: str) -> list[ScoredCreator]:
         with self._lock:
             rows = self._conn.execute(
@@ -468,6 +599,7 @@ class SqliteIndex(Index):
             ).fetchall()
         return [decode_record(r[0]) for r in rows]
 
+    @_reading
     def candidates(self, ref: str) -> list[str]:
         ref = ref.strip()
         if not ref:
@@ -501,6 +633,7 @@ class SqliteIndex(Index):
                     return found
         return []
 
+    @_reading
     def stats(self) -> IndexStats:
         with self._lock:
             conn = self._conn
@@ -520,7 +653,7 @@ class SqliteIndex(Index):
                 ).fetchall()
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return IndexStats(
             url=self.url,
@@ -542,6 +675,7 @@ class SqliteIndex(Index):
                 total += file.stat().st_size
         return total
 
+    @_reading_all
     def iter_records(self, niche: str | None = None) -> Iterator[ScoredCreator]:
         # keyset pagination by record id: upserts of records already read keep their id,
         # so a caller may rewrite what it reads (the niche pass does)
@@ -569,6 +703,7 @@ class SqliteIndex(Index):
 
     # -- persons (one person, many profiles) --------------------------------------------
 
+    @_reading_all
     def iter_creators(self) -> Iterator[Creator]:
         last = ""
         while True:
@@ -583,6 +718,7 @@ class SqliteIndex(Index):
                 yield Creator.model_validate_json(creator_json)
             last = rows[-1][0]
 
+    @_reading_all
     def iter_identities(self) -> Iterator[IdentityProfile]:
         # plain json.loads of the stored profile: validating whole Creator models costs as
         # much as the grouping itself (and five json_extract calls a row cost more)
@@ -635,9 +771,10 @@ class SqliteIndex(Index):
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
 
+    @_reading
     def person_of(self, creator_id: str) -> Person | None:
         with self._lock:
             row = self._conn.execute(
@@ -719,6 +856,17 @@ def _needs_order(batch: list[ScoredCreator]) -> bool:
             return True
         keys.add(key)
     return False
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back after an error without hiding it: on a full disk or an I/O error SQLite may
+    have rolled back already, and a failing ROLLBACK would replace the real error."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        log.debug("rollback after an error failed too: %s", exc)
 
 
 def _sort_key(

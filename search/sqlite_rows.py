@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import zstandard
+from pydantic import ValidationError
 
 from creatorscout.search.fts import fold, trigram_body
 from creatorscout.search.records import ScoredCreator
@@ -26,6 +27,8 @@ COMPRESS_FROM = 4096
 """Records with at least this many bytes of JSON are stored compressed."""
 ZSTD_LEVEL = 1
 """Level 1 shrinks a record's JSON 3-6x at ~400 MB/s (zlib level 1: same ratio, 3x slower)."""
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""No record's JSON comes near this (40 posts: ~100 KB); a larger one is damage."""
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 """The first bytes of a zstd frame; older files hold zlib streams (first byte 0x78)."""
 
@@ -131,14 +134,33 @@ def encode_record(record: ScoredCreator) -> str | bytes:
     return _compressor().compress(data.encode())
 
 
+class DamagedRecord(ValueError):
+    """A stored document that cannot be read back (bad compression, bad JSON, bad fields)."""
+
+
 def decode_record(stored: str | bytes) -> ScoredCreator:
-    """The inverse of :func:`encode_record`; also reads the zlib documents of older files."""
-    if isinstance(stored, bytes):
-        if stored.startswith(_ZSTD_MAGIC):
-            stored = _decompressor().decompress(stored)
-        else:
-            stored = zlib.decompress(stored)
-    return ScoredCreator.model_validate_json(stored)
+    """The inverse of :func:`encode_record`; also reads the zlib documents of older files.
+
+    Raises :class:`DamagedRecord` (one line) for a document that cannot be read."""
+    try:
+        if isinstance(stored, bytes):
+            if stored.startswith(_ZSTD_MAGIC):
+                # a damaged header may claim any size: never allocate what it says blindly
+                size = zstandard.frame_content_size(stored)
+                if size > MAX_DOCUMENT_BYTES:
+                    raise DamagedRecord(f"a stored document claims {size} bytes")
+                stored = _decompressor().decompress(stored, max_output_size=MAX_DOCUMENT_BYTES)
+            else:
+                stored = zlib.decompressobj().decompress(stored, MAX_DOCUMENT_BYTES)
+        elif not isinstance(stored, str):
+            raise DamagedRecord(f"a stored document of type {type(stored).__name__}")
+        return ScoredCreator.model_validate_json(stored)
+    except (zstandard.ZstdError, zlib.error) as exc:
+        raise DamagedRecord(f"a stored document does not decompress: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise DamagedRecord(f"a stored document is unreadable: {where}: {first['msg']}") from None
 
 
 def languages(codes: Iterable[str]) -> list[str]:

@@ -16,6 +16,7 @@ from creatorscout.config.schema import Niche
 from creatorscout.plugins.manager import PluginHost
 from creatorscout.plugins.platform import Platform, PlatformSettings, RefusalKind
 from creatorscout.testing.coverage import Coverage, load_baseline, measure
+from creatorscout.testing.fuzz import FuzzReport, fuzz_platform
 from creatorscout.testing.saved import Saved, load_folder
 
 DEFAULT_NICHE = Niche(
@@ -42,10 +43,13 @@ class PlatformCheck:
     fixtures: Path | None = None
     coverage: Coverage | None = None
     drops: list[str] = field(default_factory=list)
+    fuzz: FuzzReport | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.drops and not (self.coverage and self.coverage.errors)
+        return (not self.problems and not self.drops
+                and not (self.coverage and self.coverage.errors)
+                and (self.fuzz is None or self.fuzz.ok))
 
 
 def default_fixtures(platform: str) -> Path | None:
@@ -92,8 +96,11 @@ def check_platforms(
     baseline: Path | None = None,
     only: list[str] | None = None,
     niche: Niche = DEFAULT_NICHE,
+    fuzz: int = 0,
+    seed: int = 0,
 ) -> list[PlatformCheck]:
-    """Check every registered platform (or ``only`` these)."""
+    """Check every registered platform (or ``only`` these). With ``fuzz``, also parse that
+    many hostile versions of its saved responses (:mod:`creatorscout.testing.fuzz`)."""
     fixtures = dict(fixtures or {})
     known = load_baseline(baseline) if baseline is not None else {}
     checks = []
@@ -116,6 +123,11 @@ def check_platforms(
                 check.problems.append(f"cannot measure coverage: {type(exc).__name__}: {exc}")
             if check.coverage is not None and name in known:
                 check.drops = check.coverage.drops(known[name])
+            if fuzz and saved:
+                try:
+                    check.fuzz = fuzz_platform(cls(PlatformSettings()), saved, fuzz, seed)
+                except Exception as exc:  # the plugin cannot even start
+                    check.problems.append(f"cannot fuzz: {type(exc).__name__}: {exc}")
         checks.append(check)
     return checks
 
@@ -133,4 +145,6 @@ def report(check: PlatformCheck) -> str:
         lines += ["  " + line for line in check.coverage.table().splitlines()]
     lines += [f"  dropped: {drop} was filled in the baseline and no longer is"
               for drop in check.drops]
+    if check.fuzz is not None:
+        lines += ["  " + line for line in check.fuzz.lines()]
     return "\n".join(lines)

@@ -88,7 +88,7 @@ def test_only_typed_base_url_hosts_are_trusted():
         "mastodon": "http://127.0.0.1:8123/mastodon/{instance}",
         "web": "http://127.0.0.1:8123/web/{host}",
         "podcasts": "https://{host}",
-    }) == ["127.0.0.1:8123"]
+    }) == ["mastodon 127.0.0.1:8123", "web 127.0.0.1:8123"]
 
 
 # -- real requests through Scrapy -----------------------------------------------------------

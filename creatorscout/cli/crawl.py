@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
 from creatorscout.cli.common import INDEX_HELP, fail, validation_message
-from creatorscout.config import ConfigError, UnknownNiche
+from creatorscout.config import ConfigError, UnknownNiche, niche_warnings
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
-from creatorscout.crawler.summary import broken_platforms, format_summary
+from creatorscout.crawler.summary import broken_platforms, format_summary, store_failure
 
 
 @click.command()
@@ -43,7 +44,13 @@ def crawl(
     from creatorscout.crawler.run import CrawlError, run_crawl
     from creatorscout.plugins.manager import get_plugin_manager
     from creatorscout.plugins.options import NicheOptionsError, load_checked_niche
-    from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
+    from creatorscout.search.backend import (
+        DamagedIndex,
+        IndexNotWritable,
+        IndexUnavailable,
+        InvalidIndexURL,
+        open_index,
+    )
     from creatorscout.search.es_errors import ElasticsearchError
 
     try:
@@ -54,29 +61,43 @@ def crawl(
             concurrency=concurrency, allow_private_hosts=allow_private_hosts,
         )
         # The niche and its plugin options, checked before any request.
-        load_checked_niche(niche, get_plugin_manager().platforms())
-        open_index(index_url).close()  # fail before crawling, not after
+        checked = load_checked_niche(niche, get_plugin_manager().platforms())
+        for warning in niche_warnings(checked):
+            click.echo(f"scout: warning: {warning}", err=True)
+        with open_index(index_url) as opened:  # fail before crawling, not after
+            opened.check_writable()
     except ValidationError as exc:
         fail(validation_message(exc), 2)
     except (UnknownNiche, NicheOptionsError, IndexUnavailable, InvalidIndexURL) as exc:
         fail(str(exc), 2)
-    except (ConfigError, ElasticsearchError) as exc:
+    except (IndexNotWritable, DamagedIndex) as exc:  # the place fails, not the command
+        fail(str(exc), 1)
+    except ConfigError as exc:  # a config mistake, like a usage one: the user fixes a file
+        fail(str(exc), 2)
+    except ElasticsearchError as exc:
         fail(str(exc), 1)
     except ValueError as exc:
         fail(str(exc), 2)
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
+    if not verbose:
+        # the spider says once per host that it cannot be reached, and the summary counts
+        # the failures; Scrapy's retry middleware would add a line per failed request
+        # (a filter: Scrapy's logging set-up resets the levels of its loggers)
+        logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(
+            lambda record: record.levelno >= logging.CRITICAL)
     try:
         stats = run_crawl(
             args,
             settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0},
         )
-    except CrawlError as exc:
+    except (CrawlError, ConfigError) as exc:
         fail(str(exc), 2)
-    except ConfigError as exc:
-        fail(str(exc), 1)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche))
+    failure = store_failure(stats)
+    if failure is not None:
+        fail(failure)
     if stats.get("finish_reason") not in (None, "finished"):
         fail(f"crawl ended early: {stats.get('finish_reason')}")
     broken = broken_platforms(stats)

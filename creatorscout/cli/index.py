@@ -1,4 +1,4 @@
-"""``scout index``: stats, regroup and copy."""
+"""``scout index``: stats, regroup, copy, and check / repair of a damaged embedded index."""
 
 from __future__ import annotations
 
@@ -112,3 +112,64 @@ def index_copy(index_url: str | None, target_url: str, batch_size: int) -> None:
         fail(str(exc))
     opted = f"; {skipped} records of opted-out creators skipped" if skipped else ""
     click.echo(f"copied {copied} records{history_note} to {target.url}{opted}{persons_note}")
+
+
+def _sqlite_file(index_url: str | None) -> str:
+    """The file of an embedded index URL; exit 2 for anything else."""
+    from creatorscout.search.backend import IndexOpenError, default_url, sqlite_path
+
+    url = index_url or default_url()
+    try:
+        path = sqlite_path(url)
+    except IndexOpenError:
+        fail(f"{url}: check and repair work on the embedded (SQLite) index; pass "
+             "--index sqlite:///path.db", 2)
+    if path == ":memory:":
+        fail("an in-memory index has no file to check", 2)
+    return path
+
+
+@index.command("check")
+@click.option("--index", "index_url", default=None, help=INDEX_HELP)
+def index_check(index_url: str | None) -> None:
+    """Check the embedded index: SQLite integrity, the full-text indexes, and every stored
+    record read back. Exit 1 when anything is damaged (then run `scout index repair`)."""
+    from creatorscout.search.backend import IndexOpenError
+    from creatorscout.search.sqlite_repair import check_index
+
+    path = _sqlite_file(index_url)
+    try:
+        report = check_index(path)
+    except IndexOpenError as exc:
+        fail(str(exc))
+    click.echo("\n".join(report.lines()))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@index.command("repair")
+@click.option("--index", "index_url", default=None, help="The damaged index. " + INDEX_HELP)
+@click.option("--to", "target_url", default=None, metavar="URL",
+              help="A new index file for what can be read (default: NAME.repaired.db).")
+def index_repair(index_url: str | None, target_url: str | None) -> None:
+    """Copy every record that can still be read from a damaged embedded index into a new
+    file, and report what was lost. The damaged file is not changed."""
+    from creatorscout.search.backend import IndexOpenError
+    from creatorscout.search.persons import regroup
+    from creatorscout.search.sqlite_index import SqliteIndex
+    from creatorscout.search.sqlite_repair import repair_index, repaired_path
+
+    path = _sqlite_file(index_url)
+    target = _sqlite_file(target_url) if target_url else repaired_path(path)
+    try:
+        report = repair_index(path, target)
+        with SqliteIndex(target) as repaired:
+            regroup(repaired)  # persons follow from the profiles saved
+    except IndexOpenError as exc:
+        fail(str(exc))
+    lost = "an unknown number (the file's tables cannot be read)" if report.lost is None \
+        else str(report.lost)
+    click.echo(f"saved {report.saved} records into {target}; lost {lost}")
+    for reason in report.lost_reasons:
+        click.echo(f"  lost {reason}")
+    click.echo(f"use it: --index sqlite:///{target} (or move it over {path})")

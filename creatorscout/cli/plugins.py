@@ -57,10 +57,15 @@ def plugins_new(name: str, output: Path | None, title: str | None) -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Field-coverage baseline JSON (default: tests/field_coverage.json).")
 @click.option("--update-baseline", is_flag=True, help="Write the coverage found to the baseline.")
+@click.option("--fuzz", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Also parse N hostile versions of each platform's saved responses and "
+                   "report every exception other than MalformedResponse.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --fuzz.")
 def plugins_check(platforms: tuple[str, ...], fixtures: tuple[str, ...], baseline: Path | None,
-                  update_baseline: bool) -> None:
+                  update_baseline: bool, fuzz: int, seed: int) -> None:
     """Check every plugin: it loads, starts, discovers, classifies refusals; which fields
-    its saved responses fill, and whether any dropped below the baseline."""
+    its saved responses fill, and whether any dropped below the baseline. With --fuzz N,
+    whether its parser keeps its contract on N damaged responses (exit 1 if not)."""
     from creatorscout.plugins.manager import PluginError, get_plugin_manager
     from creatorscout.testing.check import DEFAULT_BASELINE, check_platforms, report
     from creatorscout.testing.coverage import write_baseline
@@ -82,7 +87,7 @@ def plugins_check(platforms: tuple[str, ...], fixtures: tuple[str, ...], baselin
     if baseline is None and (DEFAULT_BASELINE.exists() or update_baseline):
         baseline = DEFAULT_BASELINE
     checks = check_platforms(host, fixtures=folders, baseline=None if update_baseline
-                             else baseline, only=list(platforms) or None)
+                             else baseline, only=list(platforms) or None, fuzz=fuzz, seed=seed)
     for check in checks:
         click.echo(report(check))
     problems = [*map(str, host.errors), *host.empty_plugins()]

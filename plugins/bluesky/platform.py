@@ -22,7 +22,6 @@ and counted, wherever they are seen. Rate limits come as ``RateLimit-Limit``,
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -33,6 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import ValidationError
 
 from creatorscout.config.schema import Niche
+from creatorscout.plugins import jsonbody
 from creatorscout.plugins.bluesky.entities import (
     REASON_REPOST,
     EntityError,
@@ -61,6 +61,7 @@ from creatorscout.plugins.bluesky.session import (
     sign_in_failure,
     sign_in_request,
 )
+from creatorscout.plugins.matching import TermSet
 from creatorscout.plugins.models import Creator, CreatorRef, utc_now
 from creatorscout.plugins.niche import mentions_niche, niche_terms
 from creatorscout.plugins.platform import (
@@ -76,7 +77,6 @@ from creatorscout.plugins.platform import (
     Skip,
     parse_rate_limit_headers,
 )
-from creatorscout.plugins.text import TermSet
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ LOGIN_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthMissing",
 def _xrpc_error(body: bytes) -> tuple[str, str]:
     """``(error, message)`` of an XRPC error body (empty strings when it is not one)."""
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+        data = jsonbody.loads(body)
+    except ValueError:
         return "", ""
     if not isinstance(data, dict):
         return "", ""

@@ -28,7 +28,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from creatorscout.plugins import jsonbody
 from creatorscout.plugins.platform import FetchRequest
+from creatorscout.plugins.web import as_list
 
 ENV_HANDLE = "CREATORSCOUT_BLUESKY_HANDLE"
 ENV_PASSWORD = "CREATORSCOUT_BLUESKY_APP_PASSWORD"
@@ -66,7 +68,7 @@ def _pds_endpoint(did_doc: Any) -> str | None:
     """The ``#atproto_pds`` service endpoint of a DID document (atproto.com/specs/did)."""
     if not isinstance(did_doc, dict):
         return None
-    for service in did_doc.get("service") or []:
+    for service in as_list(did_doc.get("service")):
         if not isinstance(service, dict):
             continue
         if str(service.get("id", "")).endswith("#atproto_pds"):
@@ -78,8 +80,8 @@ def _pds_endpoint(did_doc: Any) -> str | None:
 
 def _error_text(status: int, body: bytes) -> str:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = jsonbody.loads(body)
+    except ValueError:
         return f"HTTP {status}"
     if isinstance(data, dict):
         parts = [str(data[k]) for k in ("error", "message") if isinstance(data.get(k), str)]
@@ -108,8 +110,8 @@ def sign_in_failure(entryway: str, status: int, body: bytes) -> str:
 def session_from_answer(entryway: str, identifier: str, body: bytes) -> Session:
     """The session in a createSession answer; :class:`SessionError` says what is wrong."""
     try:
-        data: Any = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data: Any = jsonbody.loads(body)
+    except ValueError:
         raise SessionError(f"signing in at {entryway} failed: the answer is not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("accessJwt"), str):
         raise SessionError(f"signing in at {entryway} failed: no accessJwt in the answer")

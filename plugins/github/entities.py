@@ -33,7 +33,7 @@ from creatorscout.plugins.models import (
     Provenance,
     parse_count,
 )
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, as_list
 
 PLATFORM = "github"
 WEB = "https://github.com"
@@ -173,7 +173,7 @@ def parse_repo(
     description = _text(repo.get("description"))
     text = "\n\n".join(p for p in (name, description) if p) if keep_text else None
     tags: list[str] = []
-    for topic in repo.get("topics") or []:
+    for topic in as_list(repo.get("topics")):
         if isinstance(topic, str) and topic.strip() and topic.lower() not in tags:
             tags.append(topic.strip().lower())
     language = _text(repo.get("language"))

@@ -21,7 +21,7 @@ from creatorscout.plugins.models import (
     Post,
     Provenance,
 )
-from creatorscout.plugins.web import Repairs, hrefs, html_text_and_links
+from creatorscout.plugins.web import Repairs, as_list, as_text, hrefs, html_text_and_links
 
 PLATFORM = "mastodon"
 
@@ -162,17 +162,17 @@ def parse_status(
     text: str | None = None
     body, links = html_text_and_links(status.get("content"))
     if keep_text:
-        spoiler = (status.get("spoiler_text") or "").strip()
+        spoiler = as_text(status.get("spoiler_text")).strip()
         text = "\n\n".join(part for part in (spoiler, body) if part) or None
     mentions = []
-    for mention in status.get("mentions") or []:
+    for mention in as_list(status.get("mentions")):
         try:
             mentions.append(mention_ref(mention, instance))
         except EntityError:
             continue
     tags = [
         str(tag["name"]).lower()
-        for tag in status.get("tags") or []
+        for tag in as_list(status.get("tags"))
         if isinstance(tag, dict) and tag.get("name")
     ]
     card = status.get("card")

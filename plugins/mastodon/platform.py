@@ -42,7 +42,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     Skip,
 )
-from creatorscout.plugins.web import parse_link_header
+from creatorscout.plugins.web import as_list, parse_link_header
 
 ENDPOINTS = [
     Endpoint("tag", r"/api/v1/timelines/tag/(?P<tag>[^/?#]+)$"),
@@ -263,7 +263,7 @@ class Mastodon(Platform):
         for status in statuses if isinstance(statuses, list) else []:
             if not isinstance(status, dict):
                 continue
-            for mention in status.get("mentions") or []:
+            for mention in as_list(status.get("mentions")):
                 try:
                     ref = mention_ref(mention, instance)
                 except EntityError:

@@ -87,10 +87,15 @@ def _avatar(obj: dict[str, Any], web_base: str) -> str | None:
         single = obj.get("avatar")  # before 4.2: one "avatar" object
         images = [single] if isinstance(single, dict) else []
     best = None
+    best_width: float = -1
     for image in images:
-        if isinstance(image, dict) and (best is None or (image.get("width") or 0) > (
-                best.get("width") or 0)):
-            best = image
+        if not isinstance(image, dict):
+            continue
+        width = image.get("width")
+        # a width that is not a number ranks lowest; the image may still be the only one
+        width = width if isinstance(width, int | float) and not isinstance(width, bool) else 0
+        if best is None or width > best_width:
+            best, best_width = image, width
     if best is None:
         return None
     if best.get("fileUrl"):

@@ -69,7 +69,10 @@ def feed_guid(feed_url: str) -> str:
 
 def feed_handle(feed_url: str) -> str:
     """A readable, unique handle: the feed URL without scheme (``feeds.example/show.xml``)."""
-    parts = urlsplit(feed_url.strip())
+    try:
+        parts = urlsplit(feed_url.strip())
+    except ValueError:  # "http://[::1"
+        return feed_url.strip()
     query = f"?{parts.query}" if parts.query else ""
     return f"{parts.netloc.lower()}{parts.path.rstrip('/')}{query}" or feed_url
 

@@ -23,7 +23,6 @@ out). Opt-out: ``<meta name="robots">`` or ``<meta name="creatorscout">`` with
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -33,6 +32,7 @@ import lxml.html
 import mf2py
 from lxml import etree
 
+from creatorscout.plugins import jsonbody
 from creatorscout.plugins.feeds import FEED_TYPES
 from creatorscout.plugins.models import parse_count
 from creatorscout.plugins.web import html_to_text
@@ -202,7 +202,7 @@ def jsonld_person(root: Any) -> dict[str, Any] | None:
     objects: list[dict[str, Any]] = []
     for script in root.xpath('//script[@type="application/ld+json"]'):
         try:
-            objects.extend(_walk_jsonld(json.loads(script.text or "")))
+            objects.extend(_walk_jsonld(jsonbody.loads(script.text or "")))
         except (ValueError, RecursionError):
             continue
     pages = [o for o in objects if "ProfilePage" in _types(o)]
@@ -270,14 +270,33 @@ def _outbound(root: Any, base: str, limit: int) -> list[str]:
     return found
 
 
+MAX_DEPTH = 100
+"""Elements nested deeper than this make a page unusable: real pages stay far below, and
+the microformats parser's time grows with the cube of the depth under a classic vcard
+(100 levels: 1.8 s; 150: 8.7 s; 1,200 unclosed tags: 36 s)."""
+
+
+def _too_deep(root: Any, limit: int = MAX_DEPTH) -> bool:
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def read_page(body: bytes, url: str, headers_robots: list[str] | None = None,
               max_links: int = 40) -> PageIdentity:
-    """Read one HTML page fetched from (logical) ``url``."""
+    """Read one HTML page fetched from (logical) ``url``.
+
+    Raises ``ValueError`` for a body that is not HTML or is nested absurdly deep."""
     identity = PageIdentity(url=url)
     try:
         root = lxml.html.document_fromstring(body)
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"not an HTML page: {exc}") from exc
+    if _too_deep(root):
+        raise ValueError(f"elements nested more than {MAX_DEPTH} deep")
     base_tag = root.find(".//base")
     base = _absolute(url, base_tag.get("href")) if base_tag is not None else None
     base = base or url
