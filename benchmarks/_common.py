@@ -115,6 +115,20 @@ def say(text: str = "") -> None:
 # -- the sandbox ---------------------------------------------------------------------------
 
 
+def use_sandbox_keys() -> None:
+    """Give this process (and the crawls it starts) the demo's sandbox keys, so platforms
+    that need one (YouTube) are measured too; never a user's real key: the sandbox takes
+    any."""
+    try:
+        from creatorscout.cli.demo import SANDBOX_KEYS
+    except ImportError:  # a version without keyed platforms
+        return
+    os.environ.update(SANDBOX_KEYS)
+
+
+use_sandbox_keys()
+
+
 def _demo_base_urls(sandbox_url: str) -> dict[str, str]:
     """The platform -> sandbox base URL map the demo uses (kept by the platforms' authors),
     or an empty map when this version has none."""

@@ -463,7 +463,17 @@ class NicheSpider(scrapy.Spider):
         self._release(request.meta)
 
     def closed(self, reason: str) -> None:
-        """Scrapy calls this when the crawl ends: drop the books (a temporary file)."""
+        """Scrapy calls this when the crawl ends: record what each platform says it spent
+        (quota units...) for the summary, and drop the books (a temporary file)."""
+        for platform in self.platforms.values():
+            try:
+                spent = self._guard(platform, "usage", self.niche.name, platform.usage)
+            except PluginFailed:
+                continue
+            for label, amount in (spent if isinstance(spent, dict) else {}).items():
+                if self.crawler.stats is not None and isinstance(amount, int):
+                    self.crawler.stats.set_value(f"{STAT}/usage/{platform.name}/{label}",
+                                                 amount)
         self.books.close()
 
     def _on_idle(self) -> None:

@@ -105,7 +105,8 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
         lines.append(f"  plugin errors {platform}: {calls}")
     for kind in ("refused", "malformed_responses", "malformed_objects", "repaired_values",
                  "network_errors", "ratelimit", "merged_duplicates",
-                 "invalid_objects", "incomplete", "kept_complete", "store_failed"):
+                 "invalid_objects", "incomplete", "kept_complete", "store_failed",
+                 "usage"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
     if not indexed:

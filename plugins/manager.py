@@ -31,6 +31,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "creatorscout.plugins.bluesky",
     "creatorscout.plugins.peertube",
     "creatorscout.plugins.github",
+    "creatorscout.plugins.youtube",
+    "creatorscout.plugins.reddit",
+    "creatorscout.plugins.twitch",
     "creatorscout.plugins.podcasts",
     "creatorscout.plugins.website",
 )

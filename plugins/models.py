@@ -277,6 +277,11 @@ class Post(BaseModel):
         "content label, YouTube paidProductPlacementDetails): True or False where the API "
         "exposes one, None where it does not",
     )
+    adult: bool | None = Field(
+        default=None,
+        description="The platform's own adult-content flag (Reddit over_18): True or False "
+        "where the API exposes one, None where it does not; brand safety reads it",
+    )
     provenance: Provenance
 
     _accept_dump = model_validator(mode="before")(_drop_computed_id)

@@ -286,6 +286,10 @@ class Platform(ABC):
     has_opt_out: ClassVar[bool] = True
     catch_all: ClassVar[bool] = False
     max_data_age_days: ClassVar[int | None] = None
+    #: Endpoints the live platform serves on another host than ``default_base_url``
+    #: (``{endpoint name: "https://host"}``: YouTube's channel feed, Reddit's sign-in):
+    #: :meth:`owns_url` accepts them there too.
+    endpoint_hosts: ClassVar[Mapping[str, str]] = {}
 
     #: Set by the plugin manager from the distribution that registered the class.
     plugin_name: ClassVar[str] = "unknown"
@@ -381,14 +385,17 @@ class Platform(ABC):
     def owns_url(self, url: str) -> bool:
         """True when ``url`` is one of this platform's API URLs (used by ``scout parse``
         and the contract suite): under its base URL (configured or default; any host for a
-        federated ``https://{instance}``) and, when :attr:`endpoints` are declared, one
-        of them."""
+        federated ``https://{instance}``; an :attr:`endpoint_hosts` host for its endpoint)
+        and, when :attr:`endpoints` are declared, one of them."""
+        kind = ""
         if self._endpoint_patterns:
             try:
-                self.endpoint(url)
+                kind, _ = self.endpoint(url)
             except MalformedResponse:
                 return False
         templates = {self.settings.base_url or self.default_base_url, self.default_base_url}
+        if kind in self.endpoint_hosts:
+            templates.add(self.endpoint_hosts[kind])
         return any(_under(template, url) for template in templates)
 
     def instance_of(self, url: str) -> str:
@@ -410,6 +417,12 @@ class Platform(ABC):
         for links that are not this platform's. The crawler de-duplicates them and keeps
         ``snowball_depth``. Must not fetch anything and must not raise."""
         return []
+
+    def usage(self) -> dict[str, int]:
+        """What the crawl spent on this platform beyond requests, by label (YouTube: quota
+        units per API method). Read once when the crawl ends and shown in its summary as
+        ``usage <platform>/<label>``; ``{}`` (the default) when there is nothing to say."""
+        return {}
 
     def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
         """A chance to recover from a refused request (e.g. try another endpoint).

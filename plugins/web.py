@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -106,6 +107,37 @@ def parse_link_header(value: str | None) -> dict[str, str]:
                 for rel in raw.strip().strip('"').split():
                     links.setdefault(rel.lower(), url)
     return links
+
+
+_TEXT_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
+_FEDI_HANDLE = re.compile(
+    r"(?<![\w/@])@([A-Za-z0-9_]{1,30})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_BSKY_HANDLE = re.compile(r"(?<![\w/@])@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.bsky\.social)\b")
+
+
+def text_links(*texts: str | None) -> list[str]:
+    """The links written in plain text (a channel description, a profile bio), in order,
+    without duplicates, and other platforms' handles written there as their profile URLs
+    (``@alice@vegan.social`` -> ``https://vegan.social/@alice``, ``@alice.bsky.social`` ->
+    ``https://bsky.app/profile/alice.bsky.social``), so the persons pass reads them and
+    those platforms can take them as candidates. E-mail addresses are not links."""
+    found: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        found += [url.rstrip(".,;:!?") for url in _TEXT_URL.findall(text)]
+        found += [f"https://{host}/@{user}" for user, host in _FEDI_HANDLE.findall(text)]
+        found += [f"https://bsky.app/profile/{h.lower()}" for h in _BSKY_HANDLE.findall(text)]
+    return list(dict.fromkeys(found))
+
+
+def with_param(url: str, name: str, value: str) -> str:
+    """``url`` with query parameter ``name`` set to ``value`` (replaced if present, the
+    other parameters kept in order): a cursor-paged API's next page (``after=``)."""
+    parts = urlsplit(url)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    params.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(params)))
 
 
 def parse_datetime(value: object) -> datetime | None:

@@ -10,6 +10,10 @@ URL layout (``BASE`` is ``http://127.0.0.1:PORT``)::
     BASE/peertube/{host}/api/v1/...        PeerTube servers and the sepiasearch.org index
     BASE/github/...                        the GitHub REST API (api.github.com)
     BASE/web/{host}/...                    websites, podcast feeds, the iTunes Search API
+    BASE/youtube/youtube/v3/...            the YouTube Data API v3 (www.googleapis.com)
+    BASE/youtube/feeds/videos.xml          YouTube's keyless channel feeds
+    BASE/reddit/...                        Reddit's OAuth API and its token endpoint
+    BASE/twitch/...                        Twitch Helix and its token endpoint
 
 Every API request gets rate-limit headers; fault injection (``fail_every``,
 ``unavailable_every``) and the rate limit apply to API requests only, never to robots.txt
@@ -44,9 +48,12 @@ from creatorscout.sandbox.peertube_render import SEARCH_INDEX
 from creatorscout.sandbox.presence import PEERTUBE_INSTANCES
 from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.sandbox.ratelimit import FaultInjector, RateLimiter, SandboxStats
+from creatorscout.sandbox.reddit_api import RedditDialect
+from creatorscout.sandbox.twitch_api import TwitchDialect
 from creatorscout.sandbox.vocab import INSTANCES
 from creatorscout.sandbox.web_api import WebDialect
 from creatorscout.sandbox.world import World, build_world
+from creatorscout.sandbox.youtube_api import YouTubeDialect
 
 __all__ = ["SandboxServer", "run", "start_sandbox_process"]
 
@@ -82,7 +89,8 @@ class SandboxServer:
         bluesky = BlueskyDialect(world, self.url, window=self.options.rate_window)
         self.dialects[bluesky.name] = bluesky
         for extra in (PeerTubeDialect(world, self.url), GitHubDialect(world, self.url),
-                      WebDialect(world, self.url)):
+                      WebDialect(world, self.url), YouTubeDialect(world, self.url),
+                      RedditDialect(world, self.url), TwitchDialect(world, self.url)):
             self.dialects[extra.name] = extra
         self._thread: threading.Thread | None = None
 
@@ -126,7 +134,9 @@ class SandboxServer:
         query = tuple(parse_qsl(parts.query, keep_blank_values=True))
         authorization = headers.get("authorization", "")
         client = f"token:{authorization}" if authorization else f"ip:{client_address}"
-        if method not in ("GET", "HEAD"):
+        posting = method == "POST" and getattr(
+            self.dialects.get(path.lstrip("/").partition("/")[0]), "accepts_post", False)
+        if method not in ("GET", "HEAD") and not posting:  # POST only where a dialect takes it
             response = Response.json({"error": "Method not allowed"}, status=405)
             self.stats.record(method, target, "method_not_allowed", None, 405)
             return response
@@ -191,6 +201,9 @@ class SandboxServer:
                          for host in (*PEERTUBE_INSTANCES, SEARCH_INDEX)},
             "github": f"{self.url}/github",
             "web": f"{self.url}/web/{{host}}",
+            "youtube": f"{self.url}/youtube",
+            "reddit": f"{self.url}/reddit",
+            "twitch": f"{self.url}/twitch",
         })
 
     def _robots(self) -> Response:

@@ -35,7 +35,8 @@ Sponsored content (markers from ``markers.yaml``, see :mod:`creatorscout.scoring
 is measured as the share of recent original posts with a disclosure and flagged
 ``sponsored_heavy`` at ``sponsored_share_flag``; it enters the composite as its own
 component (``sponsored``), not as a sign of a fake audience. Brand-safety terms of the
-niche flag the posts that contain them (``brand_safety``).
+niche flag the posts that contain them (``brand_safety``), and so do posts the platform
+itself marks adult-only (``Post.adult``: Reddit ``over_18``), whatever the niche's terms.
 """
 
 from __future__ import annotations
@@ -341,6 +342,10 @@ def sponsored_share(
     )
 
 
+#: The brand-safety entry for posts the platform itself marks adult-only.
+ADULT = "adult content (platform flag)"
+
+
 def assess_authenticity(
     creator: Creator,
     posts: Sequence[Post],
@@ -406,6 +411,12 @@ def assess_authenticity(
             if found and len(evidence) < MAX_EXAMPLES:
                 m = found[0]
                 evidence.append(f"{_label(post)}: '{m.term}' in \"{doc.text[m.start:m.end]}\"")
+    adult = sum(1 for post in posts if post.adult)
+    if adult:  # the platform's own flag (Reddit over_18), whatever the niche's terms
+        brand[ADULT] = adult
+        if len(evidence) < MAX_EXAMPLES:
+            first = next(post for post in posts if post.adult)
+            evidence.append(f"{_label(first)}: marked adult (over 18) by the platform")
     if brand:
         flags.append(Flag(
             name="brand_safety", kind="brand_safety", strength=1.0,

@@ -118,6 +118,17 @@ def test_brand_safety_terms_flag_posts() -> None:
     assert "detox tea (1 posts)" in flag.evidence[0]
 
 
+def test_posts_the_platform_marks_adult_flag_brand_safety() -> None:
+    creator = make_creator(platform="reddit", followers=5000)
+    posts = [make_post(creator, 0, "tofu", adult=True), make_post(creator, 1, "tofu",
+                                                                 adult=False)]
+    result = _score(creator, posts)
+    flag = next(f for f in result.flag_details if f.name == "brand_safety")
+    assert "adult content (platform flag) (1 posts)" in flag.evidence[0]
+    clean = _score(creator, [make_post(creator, 0, "tofu", adult=False)])
+    assert "brand_safety" not in clean.flags
+
+
 def test_youtube_derived_metrics_are_off_by_default() -> None:
     creator = make_creator(platform="youtube", followers=50_000)
     posts = [make_post(creator, n, "vegan recipe", likes=900, views=20_000) for n in range(5)]

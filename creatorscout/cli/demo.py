@@ -1,6 +1,6 @@
-"""``make demo``: start the sandbox, crawl "vegan-cooking" on every keyless platform
-(Mastodon, Bluesky, PeerTube, GitHub, podcasts, websites) into an embedded index, print the
-top creators and a search to try next.
+"""``make demo``: start the sandbox, crawl "vegan-cooking" on every platform (Mastodon,
+Bluesky, PeerTube, GitHub, podcasts, websites, and YouTube, Reddit and Twitch with sandbox keys
+the demo sets itself) into an embedded index, print the top creators and a search to try next.
 
 Offline and repeatable: the world is seeded, the index is made fresh on every run (the
 old ``demo.db`` is replaced, never added to), and the crawl reads every creator the
@@ -35,8 +35,17 @@ SUGGESTIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: Keys for the platforms that need one: the sandbox accepts any, and the demo never sends
+#: the user's real keys (from the environment) anywhere.
+SANDBOX_KEYS = {"YOUTUBE_API_KEY": "sandbox-demo-key", "REDDIT_CLIENT_ID": "sandbox-demo",
+                "REDDIT_CLIENT_SECRET": "sandbox-demo-secret", "TWITCH_CLIENT_ID": "sandbox-demo",
+                "TWITCH_CLIENT_SECRET": "sandbox-demo-secret",
+                # the sandbox takes any token starting "user-" as a user access token
+                "TWITCH_USER_TOKEN": "user-sandbox-demo"}
+
+
 def sandbox_base_urls(url: str) -> dict[str, str]:
-    """Every keyless platform, pointed at the sandbox's dialect for it."""
+    """Every platform, pointed at the sandbox's dialect for it."""
     return {
         "mastodon": f"{url}/mastodon/{{instance}}",
         "bluesky": f"{url}/bluesky",
@@ -44,6 +53,9 @@ def sandbox_base_urls(url: str) -> dict[str, str]:
         "github": f"{url}/github",
         "podcasts": f"{url}/web/{{host}}",
         "web": f"{url}/web/{{host}}",
+        "youtube": f"{url}/youtube",
+        "reddit": f"{url}/reddit",
+        "twitch": f"{url}/twitch",
     }
 
 
@@ -52,7 +64,8 @@ def _command(*args: str) -> list[str]:
 
 
 def _scout(*args: str) -> None:
-    completed = subprocess.run(_command(*args), check=False)
+    completed = subprocess.run(_command(*args), check=False,
+                               env={**os.environ, **SANDBOX_KEYS})
     if completed.returncode != 0:
         sys.exit(completed.returncode)
 

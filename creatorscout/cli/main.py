@@ -13,6 +13,7 @@ from creatorscout import __version__
 from creatorscout.cli import (
     crawl,
     dev,
+    expire,
     index,
     jobs,
     lists,
@@ -41,6 +42,7 @@ main.add_command(dev.parse)
 main.add_command(plugins.plugins)
 main.add_command(niches.niches)
 main.add_command(index.index)
+index.index.add_command(expire.index_expire)
 main.add_command(score.score)
 main.add_command(jobs.jobs)
 main.add_command(recrawl.recrawl)
