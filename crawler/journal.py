@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
@@ -134,6 +135,18 @@ class JournalStorage:
                            "resume will fetch again what follows", self.path, exc)
 
 
+class JournalPolicy(DummyPolicy):
+    """Replay everything a GET fetched; never journal what another method answered.
+
+    Sign-ins (Bluesky's createSession, Reddit's and Twitch's token requests) are POSTs whose
+    answers carry access tokens: journaled, they would put a secret on disk in the job
+    directory, and a resumed crawl would replay a token that may have expired. A resume
+    signs in again instead."""
+
+    def should_cache_request(self, request: Request) -> bool:
+        return request.method == "GET" and bool(super().should_cache_request(request))
+
+
 def journal_settings(job_dir: Path) -> dict[str, Any]:
     """The Scrapy settings that make a crawl journal its answers in ``job_dir`` and replay
     them when run again."""
@@ -143,7 +156,7 @@ def journal_settings(job_dir: Path) -> dict[str, Any]:
         "HTTPCACHE_STORAGE": "creatorscout.crawler.journal.JournalStorage",
         # Everything is replayed, whatever its cache headers say: the journal is the record
         # of this job's crawl, not a freshness-checking cache.
-        "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.DummyPolicy",
+        "HTTPCACHE_POLICY": "creatorscout.crawler.journal.JournalPolicy",
         "HTTPCACHE_EXPIRATION_SECS": 0,
         "HTTPCACHE_IGNORE_HTTP_CODES": list(NOT_JOURNALED),
     }
