@@ -23,7 +23,14 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.IGNORECASE)
 
 class UnknownFilter(ValueError):
     """A filter value that matches nothing the index could hold; the message lists the
-    valid values (one line)."""
+    valid values (one line). ``field`` is the query model's field (``tiers``), so an
+    interface can name its own parameter; ``problem`` is the message without the option."""
+
+    def __init__(self, option: str, field: str, value: str, problem: str) -> None:
+        super().__init__(f"{option} {value}: {problem}")
+        self.field = field
+        self.value = value
+        self.problem = problem
 
 
 def tier_names(tiers: TierConfig) -> list[str]:
@@ -50,17 +57,36 @@ def check_filters(query: SearchQuery, index: Index, *, niches: Iterable[str],
 
     if query.niche and query.niche.casefold() not in {n.casefold() for n in niches} \
             and not in_index(niche=query.niche):
-        raise UnknownFilter(f"--niche {query.niche}: no such niche; niches: "
-                            f"{_listing(niches)}")
+        raise UnknownFilter("--niche", "niche", query.niche,
+                            f"no such niche; niches: {_listing(niches)}")
     for platform in query.platforms:
         if platform.casefold() not in {p.casefold() for p in platforms} \
                 and not in_index(platforms=[platform]):
-            raise UnknownFilter(f"--platform {platform}: no such platform; platforms: "
-                                f"{_listing(platforms)}")
+            raise UnknownFilter("--platform", "platforms", platform,
+                                f"no such platform; platforms: {_listing(platforms)}")
     for tier in query.tiers:
         if tier.casefold() not in {t.casefold() for t in tiers}:
-            raise UnknownFilter(f"--tier {tier}: no such tier; tiers: {_listing(tiers)}")
+            raise UnknownFilter("--tier", "tiers", tier,
+                                f"no such tier; tiers: {_listing(tiers)}")
     for language in query.languages:
         if not LANGUAGE_CODE.match(language.strip()):
-            raise UnknownFilter(f"--lang {language}: not a language code; use a code such "
-                                "as en, de or pt-BR")
+            raise UnknownFilter("--lang", "languages", language,
+                                "not a language code; use a code such as en, de or pt-BR")
+
+
+def check_known_filters(query: SearchQuery, index: Index) -> None:
+    """:func:`check_filters` against what the configuration and the installed plugins know
+    (the CLI and the API both call this when a search matched nothing)."""
+    from creatorscout.config import ConfigError, list_niches, load_tiers
+    from creatorscout.plugins.manager import PluginError, get_plugin_manager
+
+    try:
+        niches = [niche.name for niche in list_niches()]
+    except ConfigError:
+        niches = []  # a broken niche file is reported by `scout niches list`
+    try:
+        platforms = list(get_plugin_manager().platforms())
+    except PluginError:
+        platforms = []
+    check_filters(query, index, niches=niches, platforms=platforms,
+                  tiers=tier_names(load_tiers()))

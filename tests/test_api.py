@@ -120,6 +120,23 @@ def test_invalid_parameters_answer_422_with_the_fix(
         assert valid in error["fix"]
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "listed"),
+    [
+        ({"tiers": ["small"]}, "tiers", "micro"),
+        ({"platforms": ["myspace"]}, "platforms", "mastodon"),
+        ({"niche": "vegan-cookin"}, "niche", "vegan-cooking"),
+        ({"languages": ["english"]}, "languages", "pt-BR"),
+    ],
+)
+def test_filter_values_that_cannot_match_answer_422_with_the_valid_ones(
+    client: TestClient, params: dict[str, Any], field: str, listed: str
+) -> None:
+    error = error_of(client.get(f"{API}/creators", params=params), 422)
+    assert error["message"].startswith(f"{field}=")
+    assert listed in error["message"]
+
+
 # -- one creator -------------------------------------------------------------------------
 
 

@@ -29,6 +29,10 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(INDEX
 
 
 CROSS_FIELD = "min_followers is larger than max_followers"
+UNMATCHABLE = ("no such niche", "no such platform", "no such tier", "not a language code")
+"""A search that matched nothing because a filter value cannot match answers 422 with the
+valid values: which niches and platforms exist depends on the config, the installed
+plugins and the index, which no static schema can list."""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -53,4 +57,6 @@ def test_every_operation_conforms_to_the_schema(case: schemathesis.Case) -> None
     response = case.call()
     if response.status_code == 422 and CROSS_FIELD in response.text:
         return  # one parameter against another: OpenAPI cannot say it, the 422 is right
+    if response.status_code == 422 and any(reason in response.text for reason in UNMATCHABLE):
+        return
     case.validate_response(response)

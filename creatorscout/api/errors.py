@@ -20,6 +20,7 @@ from starlette.routing import Match
 
 from creatorscout.api.service import Ambiguous, NotFound
 from creatorscout.search.backend import IndexOpenError
+from creatorscout.search.filter_check import UnknownFilter
 from creatorscout.search.lists import ListError, ListNameTaken, ListNotFound
 
 log = logging.getLogger("creatorscout.api")
@@ -168,6 +169,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ListNameTaken)
     async def _taken(_: Request, exc: ListNameTaken) -> JSONResponse:
         return error_response(409, str(exc), "pick another name, or PATCH the existing list")
+
+    @app.exception_handler(UnknownFilter)
+    async def _filter(_: Request, exc: UnknownFilter) -> JSONResponse:
+        return error_response(422, f"{exc.field}={exc.value}: {exc.problem}",
+                              f"use one of the values listed for {exc.field}")
 
     @app.exception_handler(ListError)
     async def _list(_: Request, exc: ListError) -> JSONResponse:

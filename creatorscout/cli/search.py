@@ -14,7 +14,6 @@ from creatorscout.cli.common import (
     fail,
     validation_message,
 )
-from creatorscout.search.backend import Index
 from creatorscout.search.query import SORT_SPECS, SORTS, SearchQuery
 
 
@@ -65,7 +64,7 @@ def search(
 ) -> None:
     """Search the index: free text plus filters."""
     from creatorscout.search.backend import IndexUnavailable, InvalidIndexURL, open_index
-    from creatorscout.search.filter_check import UnknownFilter
+    from creatorscout.search.filter_check import UnknownFilter, check_known_filters
     from creatorscout.search.render import render_groups, render_results
 
     try:
@@ -83,7 +82,7 @@ def search(
             complete_pending_passes(index)
             results = index.search(search_query)
             if results.total == 0:  # say why when a filter value cannot match
-                _check_filters(search_query, index)
+                check_known_filters(search_query, index)
             groups = {
                 platform: index.search(search_query.model_copy(update={"platforms": [platform]}))
                 for platform in results.facets.get("platform", {})
@@ -96,24 +95,6 @@ def search(
         click.echo(render_groups(groups, fmt), nl=fmt != "csv")
     else:
         click.echo(render_results(results, fmt), nl=fmt != "csv")
-
-
-def _check_filters(query: SearchQuery, index: Index) -> None:
-    """:func:`check_filters` with what the config and the installed plugins know."""
-    from creatorscout.config import ConfigError, list_niches, load_tiers
-    from creatorscout.plugins.manager import PluginError, get_plugin_manager
-    from creatorscout.search.filter_check import check_filters, tier_names
-
-    try:
-        niches = [niche.name for niche in list_niches()]
-    except ConfigError:
-        niches = []  # a broken niche file is reported by `scout niches list`
-    try:
-        platforms = list(get_plugin_manager().platforms())
-    except PluginError:
-        platforms = []
-    check_filters(query, index, niches=niches, platforms=platforms,
-                  tiers=tier_names(load_tiers()))
 
 
 @click.command()

@@ -16,6 +16,7 @@ from creatorscout.api.deps import (
 )
 from creatorscout.api.errors import ApiError
 from creatorscout.api.schemas import CreatorDetail, SimilarResults
+from creatorscout.search.filter_check import check_known_filters
 from creatorscout.search.query import FLAGS, SORTS, SearchQuery, SearchResults
 
 router = APIRouter(tags=["creators"])
@@ -77,8 +78,14 @@ def search_creators(
 ) -> SearchResults:
     """The same query model as `scout search` (``text`` is the free text). Lists repeat
     the parameter: ``?platforms=mastodon&platforms=bluesky``. ``total`` and ``facets``
-    count every match; ``hits`` is one page (``limit``, ``offset``)."""
-    return catalog.search(checked(query, settings))
+    count every match; ``hits`` is one page (``limit``, ``offset``). A search that
+    matched nothing because a niche, platform, tier or language cannot match answers 422
+    with the valid values."""
+    searched = checked(query, settings)
+    results = catalog.search(searched)
+    if results.total == 0:
+        check_known_filters(searched, catalog.index())
+    return results
 
 
 @router.get(
