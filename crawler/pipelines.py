@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem
 from creatorscout.config import load_markers, load_scoring, load_tiers
 from creatorscout.crawler.frontier import crawl_books, crawl_end_done, may_run_crawl_end
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
+from creatorscout.crawler.spool import Spool, is_outage, is_remote, spool_path
 from creatorscout.plugins.platform import INTERACTIONS
 from creatorscout.scoring import disclosure_matcher, score_creator
 from creatorscout.search.backend import Index, IndexOpenError, open_index
@@ -203,6 +204,10 @@ class IndexPipeline(_Component):
         self.merged = (crawl_books(crawler.settings).set("merged")
                        if crawler.settings.get("CREATORSCOUT_FRONTIER") else None)
         self.cause: str | None = None
+        # issue 17: an Elasticsearch index's outage makes records wait in the job directory
+        job_dir = crawler.settings.get("CREATORSCOUT_JOB_DIR")
+        self.spool = (Spool(spool_path(job_dir))
+                      if job_dir and is_remote(self.url) else None)
 
     @property
     def where(self) -> str:
@@ -244,27 +249,71 @@ class IndexPipeline(_Component):
         if self.index is None:
             self._failed(batch)
             return
+        if self.spool is not None and self.spool.waiting:
+            self._write_back()  # the oldest first
+            if self.spool.waiting:  # still down: join the queue, keep the order
+                self._wait(batch)
+                return
+        self._wait(self._store(batch))
+
+    def _store(self, batch: list[ScoredCreator]) -> list[ScoredCreator]:
+        """Write ``batch``; return the records that met an index outage (to wait)."""
+        assert self.index is not None
         try:
             self._inc("indexed", self._write(batch))
-            return
+            return []
         except Exception as exc:
+            if self.spool is not None and is_outage(exc):
+                return batch
             cause = storage_cause(exc, self.where)
             if cause is not None:
                 self._store_error(cause)
                 self._failed(batch)
-                return
+                return []
         for position, record in enumerate(batch):  # find the record(s) at fault
             try:
                 self._inc("indexed", self._write([record]))
             except Exception as exc:
+                if self.spool is not None and is_outage(exc):
+                    return batch[position:]
                 cause = storage_cause(exc, self.where)
                 if cause is not None:
                     self._store_error(cause)
                     self._failed(batch[position:])
-                    return
+                    return []
                 self._failed([record])
                 logger.warning("index: could not store %s, skipped: %s", record.id,
                                _one_line(exc))
+        return []
+
+    # -- issue 17: index outages lose nothing (crawler/spool.py) --------------------------
+
+    def _wait(self, records: list[ScoredCreator]) -> None:
+        """Keep records the index cannot take now in the job's spool."""
+        if not records:
+            return
+        assert self.spool is not None
+        if not self.spool.waiting:
+            logger.warning("index: %s cannot take writes now; records wait in %s",
+                           self.where, self.spool.path)
+        self.spool.append(records)
+        self._inc("index_waited", len(records))
+
+    def _write_back(self) -> None:
+        assert self.spool is not None
+        self._inc("index_written_back", self.spool.drain(self._store, self.batch_size))
+
+    def _close_spool(self) -> None:
+        """Write back what waits; say in the stats how many still wait, and where."""
+        if self.spool is None:
+            return
+        if self.spool.waiting and self.index is not None:
+            self._write_back()
+        if self.spool.unreadable:
+            self._inc("index_spool_unreadable", self.spool.unreadable)
+        if self.spool.waiting and self.crawler.stats is not None:
+            self.crawler.stats.set_value("creatorscout/index_still_waiting", self.spool.waiting)
+            self.crawler.stats.set_value("creatorscout/index_spool", str(self.spool.path))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, GoneCreator):
@@ -284,7 +333,12 @@ class IndexPipeline(_Component):
 
     def close_spider(self) -> None:
         self._flush()
+        self._close_spool()
         if self.index is None:
+            return
+        if self.spool is not None and self.spool.waiting:
+            # the passes need every record: `scout index flush JOB` runs them later
+            self.index.close()
             return
         if not may_run_crawl_end(self.crawler.settings):  # issue 17: one worker runs them
             self.index.close()

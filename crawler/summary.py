@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 PREFIX = "creatorscout/"
@@ -51,6 +52,32 @@ def store_failure(stats: dict[str, Any]) -> str | None:
     head = (f"{failed} creator{'s' if failed != 1 else ''} could not be stored"
             if failed else "the index failed")
     return f"{head}: {cause}" if cause else f"{head} (see the warnings above)"
+
+
+def index_waits(stats: dict[str, Any]) -> str | None:
+    """The summary's line about records that waited for an Elasticsearch outage, or None."""
+    waited = int(stats.get(f"{PREFIX}index_waited", 0))
+    back = int(stats.get(f"{PREFIX}index_written_back", 0))
+    left = int(stats.get(f"{PREFIX}index_still_waiting", 0))
+    if not waited and not back and not left:
+        return None
+    line = (f"{waited} record{'s' if waited != 1 else ''} waited for the index; "
+            f"{back} written when it came back")
+    if left:
+        job = Path(str(stats.get(f"{PREFIX}index_spool", ""))).parent
+        line += f"; {left} still waiting: run `scout index flush {job}`"
+    return line
+
+
+def still_waiting(stats: dict[str, Any]) -> str | None:
+    """One line when records still wait for the index at the end (the crawl then fails,
+    but they are not lost: the line says where they are), else None."""
+    left = int(stats.get(f"{PREFIX}index_still_waiting", 0))
+    if not left:
+        return None
+    spool = stats.get(f"{PREFIX}index_spool", "the job directory")
+    return (f"{left} record{'s' if left != 1 else ''} still wait for the index in {spool} "
+            f"(not lost): run `scout index flush {Path(str(spool)).parent}` when it is back")
 
 
 def why_empty(counts: dict[str, dict[str, int]]) -> list[str]:
@@ -109,7 +136,10 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
                  "usage"):
         for what, n in sorted(counts.get(kind, {}).items()):
             lines.append(f"  {kind.replace('_', ' ')} {what}: {n}")
-    if not indexed:
+    waits = index_waits(stats)
+    if waits is not None:
+        lines.append(f"  {waits}")
+    if not indexed and waits is None:
         lines += [f"  {line}" for line in why_empty(counts)]
     persons = counts.get("persons")
     if persons:  # the grouping pass ran (over the whole index, not only this crawl)

@@ -219,6 +219,7 @@ def load_client() -> ModuleType:
     """The ``elasticsearch`` module, or :class:`IndexUnavailable` saying how to install it."""
     try:
         import elasticsearch
+        import elasticsearch.helpers  # noqa: F401 - not imported by the package: bulk writes need it
     except ImportError:
         raise IndexUnavailable(
             f"the Elasticsearch index needs the elasticsearch client: {INSTALL_HINT}"

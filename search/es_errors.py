@@ -30,6 +30,11 @@ class ElasticsearchUnreachable(ElasticsearchError):
     """No answer from the cluster (connection refused, DNS, timeout, TLS)."""
 
 
+class ElasticsearchBusy(ElasticsearchError):
+    """The cluster answered 429 or 5xx (after the client's retries): it is there but cannot
+    take the request now. Like :class:`ElasticsearchUnreachable`, an outage: try later."""
+
+
 class ElasticsearchWriteError(ElasticsearchError):
     """Some documents of a bulk write failed for good (after retries). ``failures`` has them."""
 
@@ -112,9 +117,9 @@ def translate(exc: Exception, settings: EsSettings, doing: str) -> Elasticsearch
                 f"client {elasticsearch.__versionstr__} (for Elasticsearch {major}); install "
                 "the client that matches the cluster, e.g. pip install 'elasticsearch>=8,<9'"
             )
-        return ElasticsearchError(
-            f"Elasticsearch at {url} refused to {doing}: {exc.meta.status} {reason}".rstrip()
-        )
+        status = exc.meta.status
+        kind = ElasticsearchBusy if status == 429 or status >= 500 else ElasticsearchError
+        return kind(f"Elasticsearch at {url} refused to {doing}: {status} {reason}".rstrip())
     if isinstance(exc, elasticsearch.TransportError):
         return ElasticsearchUnreachable(f"Elasticsearch at {url} ({doing}): {_reason(exc)}")
     return ElasticsearchError(f"Elasticsearch at {url} ({doing}): {_reason(exc)}")

@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from creatorscout.crawler.pipelines import IndexPipeline
 from creatorscout.crawler.summary import store_failure
@@ -23,22 +22,15 @@ from creatorscout.search.backend import open_index
 from creatorscout.search.records import ScoredCreator
 from creatorscout.search.sqlite_index import SqliteIndex
 from tests.factories import make_creator, make_post, make_scored, provenance
+from tests.index_pipeline import open_pipeline, pipeline_stats
 
 
 def pipeline(index: Path, batch: int = 50) -> IndexPipeline:
-    crawler = get_crawler(settings_dict={
-        "CREATORSCOUT_INDEX": f"sqlite:///{index}", "CREATORSCOUT_INDEX_BATCH": batch,
-        "CREATORSCOUT_NICHE_PASS": False, "CREATORSCOUT_PERSONS": False,
-    })
-    crawler.stats.open_spider()  # type: ignore[union-attr]
-    component = IndexPipeline(crawler)
-    component.open_spider()
-    return component
+    return open_pipeline({"CREATORSCOUT_INDEX": f"sqlite:///{index}",
+                          "CREATORSCOUT_INDEX_BATCH": batch})
 
 
-def stats(component: IndexPipeline) -> dict[str, object]:
-    assert component.crawler.stats is not None
-    return dict(component.crawler.stats.get_stats())
+stats = pipeline_stats
 
 
 def records(count: int) -> list[ScoredCreator]:

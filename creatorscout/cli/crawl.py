@@ -19,7 +19,12 @@ from creatorscout.cli.jobs import job_line, job_summary
 from creatorscout.cli.worker import LOCAL, join_frontier
 from creatorscout.config import ConfigError, UnknownNiche, niche_warnings
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
-from creatorscout.crawler.summary import broken_platforms, format_summary, store_failure
+from creatorscout.crawler.summary import (
+    broken_platforms,
+    format_summary,
+    still_waiting,
+    store_failure,
+)
 
 
 def parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -145,7 +150,7 @@ def crawl(
     click.echo(format_summary(stats, niche=args.niche))
     if job is not None:
         click.echo(job_line(job, stats))
-    failure = store_failure(stats)
+    failure = store_failure(stats) or still_waiting(stats)
     if failure is not None:
         fail(failure)
     if stats.get("finish_reason") not in (None, "finished"):

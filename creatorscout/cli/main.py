@@ -14,6 +14,7 @@ from creatorscout.cli import (
     crawl,
     dev,
     expire,
+    flush,
     index,
     jobs,
     lists,
@@ -43,6 +44,7 @@ main.add_command(plugins.plugins)
 main.add_command(niches.niches)
 main.add_command(index.index)
 index.index.add_command(expire.index_expire)
+index.index.add_command(flush.index_flush)
 main.add_command(score.score)
 main.add_command(jobs.jobs)
 main.add_command(recrawl.recrawl)
