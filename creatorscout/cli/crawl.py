@@ -19,7 +19,12 @@ from creatorscout.cli.jobs import job_line, job_summary
 from creatorscout.cli.worker import LOCAL, join_frontier
 from creatorscout.config import ConfigError, UnknownNiche, niche_warnings
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
-from creatorscout.crawler.summary import broken_platforms, format_summary, store_failure
+from creatorscout.crawler.summary import (
+    broken_platforms,
+    format_summary,
+    indexed_count,
+    store_failure,
+)
 
 
 def parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -142,7 +147,9 @@ def crawl(
         fail(str(exc), 2)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
-    click.echo(format_summary(stats, niche=args.niche))
+    terms = [f"#{tag}" for tag in checked.hashtags] + [
+        word for words in checked.keywords.values() for word in words]
+    click.echo(format_summary(stats, niche=args.niche, terms=terms))
     if job is not None:
         click.echo(job_line(job, stats))
     failure = store_failure(stats)
@@ -155,3 +162,5 @@ def crawl(
     broken = broken_platforms(stats)
     if broken:
         fail("; ".join(broken))
+    if not indexed_count(stats):
+        fail("the crawl stored no creator (the summary above says why per platform)")
