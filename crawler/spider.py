@@ -26,6 +26,7 @@ from creatorscout.crawler.books import DiskQueue, DiskStore
 from creatorscout.crawler.fetched import fetch_response, refusal_of
 from creatorscout.crawler.guard import PluginFailed, expect, guarded, listed
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
+from creatorscout.crawler.summary import OUTSIDE_NICHE
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.niche import mentions_niche, niche_terms
 from creatorscout.plugins.platform import (
@@ -377,7 +378,7 @@ class NicheSpider(scrapy.Spider):
         if needs_match and not self._matches_niche(creator):
             if creator.id not in self.outside_niche:
                 self.outside_niche.add(creator.id)
-                self._inc(f"skipped/{platform.name}/profile outside the niche")
+                self._inc(f"skipped/{platform.name}/{OUTSIDE_NICHE}")
             # Not "seen" for good: a source that needs no match (a hashtag, a search) may
             # bring them still, whichever answer comes first.
             self.seen.discard(creator.id)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 PREFIX = "creatorscout/"
+OUTSIDE_NICHE = "profile outside the niche"
+"""The skip reason of a profile whose bio and posts do not mention the niche (spider)."""
 
 
 def crawl_counts(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -54,6 +57,11 @@ def store_failure(stats: dict[str, Any]) -> str | None:
     return f"{head}: {cause}" if cause else f"{head} (see the warnings above)"
 
 
+def indexed_count(stats: dict[str, Any]) -> int:
+    """How many creators the crawl stored."""
+    return sum(crawl_counts(stats).get("indexed", {}).values())
+
+
 def index_waits(stats: dict[str, Any]) -> str | None:
     """The summary's line about records that waited for an Elasticsearch outage, or None."""
     waited = int(stats.get(f"{PREFIX}index_waited", 0))
@@ -80,9 +88,12 @@ def still_waiting(stats: dict[str, Any]) -> str | None:
             f"(not lost): run `scout index flush {Path(str(spool)).parent}` when it is back")
 
 
-def why_empty(counts: dict[str, dict[str, int]]) -> list[str]:
+def why_empty(counts: dict[str, dict[str, int]], terms: Sequence[str] = ()) -> list[str]:
     """Why a crawl indexed nobody, per platform: unreachable, nothing found, or everyone
-    found skipped (and what for)."""
+    found skipped (and what for). ``terms`` are the niche's terms, named when the niche
+    itself is the likely cause (nothing found, or everything found outside it)."""
+    shown = ", ".join(terms[:8]) + (f" and {len(terms) - 8} more" if len(terms) > 8 else "")
+    its_terms = f"; its terms are {shown}" if shown else ""
     platforms = sorted({key.split("/")[0] for kind in ("requests", "found", "network_errors")
                         for key in counts.get(kind, {})})
     lines = ["indexed 0:"] if platforms else ["indexed 0: no platform made a request"]
@@ -98,17 +109,21 @@ def why_empty(counts: dict[str, dict[str, int]]) -> list[str]:
                          "failed; check --base-url and the network)")
         elif found == 0:
             lines.append(f"  {platform}: {requests} discovery requests found no accounts "
-                         "(check the niche's hashtags and keywords)")
+                         f"(check the niche's hashtags and keywords{its_terms})")
         elif skipped and sum(skipped.values()) >= found:
             reasons = ", ".join(f"{n} {reason}" for reason, n in
                                 sorted(skipped.items(), key=lambda kv: -kv[1]))
-            lines.append(f"  {platform}: all {found} accounts found were skipped: {reasons}")
+            outside = max(skipped, key=lambda reason: skipped[reason]) == OUTSIDE_NICHE
+            lines.append(f"  {platform}: all {found} accounts found were skipped: {reasons}"
+                         + (its_terms if outside else ""))
         else:
             lines.append(f"  {platform}: {found} accounts found, none stored (see above)")
     return lines
 
 
-def format_summary(stats: dict[str, Any], niche: str) -> str:
+def format_summary(stats: dict[str, Any], niche: str, terms: Sequence[str] = ()) -> str:
+    """The summary printed at the end of a crawl; ``terms`` (the niche's keywords and
+    hashtags) explain an empty crawl."""
     counts = crawl_counts(stats)
 
     def total(kind: str) -> int:
@@ -140,7 +155,7 @@ def format_summary(stats: dict[str, Any], niche: str) -> str:
     if waits is not None:
         lines.append(f"  {waits}")
     if not indexed and waits is None:
-        lines += [f"  {line}" for line in why_empty(counts)]
+        lines += [f"  {line}" for line in why_empty(counts, terms)]
     persons = counts.get("persons")
     if persons:  # the grouping pass ran (over the whole index, not only this crawl)
         lines.append(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from creatorscout.crawler.summary import format_summary
 from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.search.backend import open_index
 from creatorscout.testing.crawl import run_crawl_in_child
@@ -114,11 +115,22 @@ def test_an_unreachable_platform_is_one_line_and_the_summary_says_why(tmp_path):
     done = scout("crawl", NICHE, "--platform", "mastodon", "--allow-private-hosts",
                  "--base-url", "mastodon=http://127.0.0.1:9/mastodon/{instance}",
                  "--index", f"sqlite:///{tmp_path / 'i.db'}")
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 1, done.stderr[-2000:]  # a crawl that stored nothing failed
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "mastodon: cannot reach 127.0.0.1:9" in lines[0]
+    assert len(lines) == 2 and "mastodon: cannot reach 127.0.0.1:9" in lines[0]
+    assert lines[1] == ("scout: error: the crawl stored no creator (the summary above says "
+                        "why per platform)")
     assert "indexed 0:" in done.stdout
     assert "mastodon: could not reach it (" in done.stdout
+
+
+def test_an_empty_crawl_names_the_niche_terms_when_the_niche_is_the_cause() -> None:
+    stats = {"creatorscout/found/mastodon": 437,
+             "creatorscout/skipped/mastodon/profile outside the niche": 437,
+             "downloader/request_count": 500}
+    summary = format_summary(stats, niche="vegan-cooking", terms=["#vegan", "tofu"])
+    assert ("mastodon: all 437 accounts found were skipped: 437 profile outside the niche; "
+            "its terms are #vegan, tofu") in summary
 
 
 def test_a_crawl_whose_writes_fail_midway_exits_1_saying_how_many_and_why(tmp_path):

@@ -22,6 +22,7 @@ from creatorscout.crawler.args import CrawlArgs, parse_base_urls
 from creatorscout.crawler.summary import (
     broken_platforms,
     format_summary,
+    indexed_count,
     still_waiting,
     store_failure,
 )
@@ -147,7 +148,9 @@ def crawl(
         fail(str(exc), 2)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
-    click.echo(format_summary(stats, niche=args.niche))
+    terms = [f"#{tag}" for tag in checked.hashtags] + [
+        word for words in checked.keywords.values() for word in words]
+    click.echo(format_summary(stats, niche=args.niche, terms=terms))
     if job is not None:
         click.echo(job_line(job, stats))
     failure = store_failure(stats) or still_waiting(stats)
@@ -160,3 +163,5 @@ def crawl(
     broken = broken_platforms(stats)
     if broken:
         fail("; ".join(broken))
+    if not indexed_count(stats):
+        fail("the crawl stored no creator (the summary above says why per platform)")
