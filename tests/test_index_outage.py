@@ -48,6 +48,8 @@ class FakeElasticsearch(ThreadingHTTPServer):
         self.docs: dict[tuple[str, str], dict[str, Any]] = {}
         self.down = False
         self.refused = 0  # requests answered 503
+        self.down_after_bulks: int | None = None  # go down after this many bulk writes
+        self.bulks = 0
         self.lock = threading.Lock()
 
     @property
@@ -100,6 +102,9 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(200, _INFO)
         elif path.endswith("/_bulk"):
             self._answer(200, self._bulk(body))
+            self.server.bulks += 1
+            if self.server.bulks == self.server.down_after_bulks:
+                self.server.down = True
         elif path.endswith("/_mget"):  # nothing read back: every creator is new here
             asked = json.loads(body or b"{}")
             wanted = asked.get("ids") or [doc["_id"] for doc in asked.get("docs", [])]
@@ -236,3 +241,39 @@ def test_only_unreachable_429_and_5xx_are_outages():
     assert is_outage(ElasticsearchWriteError("x", [{"status": 429}, {"status": 503}]))
     assert not is_outage(ElasticsearchWriteError("x", [{"status": 400}, {"status": 503}]))
     assert not is_outage(ValueError("bad record"))
+
+
+@pytest.mark.e2e
+def test_a_crawl_whose_cluster_goes_down_exits_1_and_flush_writes_every_record(
+        cluster, tmp_path):
+    """A real crawl (sandbox over HTTP, ``scout crawl`` in a child process) into the fake
+    cluster, which goes down after its first bulk write and stays down: the crawl exits 1
+    saying where the records wait; once it is back, ``scout index flush`` stores them all."""
+    import subprocess
+    import sys
+
+    from creatorscout.sandbox.process import start_sandbox_process
+
+    cluster.down_after_bulks = 1
+    job = tmp_path / "job"
+    with start_sandbox_process(creators=200, seed=7) as url:
+        done = subprocess.run(
+            [sys.executable, "-m", "creatorscout.cli", "crawl", "vegan-cooking",
+             "--platform", "mastodon", "--max-creators", "30", "--snowball-depth", "0",
+             "--base-url", f"mastodon={url}/mastodon/{{instance}}", "--index", cluster.url,
+             "--job", str(job), "--stats-json", str(tmp_path / "s.json"),
+             "-s", "CREATORSCOUT_INDEX_BATCH=5"],
+            capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    found = json.loads((tmp_path / "s.json").read_text())
+    fetched = sum(int(v) for k, v in found.items() if k.startswith("creatorscout/fetched/"))
+    waiting = found["creatorscout/index_still_waiting"]
+    assert fetched >= 10 and waiting >= fetched - 5
+    assert "waited for the index" in done.stdout
+    assert f"still wait for the index in {job / SPOOL_FILE} (not lost)" in done.stderr
+
+    cluster.down = False
+    flushed = CliRunner().invoke(main, ["index", "flush", str(job), "--index", cluster.url])
+    assert flushed.exit_code == 0, flushed.output
+    assert len(cluster.stored()) == fetched  # every creator fetched is stored
