@@ -58,7 +58,7 @@ def build_index(seed: int, creators: int, url: str) -> dict[str, tuple[str, str]
     truth_of: dict[str, tuple[str, str]] = {}
     with open_index(url) as index:
         for name in NICHES:
-            members = [item for item in items if item[2]["in_niche"][name]]
+            members = [item for item in items if item[2]["grade"][name] > 0]
             records = []
             for s in score_all(members, load_niche(name), scoring):
                 records.append(ScoredCreator(
