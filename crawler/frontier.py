@@ -192,6 +192,26 @@ class Frontier:
     def finish(self) -> None:
         self.server.set(self.key("finished"), "1")
 
+    # -- workers still storing records ----------------------------------------------------
+    # A worker that finds the frontier drained may run the crawl-end passes only once every
+    # other worker has stored what it fetched: a drained frontier says no request waits,
+    # not that every answer's records have left their worker's buffer. Each worker keeps a
+    # "storing" key alive while it may still write (a dead worker's key expires).
+
+    def storing(self, worker: str, seconds: float) -> None:
+        """Say that ``worker`` may still write records, for the next ``seconds``."""
+        self.server.set(self.key(f"storing:{worker}"), "1", px=max(1, int(seconds * 1000)))
+
+    def stored(self, worker: str) -> None:
+        """Say that ``worker`` has written everything it will write."""
+        self.server.delete(self.key(f"storing:{worker}"))
+
+    def others_storing(self, worker: str) -> int:
+        """How many other workers may still write records."""
+        mine = self.key(f"storing:{worker}").encode()
+        return sum(1 for key in self.server.scan_iter(match=self.key("storing:*"))
+                   if key != mine)
+
     def finished(self) -> bool:
         return bool(self.server.exists(self.key("finished")))
 
@@ -227,16 +247,29 @@ def crawl_books(settings: Any) -> Any:
     return RedisStore(redis_from_url(url), PREFIX)
 
 
-def may_run_crawl_end(settings: Any) -> bool:
+def storing_seconds(settings: Any) -> float:
+    """How long a worker's "storing" key lives without renewal: a dead worker delays the
+    crawl-end passes by at most this (the lease, between 10 s and 120 s)."""
+    return max(10.0, min(settings.getfloat("CREATORSCOUT_LEASE", DEFAULT_LEASE), 120.0))
+
+
+def may_run_crawl_end(settings: Any, worker: str | None = None) -> bool:
     """Whether this process runs the crawl-end passes: always on one machine; in a shared
-    crawl, only the first worker to find the frontier drained (a lock with expiry)."""
+    crawl, only the first worker to find the frontier drained (a lock with expiry), and
+    only after every other worker has stored its records (``worker`` is this one's id)."""
     url = settings.get("CREATORSCOUT_FRONTIER")
     if not url:
         return True
     frontier = Frontier(url)
     if frontier.queued() or frontier.leased():
         return False  # this worker stopped early; the others finish the crawl
-    return frontier.claim_crawl_end()
+    if not frontier.claim_crawl_end():
+        return False
+    if worker is not None:
+        deadline = time.monotonic() + storing_seconds(settings) + 5.0
+        while frontier.others_storing(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    return True
 
 
 def crawl_end_done(settings: Any) -> None:

@@ -6,6 +6,7 @@ Each reads its settings from the crawler and counts what it did in the crawl sta
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,9 +14,16 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from twisted.internet.task import LoopingCall
 
 from creatorscout.config import load_markers, load_scoring, load_tiers
-from creatorscout.crawler.frontier import crawl_books, crawl_end_done, may_run_crawl_end
+from creatorscout.crawler.frontier import (
+    Frontier,
+    crawl_books,
+    crawl_end_done,
+    may_run_crawl_end,
+    storing_seconds,
+)
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.spool import Spool, is_outage, is_remote, spool_path
 from creatorscout.plugins.platform import INTERACTIONS
@@ -203,6 +211,12 @@ class IndexPipeline(_Component):
         self.job_started = datetime.fromisoformat(started) if started else None
         self.merged = (crawl_books(crawler.settings).set("merged")
                        if crawler.settings.get("CREATORSCOUT_FRONTIER") else None)
+        # issue 17: in a shared crawl, say while this worker may still write records
+        frontier_url = crawler.settings.get("CREATORSCOUT_FRONTIER")
+        self.frontier = Frontier(frontier_url) if frontier_url else None
+        self.worker_id = uuid.uuid4().hex
+        self.storing_for = storing_seconds(crawler.settings)
+        self._keep_storing: LoopingCall | None = None
         self.cause: str | None = None
         # issue 17: an Elasticsearch index's outage makes records wait in the job directory
         job_dir = crawler.settings.get("CREATORSCOUT_JOB_DIR")
@@ -216,6 +230,11 @@ class IndexPipeline(_Component):
         return url.removeprefix("sqlite:///")
 
     def open_spider(self) -> None:
+        if self.frontier is not None:
+            # renewed while this process lives; a killed worker's key expires
+            self._keep_storing = LoopingCall(self.frontier.storing, self.worker_id,
+                                             self.storing_for)
+            self._keep_storing.start(self.storing_for / 3, now=True)
         try:
             self.index = open_index(self.url)
         except IndexOpenError as exc:
@@ -334,13 +353,17 @@ class IndexPipeline(_Component):
     def close_spider(self) -> None:
         self._flush()
         self._close_spool()
+        if self.frontier is not None:  # everything this worker fetched is written
+            if self._keep_storing is not None and self._keep_storing.running:
+                self._keep_storing.stop()
+            self.frontier.stored(self.worker_id)
         if self.index is None:
             return
         if self.spool is not None and self.spool.waiting:
             # the passes need every record: `scout index flush JOB` runs them later
             self.index.close()
             return
-        if not may_run_crawl_end(self.crawler.settings):  # issue 17: one worker runs them
+        if not may_run_crawl_end(self.crawler.settings, self.worker_id):  # one worker runs them
             self.index.close()
             return
         try:

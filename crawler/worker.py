@@ -89,6 +89,7 @@ class FrontierSpider(NicheSpider):
         queues = store.queues("backlog")
         self.backlog = {name: queues[name] for name in self.platforms}
         self.awaiting_profile = store.set("awaiting_profile")
+        self.outside_niche = store.set("outside_niche")
         self.pending = store.pending()
         self.asked_posts = store.set("asked_posts")
         self.decided = store.set("decided")
