@@ -109,7 +109,13 @@ def test_without_keys_one_line_and_the_crawl_goes_on(sandbox_server: SandboxServ
          "--index", f"sqlite:///{tmp_path / 'i.db'}"],
         capture_output=True, text=True, timeout=300, env=env,
     )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    # GitHub goes on; whether its 3-creator crawl stores anyone in this niche is the
+    # world's business: a crawl that stored nobody fails with its own line, nothing else
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    if completed.returncode == 1:
+        assert completed.stderr.strip().splitlines()[-1].startswith(
+            "scout: error: the crawl stored no creator")
+    assert "github" in completed.stdout  # the summary shows GitHub was crawled
     lines = [line for line in completed.stderr.splitlines() if "reddit:" in line]
     assert len(lines) == 1
     assert lines[0].endswith("reddit: no API key; set REDDIT_CLIENT_ID and "

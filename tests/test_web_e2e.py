@@ -34,12 +34,15 @@ def sandbox(sandbox_server: SandboxServer) -> str:
     return sandbox_server.url  # the session's sandbox (tests/conftest.py)
 
 
+EMPTY_CRAWL = "scout: error: the crawl stored no creator (the summary above says why per platform)"
+
+
 def scout(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "creatorscout.cli", *args],
                           capture_output=True, text=True, timeout=300)
 
 
-def crawl(url: str, folder: Path, *extra: str) -> dict[str, Any]:
+def crawl(url: str, folder: Path, *extra: str, expect: int = 0) -> dict[str, Any]:
     stats = folder / "stats.json"
     completed = scout(
         "crawl", NICHE, "--platform", "podcasts", "--platform", "web", "--max-creators", "25",
@@ -47,8 +50,10 @@ def crawl(url: str, folder: Path, *extra: str) -> dict[str, Any]:
         "--index", f"sqlite:///{folder / 'index.db'}", "--stats-json", str(stats),
         "--concurrency", "4", *extra,
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.returncode == expect, completed.stderr[-3000:]
     assert "Traceback" not in completed.stderr
+    if expect == 1:  # a crawl that stored nothing fails, saying so in one line
+        assert completed.stderr.strip().splitlines()[-1] == EMPTY_CRAWL
     return json.loads(stats.read_text())
 
 
@@ -66,7 +71,7 @@ def crawled(sandbox: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
 
 def test_without_the_setting_pages_and_feeds_on_loopback_are_refused(sandbox, tmp_path):
-    stats = crawl(sandbox, tmp_path)
+    stats = crawl(sandbox, tmp_path, expect=1)
     assert stat(stats, "fetch_guard/loopback address") > 0
     assert stat(stats, "refused/podcasts/private host") > 0
     assert stat(stats, "requests/podcasts/discover") > 0  # the iTunes API host was typed

@@ -38,7 +38,8 @@ KEY = "AIzaSyE2eSandboxOnly-0123456789abcdefgh"
 
 
 def crawl(url: str, folder: Path, niche: str = "vegan-cooking", key: str | None = KEY,
-          *extra: str) -> dict[str, Any]:
+          *extra: str, expect: int = 0) -> dict[str, Any]:
+    """A YouTube crawl; ``expect`` 1 for a crawl that can store nothing (which fails)."""
     stats = folder / "stats.json"
     env = {k: v for k, v in os.environ.items() if k != "YOUTUBE_API_KEY"}
     if key:
@@ -50,8 +51,11 @@ def crawl(url: str, folder: Path, niche: str = "vegan-cooking", key: str | None 
          "--stats-json", str(stats), *extra],
         capture_output=True, text=True, timeout=300, env=env,
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.returncode == expect, completed.stderr[-3000:]
     assert "Traceback" not in completed.stderr
+    if expect == 1:
+        assert completed.stderr.strip().splitlines()[-1].startswith(
+            "scout: error: the crawl stored no creator")
     return {"stats": json.loads(stats.read_text()), "index": folder / "i.db", "url": url,
             "output": completed.stdout + completed.stderr, "folder": folder}
 
@@ -163,7 +167,7 @@ def test_without_a_key_seeded_channels_come_from_their_feeds(
 def test_a_spent_quota_ends_youtube_with_one_line(sandbox_server: SandboxServer,
                                                   tmp_path: Path):
     # The sandbox gives keys named quota-N-... N units: three searches, then quotaExceeded.
-    result = crawl(sandbox_server.url, tmp_path, "vegan-cooking", "quota-300-e2e")
+    result = crawl(sandbox_server.url, tmp_path, "vegan-cooking", "quota-300-e2e", expect=1)
     lines = [line for line in result["output"].splitlines() if "quota is spent" in line]
     assert len(lines) == 1
     assert stat(result["stats"], "refused/youtube/blocked") >= 1
