@@ -162,7 +162,9 @@ class ReplayServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="replay-server", daemon=True
+            target=self._httpd.serve_forever, name="replay-server", daemon=True,
+            # stop() waits for the loop to notice: poll often, tests start many servers
+            kwargs={"poll_interval": 0.02},
         )
         self._thread.start()
         return self

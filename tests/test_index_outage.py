@@ -129,7 +129,8 @@ class Handler(BaseHTTPRequestHandler):
 def cluster(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeElasticsearch]:
     monkeypatch.setenv("CREATORSCOUT_ES_RETRIES", "0")  # each 503 reaches us at once
     server = FakeElasticsearch()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     try:
         yield server
