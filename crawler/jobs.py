@@ -10,6 +10,10 @@ starts a new crawl in the same directory (a weekly crawl of a niche re-fetches; 
 The default directory is ``jobs/NICHE--PLATFORMS`` next to an embedded index file, or under
 ``./creatorscout-jobs`` for an in-memory or Elasticsearch index.
 
+A shared crawl (``--frontier``) keeps its state on the frontier, not in a job; each of its
+processes writing to an Elasticsearch index still gets a directory of its own
+(:func:`start_spool_job`), holding only the records an outage of the cluster makes wait.
+
 State changes are written atomically (a temporary file renamed over ``job.json``), so a
 kill at any moment leaves either the old or the new state.
 """
@@ -105,6 +109,12 @@ class Job:
         return {**journal_settings(self.path), "CREATORSCOUT_JOB_DIR": str(self.path),
                 "CREATORSCOUT_JOB_STARTED": self.created_at}
 
+    def spool_settings(self) -> dict[str, Any]:
+        """Settings that keep only the records an index outage makes wait here (a shared
+        crawl's process: its answers are the frontier's business, not journaled)."""
+        return {"CREATORSCOUT_JOB_DIR": str(self.path),
+                "CREATORSCOUT_JOB_STARTED": self.created_at}
+
     def save(self) -> None:
         self.updated_at = _now()
         data = {
@@ -178,6 +188,30 @@ def start_job(args: CrawlArgs, path: Path | None = None) -> Job:
         # finished: a new crawl; the old answers must not be replayed
         _drop_journal(path)
     job = Job(path=path, args=wanted, runs=1)
+    job.save()
+    return job
+
+
+def start_spool_job(args: CrawlArgs, path: Path | None, process_id: str) -> Job:
+    """The directory where one process of a shared crawl keeps the records an index outage
+    makes wait: ``path``, or ``jobs/NICHE--PLATFORMS--PROCESS_ID`` under :func:`jobs_root`
+    (each process its own: two processes appending to one spool would interleave).
+
+    A ``path`` that already holds a job keeps its records: they are written back first,
+    before this crawl's. Raises :class:`JobError` when ``path`` is a directory of
+    something else.
+    """
+    default = default_job_dir(args)
+    path = (path or default.with_name(f"{default.name}--{_slug(process_id)}")).resolve()
+    if (path / JOB_FILE).exists():
+        job = load_job(path)
+        job.runs += 1
+    elif path.exists() and any(path.iterdir()):
+        raise JobError(f"--job {path}: the directory exists and is not a crawl job; "
+                       "choose another")
+    else:
+        job = Job(path=path, args=_identity(args), runs=1)
+    job.state = "running"
     job.save()
     return job
 

@@ -278,3 +278,56 @@ def test_a_crawl_whose_cluster_goes_down_exits_1_and_flush_writes_every_record(
     flushed = CliRunner().invoke(main, ["index", "flush", str(job), "--index", cluster.url])
     assert flushed.exit_code == 0, flushed.output
     assert len(cluster.stored()) == fetched  # every creator fetched is stored
+
+
+@pytest.mark.e2e
+def test_a_shared_crawl_keeps_what_an_outage_makes_wait_in_each_process(cluster, tmp_path):
+    """A shared crawl (``scout crawl --frontier`` and a ``scout worker``) into the fake
+    cluster, which goes down after its first bulk write: each process keeps the records it
+    could not write in a directory of its own (``--job``, or one under
+    ``./creatorscout-jobs``), exits 1 saying where, and ``scout index flush`` of those
+    directories stores every creator the two fetched."""
+    import subprocess
+    import sys
+
+    from creatorscout.sandbox.process import start_sandbox_process
+    from tests.redis_server import redis_database, redis_server
+
+    cluster.down_after_bulks = 1
+    coordinator_job = tmp_path / "coordinator"
+    with redis_server() as address, redis_database(*address) as frontier, \
+            start_sandbox_process(creators=200, seed=7) as url:
+        common = ["--stats-json", "-s", "CREATORSCOUT_INDEX_BATCH=5"]
+
+        def scout(*args: str) -> subprocess.Popen[str]:
+            return subprocess.Popen([sys.executable, "-m", "creatorscout.cli", *args],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, cwd=tmp_path)
+
+        coordinator = scout(
+            "crawl", "vegan-cooking", "--platform", "mastodon", "--max-creators", "30",
+            "--snowball-depth", "0", "--base-url", f"mastodon={url}/mastodon/{{instance}}",
+            "--index", cluster.url, "--frontier", frontier, "--job", str(coordinator_job),
+            common[0], str(tmp_path / "c.json"), *common[1:])
+        worker = scout("worker", "--frontier", frontier, "--wait", "60",
+                       common[0], str(tmp_path / "w.json"), *common[1:])
+        done = [(p, *p.communicate(timeout=300)) for p in (coordinator, worker)]
+    fetched = 0
+    for (process, out, err), stats in zip(done, ("c.json", "w.json"), strict=True):
+        assert "Traceback" not in err, err[-3000:]
+        found = json.loads((tmp_path / stats).read_text())
+        fetched += sum(int(v) for k, v in found.items()
+                       if k.startswith("creatorscout/fetched/"))
+        if found.get("creatorscout/index_still_waiting"):
+            assert process.returncode == 1, err[-3000:]
+            assert "(not lost): run `scout index flush" in err
+    assert fetched >= 10
+    left_behind = [coordinator_job] if coordinator_job.exists() else []
+    left_behind += sorted((tmp_path / "creatorscout-jobs").glob("vegan-cooking--mastodon--*"))
+    assert left_behind, "no process kept what waited"
+
+    cluster.down = False
+    for job in left_behind:
+        flushed = CliRunner().invoke(main, ["index", "flush", str(job)])
+        assert flushed.exit_code == 0, flushed.output
+    assert len(cluster.stored()) == fetched  # every creator fetched is stored

@@ -15,7 +15,7 @@ from creatorscout.cli.common import (
     fail,
     validation_message,
 )
-from creatorscout.cli.jobs import job_line, job_summary
+from creatorscout.cli.jobs import job_line, job_summary, settle_spool_job, shared_spool_job
 from creatorscout.cli.worker import LOCAL, join_frontier
 from creatorscout.config import ConfigError, UnknownNiche, niche_warnings
 from creatorscout.crawler.args import CrawlArgs, parse_base_urls
@@ -63,7 +63,9 @@ def parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--job", "job_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None,
               help="The crawl's job directory (default: jobs/NICHE--PLATFORMS next to the "
-                   "index). Run the same command again after a crash to resume.")
+                   "index). Run the same command again after a crash to resume. With "
+                   "--frontier and an Elasticsearch index: where this process keeps "
+                   "records an outage makes wait.")
 @click.option("--frontier", default=None, metavar="redis://HOST:6379/DB",
               help="Share this crawl through Redis: `scout worker --frontier URL` on any "
                    "machine joins it (see README, Crawling on many machines).")
@@ -96,7 +98,7 @@ def crawl(
     from creatorscout.search.es_errors import ElasticsearchError
 
     shared = LOCAL
-    job = None
+    job = spool_job = None
     try:
         args = CrawlArgs(
             niche=niche, platforms=list(platforms), max_creators=max_creators,
@@ -115,6 +117,7 @@ def crawl(
         if frontier is not None:
             # a shared crawl: its state is the frontier's (Redis), not a job directory's
             shared = join_frontier(frontier, args)
+            spool_job = shared_spool_job(args, job_dir)
         else:
             job = start_job(args, job_dir)
     except ValidationError as exc:
@@ -140,12 +143,14 @@ def crawl(
         stats = run_crawl(
             args,
             settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0,
-                      **shared.settings, **overrides},
+                      **shared.settings,
+                      **(spool_job.spool_settings() if spool_job else {}), **overrides},
             job=job,
             spider_cls=shared.spider_cls,
         )
     except (CrawlError, ConfigError) as exc:
         fail(str(exc), 2)
+    settle_spool_job(spool_job, stats)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     terms = [f"#{tag}" for tag in checked.hashtags] + [

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import click
 
 from creatorscout.cli.common import INDEX_HELP, fail, table
-from creatorscout.crawler.jobs import Job, JobError, jobs_root, list_jobs, load_job
-from creatorscout.crawler.summary import crawl_counts
+from creatorscout.crawler.args import CrawlArgs
+from creatorscout.crawler.jobs import (
+    Job,
+    JobError,
+    jobs_root,
+    list_jobs,
+    load_job,
+    remove_job,
+    start_spool_job,
+)
+from creatorscout.crawler.spool import SPOOL_FILE, is_remote
+from creatorscout.crawler.summary import PREFIX, crawl_counts
 
 
 def job_summary(stats: dict[str, Any]) -> dict[str, Any]:
@@ -32,6 +43,28 @@ def job_line(job: Job, stats: dict[str, Any]) -> str:
         return (f"  job {job.path}: resumed (run {job.runs}); {replayed} answers replayed "
                 "from its journal, not asked again")
     return f"  job {job.path}"
+
+
+def shared_spool_job(args: CrawlArgs, job_dir: Path | None) -> Job | None:
+    """For one process of a shared crawl: the directory where records wait out an outage
+    of its Elasticsearch index (None for an embedded index, whose failures are the disk's).
+    :class:`JobError` when ``job_dir`` cannot be used."""
+    if not is_remote(args.index):
+        return None
+    return start_spool_job(args, job_dir, f"process-{uuid.uuid4().hex[:8]}")
+
+
+def settle_spool_job(job: Job | None, stats: dict[str, Any]) -> None:
+    """After a shared crawl's process: its directory goes when nothing waits in it, and
+    stays (with the line from ``still_waiting`` saying where) when records do."""
+    if job is None:
+        return
+    spool = job.path / SPOOL_FILE
+    if int(stats.get(f"{PREFIX}index_still_waiting", 0)) or (
+            spool.exists() and spool.stat().st_size > 0):
+        job.save()
+        return
+    remove_job(job)
 
 
 @click.group()

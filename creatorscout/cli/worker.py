@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from creatorscout.cli.common import fail, validation_message
 from creatorscout.crawler.args import CrawlArgs
 from creatorscout.crawler.spider import NicheSpider
-from creatorscout.crawler.summary import format_summary
+from creatorscout.crawler.summary import format_summary, still_waiting, store_failure
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,24 @@ def join_frontier(url: str, args: CrawlArgs) -> Placement:
                    "crawl was started with).")
 @click.option("--stats-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write this worker's statistics to this JSON file.")
+@click.option("--job", "job_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None,
+              help="With an Elasticsearch index: where this worker keeps the records an "
+                   "outage of the cluster makes wait (default: a directory of its own "
+                   "under ./creatorscout-jobs, removed when nothing waits).")
 @click.option("-s", "--set", "scrapy_sets", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting (repeatable).")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def worker(frontier: str, wait: float, index_url: str | None, stats_json: Path | None,
-           scrapy_sets: tuple[str, ...], verbose: int) -> None:
+           job_dir: Path | None, scrapy_sets: tuple[str, ...], verbose: int) -> None:
     """Work on the crawl shared at FRONTIER until its frontier is drained."""
     from redis.exceptions import RedisError
 
     from creatorscout.cli.crawl import parse_sets
+    from creatorscout.cli.jobs import settle_spool_job, shared_spool_job
     from creatorscout.config import ConfigError
     from creatorscout.crawler.frontier import Frontier, frontier_settings
+    from creatorscout.crawler.jobs import JobError
     from creatorscout.crawler.run import CrawlError, run_crawl
     from creatorscout.crawler.worker import FrontierSpider
 
@@ -84,19 +91,28 @@ def worker(frontier: str, wait: float, index_url: str | None, stats_json: Path |
     except ValidationError as exc:
         fail(f"the crawl on {frontier} has arguments this worker cannot use: "
              f"{validation_message(exc)}", 1)
+    try:
+        spool_job = shared_spool_job(args, job_dir)
+    except JobError as exc:
+        fail(str(exc), 2)
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
     try:
         stats = run_crawl(
             args, spider_cls=FrontierSpider,
             settings={"LOG_LEVEL": level, "CREATORSCOUT_PROGRESS_INTERVAL": 5.0,
-                      **frontier_settings(frontier), **overrides},
+                      **frontier_settings(frontier),
+                      **(spool_job.spool_settings() if spool_job else {}), **overrides},
         )
     except CrawlError as exc:
         fail(str(exc), 2)
     except ConfigError as exc:
         fail(str(exc), 1)
+    settle_spool_job(spool_job, stats)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche).replace("crawl of", "worker on", 1))
+    failure = store_failure(stats) or still_waiting(stats)
+    if failure is not None:
+        fail(failure)
     if stats.get("finish_reason") not in (None, "finished"):
         fail(f"worker ended early: {stats.get('finish_reason')}")
