@@ -33,11 +33,6 @@ def secrets_from_env(*names: str) -> tuple[SecretStr, ...] | None:
     return tuple(value for value in values if value is not None)
 
 
-def revealed(secrets: Sequence[SecretStr]) -> tuple[str, ...]:
-    """The values themselves, for the one place a request is built with them."""
-    return tuple(secret.get_secret_value() for secret in secrets)
-
-
 def no_key(platform: str, title: str, names: Sequence[str]) -> str:
     """The one line a crawl logs when a platform's API key is missing, e.g.
     ``reddit: no API key; set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET to crawl Reddit``."""

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from pydantic import SecretStr
 
 from creatorscout.config.schema import Niche
-from creatorscout.plugins.keys import no_key, revealed, secrets_from_env
+from creatorscout.plugins.keys import no_key, secrets_from_env
 from creatorscout.plugins.platform import (
     Endpoint,
     FetchRequest,
@@ -161,7 +161,7 @@ class AppSignIn(Platform):
         answer."""
         if self.__client is None:
             return None
-        client, secret = revealed(self.__client)
+        client, secret = (value.get_secret_value() for value in self.__client)
         form = [("grant_type", "client_credentials")]
         headers = self.identity_headers()
         if self.client_auth == "basic":
