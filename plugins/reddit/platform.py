@@ -29,7 +29,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -37,7 +37,7 @@ from creatorscout import __version__
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, CreatorRef
 from creatorscout.plugins.oauth import AppSignIn
-from creatorscout.plugins.pages import read_posts
+from creatorscout.plugins.pages import first_posts_page, read_post_page
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -57,7 +57,7 @@ from creatorscout.plugins.reddit.entities import (
     parse_link,
     things,
 )
-from creatorscout.plugins.web import Repairs, with_param
+from creatorscout.plugins.web import Repairs, links_on, with_param
 
 ID_VARIABLE = "REDDIT_CLIENT_ID"
 SECRET_VARIABLE = "REDDIT_CLIENT_SECRET"
@@ -181,11 +181,8 @@ class Reddit(AppSignIn):
         if creator.platform == self.name or not self.has_keys:
             return []
         found: dict[str, Candidate] = {}
-        for link in dict.fromkeys([*creator.links, *creator.me_links]):
-            parts = urlsplit(link)
-            host = parts.netloc.lower().removeprefix("www.").removeprefix("old.")
-            segments = [p for p in parts.path.split("/") if p]
-            if host != "reddit.com" or len(segments) < 2 or segments[0] not in ("user", "u"):
+        for link, segments in links_on(creator, "reddit.com", "old."):
+            if len(segments) < 2 or segments[0] not in ("user", "u"):
                 continue
             name = segments[1]
             if _USERNAME.match(name) and name.lower() not in found:
@@ -200,8 +197,7 @@ class Reddit(AppSignIn):
         limit = str(min(MAX_LIMIT, self.settings.max_posts))
         yield self._request(f"/user/{quote(name, safe='')}/submitted",
                             [("sort", "new"), ("limit", limit)], "posts",
-                            creator_id=creator.id, depth=depth, seen=0,
-                            keep_text=not creator.flags.no_post_text)
+                            creator_id=creator.id, depth=depth, **first_posts_page(creator))
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -282,22 +278,11 @@ class Reddit(AppSignIn):
 
     def _submitted(self, response: FetchResponse, items: list[dict[str, Any]],
                    after: str | None, result: ParseResult) -> None:
-        request = response.request
-        context = request.context
-        creator_id = request.creator_id or next(
+        creator_id = response.request.creator_id or next(
             (f"{PLATFORM}:{i['author_fullname'][3:]}" for i in items
              if str(i.get("author_fullname", "")).startswith("t2_")), f"{PLATFORM}:unknown")
-        provenance = self.provenance(response.url)
-        repairs = Repairs()
-        keep_text = bool(context.get("keep_text", True))
-        seen = read_posts(
-            items, lambda item: parse_link(item, creator_id, provenance, keep_text, repairs),
-            int(context.get("seen", 0)), self.settings.max_posts, result)
-        result.repaired += repairs.count
-        if after and items and seen < self.settings.max_posts:
-            result.requests.append(request.model_copy(update={
-                "url": with_param(response.url, "after", after),
-                "context": {**context, "seen": seen}}))
+        next_url = with_param(response.url, "after", after) if after else None
+        read_post_page(self, response, items, parse_link, creator_id, next_url, result)
 
     # -- refusals --------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,7 +35,7 @@ from creatorscout.config.schema import Niche
 from creatorscout.plugins.keys import secret_from_env
 from creatorscout.plugins.models import Creator, CreatorRef
 from creatorscout.plugins.oauth import AppSignIn
-from creatorscout.plugins.pages import read_posts
+from creatorscout.plugins.pages import first_posts_page, read_post_page
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -53,7 +53,7 @@ from creatorscout.plugins.twitch.entities import (
     parse_video,
     with_channel,
 )
-from creatorscout.plugins.web import Repairs, with_param
+from creatorscout.plugins.web import Repairs, links_on, with_param
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,13 @@ class TwitchOptions(BaseModel):
     max_search_terms: int = Field(default=5, ge=0)
     page_size: int = Field(default=100, ge=1, le=MAX_FIRST)
     video_type: Literal["all", "archive", "highlight", "upload"] = "all"
+
+
+def _cursor(data: dict[str, Any]) -> str | None:
+    """Helix's ``pagination.cursor``: there is a next page."""
+    pagination = data.get("pagination")
+    cursor = pagination.get("cursor") if isinstance(pagination, dict) else None
+    return cursor if isinstance(cursor, str) and cursor else None
 
 
 class Twitch(AppSignIn):
@@ -166,11 +173,8 @@ class Twitch(AppSignIn):
         if creator.platform == self.name or not self.has_keys:
             return []
         found: dict[str, Candidate] = {}
-        for link in dict.fromkeys([*creator.links, *creator.me_links]):
-            parts = urlsplit(link)
-            host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-            segments = [p for p in parts.path.split("/") if p]
-            if host != "twitch.tv" or len(segments) != 1 or not _LOGIN.match(segments[0]):
+        for _, segments in links_on(creator, "twitch.tv", "m."):
+            if len(segments) != 1 or not _LOGIN.match(segments[0]):
                 continue
             login = segments[0].lower()
             if login not in RESERVED and login not in found:
@@ -183,8 +187,7 @@ class Twitch(AppSignIn):
         yield self._request("videos", [
             ("user_id", creator.native_id), ("first", str(min(MAX_FIRST, self.settings.max_posts))),
             ("sort", "time"), ("type", self.options.video_type)], "posts",
-            creator_id=creator.id, depth=depth, seen=0,
-            keep_text=not creator.flags.no_post_text)
+            creator_id=creator.id, depth=depth, **first_posts_page(creator))
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -232,10 +235,9 @@ class Twitch(AppSignIn):
     def _next(self, response: FetchResponse, data: dict[str, Any], count: int,
               result: ParseResult) -> None:
         request = response.request
-        cursor = (data.get("pagination") or {}).get("cursor") \
-            if isinstance(data.get("pagination"), dict) else None
+        cursor = _cursor(data)
         page = int(request.context.get("page", 1))
-        if isinstance(cursor, str) and cursor and count and page < self.settings.discovery_pages:
+        if cursor and count and page < self.settings.discovery_pages:
             result.requests.append(request.model_copy(update={
                 "url": with_param(response.url, "after", cursor),
                 "context": {**request.context, "page": page + 1}}))
@@ -299,25 +301,13 @@ class Twitch(AppSignIn):
 
     def _videos(self, response: FetchResponse, data: dict[str, Any], items: list[Any],
                 result: ParseResult) -> None:
-        request = response.request
-        context = request.context
-        creator_id = request.creator_id or next(
+        creator_id = response.request.creator_id or next(
             (f"{PLATFORM}:{i['user_id']}" for i in items
              if isinstance(i, dict) and isinstance(i.get("user_id"), str)),
             f"{PLATFORM}:unknown")
-        provenance = self.provenance(response.url)
-        repairs = Repairs()
-        keep_text = bool(context.get("keep_text", True))
-        seen = read_posts(
-            items, lambda item: parse_video(item, creator_id, provenance, keep_text, repairs),
-            int(context.get("seen", 0)), self.settings.max_posts, result)
-        result.repaired += repairs.count
-        cursor = (data.get("pagination") or {}).get("cursor") \
-            if isinstance(data.get("pagination"), dict) else None
-        if isinstance(cursor, str) and cursor and items and seen < self.settings.max_posts:
-            result.requests.append(request.model_copy(update={
-                "url": with_param(response.url, "after", cursor),
-                "context": {**context, "seen": seen}}))
+        cursor = _cursor(data)
+        next_url = with_param(response.url, "after", cursor) if cursor else None
+        read_post_page(self, response, items, parse_video, creator_id, next_url, result)
 
     # -- refusals --------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     RefusalKind,
 )
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, links_on
 from creatorscout.plugins.youtube.entities import (
     CHANNEL_ID,
     PLATFORM,
@@ -317,10 +317,7 @@ class YouTube(Platform):
         if creator.platform == self.name or not self.authenticated:
             return []
         found: dict[str, Candidate] = {}
-        for link in dict.fromkeys([*creator.links, *creator.me_links]):
-            parts = urlsplit(link)
-            if parts.netloc.lower().removeprefix("www.").removeprefix("m.") != "youtube.com":
-                continue
+        for link, _ in links_on(creator, "youtube.com", "m."):
             seed = _seed(link)
             if seed is None:
                 continue

@@ -1,5 +1,6 @@
-"""Secrets from the environment (plugins/keys.py) and the client-credentials base
-(plugins/oauth.py): blank is unset, values are stripped, and no repr shows a secret."""
+"""Helpers of the plugin base layer: secrets from the environment (plugins/keys.py: blank
+is unset, values are stripped, no repr shows a secret), the client-credentials base
+(plugins/oauth.py) and the links a platform finds profiles in (plugins/web.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from creatorscout.plugins import AppSignIn, secret_from_env, secrets_from_env
 from creatorscout.plugins.keys import no_key
 from creatorscout.plugins.reddit import Reddit
 from creatorscout.plugins.twitch import Twitch
+from creatorscout.plugins.web import links_on
+from tests.factories import make_creator
 
 SECRET = "s3cret-0123456789abcdef"
 
@@ -55,3 +58,14 @@ def test_the_token_endpoint_joins_a_subclass_once():
     assert names.count("token") == 1 and Again.endpoint_hosts["token"] == Reddit.token_host
     assert issubclass(Again, AppSignIn)
     assert Again().endpoint("https://www.reddit.com/api/v1/access_token")[0] == "token"
+
+
+def test_links_on_a_host_with_its_subdomains_each_once():
+    creator = make_creator(links=["https://www.twitch.tv/Lena", "https://m.twitch.tv/lena/",
+                                  "https://twitch.tv.evil.example/x", "https://TWITCH.TV/a/b"],
+                           me_links=["https://www.twitch.tv/Lena"])
+    assert list(links_on(creator, "twitch.tv", "m.")) == [
+        ("https://www.twitch.tv/Lena", ["Lena"]), ("https://m.twitch.tv/lena/", ["lena"]),
+        ("https://TWITCH.TV/a/b", ["a", "b"])]
+    assert [link for link, _ in links_on(creator, "twitch.tv")] == [
+        "https://www.twitch.tv/Lena", "https://TWITCH.TV/a/b"]
