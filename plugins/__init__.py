@@ -4,10 +4,13 @@
 
 Also here: the request/response types, :class:`Endpoint` tables, the ``Register`` type of
 the hook's argument, niche matching (:func:`niche_terms`, :func:`mentions_niche`) and the
-parsing helpers (:func:`parse_count`, :func:`parse_datetime`, :func:`parse_link_header`).
+parsing helpers (:func:`parse_count`, :func:`parse_datetime`, :func:`parse_link_header`),
+secrets from the environment (:func:`secret_from_env`, :func:`secrets_from_env`) and the
+base class of platforms that sign in with client credentials (:class:`AppSignIn`).
 """
 
 from creatorscout.plugins.hookspecs import Register, hookimpl
+from creatorscout.plugins.keys import secret_from_env, secrets_from_env
 from creatorscout.plugins.models import (
     Count,
     Creator,
@@ -18,6 +21,7 @@ from creatorscout.plugins.models import (
     parse_count,
 )
 from creatorscout.plugins.niche import mentions_niche, niche_terms
+from creatorscout.plugins.oauth import AppSignIn
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -36,6 +40,7 @@ from creatorscout.plugins.platform import (
 from creatorscout.plugins.web import parse_datetime, parse_link_header
 
 __all__ = [
+    "AppSignIn",
     "Candidate",
     "Count",
     "Creator",
@@ -62,4 +67,6 @@ __all__ = [
     "parse_count",
     "parse_datetime",
     "parse_link_header",
+    "secret_from_env",
+    "secrets_from_env",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from creatorscout.plugins.models import parse_count
+from creatorscout.plugins.models import Creator, parse_count
 
 _BLOCK_BREAK = {"p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -129,6 +129,20 @@ def text_links(*texts: str | None) -> list[str]:
         found += [f"https://{host}/@{user}" for user, host in _FEDI_HANDLE.findall(text)]
         found += [f"https://bsky.app/profile/{h.lower()}" for h in _BSKY_HANDLE.findall(text)]
     return list(dict.fromkeys(found))
+
+
+def links_on(creator: Creator, host: str, *subdomains: str
+             ) -> Iterator[tuple[str, list[str]]]:
+    """The creator's links (its own and ``rel=me`` ones, each once) on ``host``, also
+    under ``www.`` and then one of ``subdomains`` (``m.``), each with its path segments:
+    where a platform finds the profiles other platforms' creators link to."""
+    for link in dict.fromkeys([*creator.links, *creator.me_links]):
+        parts = urlsplit(link)
+        name = parts.netloc.lower().removeprefix("www.")
+        for subdomain in subdomains:
+            name = name.removeprefix(subdomain)
+        if name == host:
+            yield link, [p for p in parts.path.split("/") if p]
 
 
 def with_param(url: str, name: str, value: str) -> str:

@@ -8,19 +8,13 @@ people with the numbers served, and never let the token or an e-mail through.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from typing import Any
-
 import pytest
 
 from creatorscout.sandbox.github_render import GitHubRenderer
 from creatorscout.sandbox.presence import people_on, presence
 from creatorscout.sandbox.process import start_sandbox_process
 from creatorscout.sandbox.world import World, build_world
-from creatorscout.search.backend import open_index
+from tests.scout_crawl import ScoutCrawl, scout_crawl
 
 pytestmark = pytest.mark.crawl
 
@@ -36,48 +30,27 @@ def world() -> World:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = tmp_path_factory.mktemp("github")
-    stats = folder / "stats.json"
-    env = {k: v for k, v in os.environ.items() if k != "CREATORSCOUT_GITHUB_TOKEN"}
-    env["GITHUB_TOKEN"] = TOKEN
+def run(tmp_path_factory: pytest.TempPathFactory) -> ScoutCrawl:
     # retry_after=0: the crawler still waits its minimum (0.5 s) but the test stays fast
     with start_sandbox_process(creators=CREATORS, seed=SEED, fail_every=9,
                                retry_after=0) as url:
-        completed = subprocess.run(
-            [sys.executable, "-m", "creatorscout.cli", "crawl", NICHE,
-             "--platform", "github", "--max-creators", "8", "--max-posts", "10",
-             "--base-url", f"github={url}/github", "--index", f"sqlite:///{folder / 'i.db'}",
-             "--stats-json", str(stats), "-vv"],
-            capture_output=True, text=True, timeout=300, env=env,
-        )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Traceback" not in completed.stderr
-    return {"stats": json.loads(stats.read_text()), "index": folder / "i.db", "url": url,
-            "output": completed.stdout + completed.stderr, "folder": folder}
-
-
-def stat(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(f"creatorscout/{prefix}"))
-
-
-def records(run: dict[str, Any]) -> list[Any]:
-    with open_index(f"sqlite:///{run['index']}") as index:
-        return list(index.iter_records())
+        return scout_crawl(url, NICHE, ["github"], tmp_path_factory.mktemp("github"),
+                           clear=["CREATORSCOUT_GITHUB_TOKEN"], env={"GITHUB_TOKEN": TOKEN},
+                           args=["-vv"])
 
 
 def test_403_rate_limits_are_waited_out_and_retried(run):
-    stats = run["stats"]
+    stats = run.stats
     assert stats.get("creatorscout/ratelimit/403", 0) > 0
     assert stats.get("creatorscout/ratelimit/waited_seconds", 0) > 0
-    assert stat(stats, "refused") == 0  # every refusal was a rate limit, retried
-    assert stat(stats, "indexed") == 8
+    assert run.stat("refused") == 0  # every refusal was a rate limit, retried
+    assert run.stat("indexed") == 8
 
 
 def test_the_token_and_emails_never_leave(run):
-    assert TOKEN not in run["output"]
-    assert "no token set" not in run["output"]
-    for path in run["folder"].rglob("*"):
+    assert TOKEN not in run.output
+    assert "no token set" not in run.output
+    for path in run.folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert TOKEN.encode() not in data, path
@@ -85,9 +58,9 @@ def test_the_token_and_emails_never_leave(run):
 
 
 def test_indexed_people_are_the_worlds_with_the_numbers_served(run, world):
-    render = GitHubRenderer(world, run["url"])
+    render = GitHubRenderer(world, run.url)
     logins = {presence(world, i).github: i for i in people_on(world, "github")}
-    found = records(run)
+    found = run.records()
     assert len(found) == 8
     for record in found:
         creator = record.creator
@@ -96,7 +69,7 @@ def test_indexed_people_are_the_worlds_with_the_numbers_served(run, world):
         assert creator.id == f"github:{render.user_id(index)}"
         assert creator.followers == render.followers(person)
         assert not (person.bot or person.noindex)
-        mastodon = f"{run['url']}/mastodon/{person.instance_name}/@{person.username}"
+        mastodon = f"{run.url}/mastodon/{person.instance_name}/@{person.username}"
         assert mastodon in creator.links  # from the social accounts
         own = [r for r in sorted(render.repos(index), key=lambda r: r["pushed_at"],
                                  reverse=True) if not r["fork"] and "id" in r][:10]

@@ -7,72 +7,48 @@ with the numbers served; the secret and the tokens never leave.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from creatorscout.sandbox import SandboxServer
 from creatorscout.sandbox.twitch_api import TwitchDialect, index_of
 from creatorscout.sandbox.world import World
-from creatorscout.search.backend import open_index
+from tests.scout_crawl import ScoutCrawl, scout_crawl
 
 pytestmark = pytest.mark.crawl
 
 CLIENT, SECRET, USER = "e2eclient", "e2e-twitch-secret-0123456789", "user-e2e-token-0123"
 
 
-def crawl(server: SandboxServer, folder: Path, user_token: bool) -> dict[str, Any]:
-    stats = folder / "stats.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWITCH_")}
-    env.update({"TWITCH_CLIENT_ID": CLIENT, "TWITCH_CLIENT_SECRET": SECRET})
+def crawl(server: SandboxServer, folder: Path, user_token: bool) -> ScoutCrawl:
+    env = {"TWITCH_CLIENT_ID": CLIENT, "TWITCH_CLIENT_SECRET": SECRET}
     if user_token:
         env["TWITCH_USER_TOKEN"] = USER
-    before = server.stats.snapshot()["by_kind"]
-    completed = subprocess.run(
-        [sys.executable, "-m", "creatorscout.cli", "crawl", "vegan-cooking",
-         "--platform", "twitch", "--max-creators", "6", "--max-posts", "10",
-         "--base-url", f"twitch={server.url}/twitch",
-         "--index", f"sqlite:///{folder / 'i.db'}", "--stats-json", str(stats), "-vv"],
-        capture_output=True, text=True, timeout=300, env=env,
-    )
-    after = server.stats.snapshot()["by_kind"]
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Traceback" not in completed.stderr
-    return {"stats": json.loads(stats.read_text()), "index": folder / "i.db",
-            "output": completed.stdout + completed.stderr, "folder": folder,
-            "sandbox": {k: after.get(k, 0) - before.get(k, 0) for k in after}}
-
-
-def records(run: dict[str, Any]) -> list[Any]:
-    with open_index(f"sqlite:///{run['index']}") as index:
-        return list(index.iter_records())
+    return scout_crawl(server.url, "vegan-cooking", ["twitch"], folder, clear=["TWITCH_"],
+                       env=env, args=["-vv"], max_creators=6, server=server)
 
 
 @pytest.fixture(scope="module")
 def run(sandbox_server: SandboxServer, tmp_path_factory: pytest.TempPathFactory
-        ) -> dict[str, Any]:
+        ) -> ScoutCrawl:
     return crawl(sandbox_server, tmp_path_factory.mktemp("twitch"), user_token=True)
 
 
 def test_one_sign_in_then_batched_profiles(run):
-    calls = run["sandbox"]
+    calls = run.sandbox
     assert calls.get("twitch.token") == 1
     assert calls.get("twitch.users", 0) < calls.get("twitch.channels_followers", 0)
-    assert run["stats"].get("creatorscout/refused/twitch/login_required", 0) == 0
+    assert run.stats.get("creatorscout/refused/twitch/login_required", 0) == 0
 
 
 def test_indexed_streamers_are_the_worlds_with_the_numbers_served(run, sandbox_world: World,
                                                                    sandbox_server):
     dialect = TwitchDialect(sandbox_world, sandbox_server.url)
-    found = records(run)
+    found = run.records()
     # Channel search matches logins: five of the world's streamers have a niche word in
     # theirs, and all five match the niche on their profile.
-    assert len(found) == run["stats"]["creatorscout/found/twitch"] == 5
+    assert len(found) == run.stats["creatorscout/found/twitch"] == 5
     for record in found:
         creator = record.creator
         index = index_of(creator.native_id)
@@ -90,8 +66,8 @@ def test_indexed_streamers_are_the_worlds_with_the_numbers_served(run, sandbox_w
 
 def test_the_secret_and_tokens_never_leave(run):
     for secret in (SECRET, USER, "Bearer sbx"):
-        assert secret not in run["output"]
-    for path in run["folder"].rglob("*"):
+        assert secret not in run.output
+    for path in run.folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert SECRET.encode() not in data and USER.encode() not in data, path
@@ -99,9 +75,8 @@ def test_the_secret_and_tokens_never_leave(run):
 
 def test_without_a_user_token_followers_are_unknown_and_said_once(sandbox_server, tmp_path):
     result = crawl(sandbox_server, tmp_path, user_token=False)
-    lines = [line for line in result["output"].splitlines()
-             if "follower counts need a user access token" in line]
+    lines = result.lines("follower counts need a user access token")
     assert len(lines) == 1
-    found = records(result)
+    found = result.records()
     assert found and all(r.creator.followers is None for r in found)
-    assert result["sandbox"].get("twitch.channels_followers", 0) == 0
+    assert result.sandbox.get("twitch.channels_followers", 0) == 0

@@ -9,12 +9,7 @@ key (seeded channels through their feeds), and with a key whose quota runs out.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -28,7 +23,7 @@ from creatorscout.sandbox.youtube_render import (
     index_of_channel,
     youtube_people,
 )
-from creatorscout.search.backend import open_index
+from tests.scout_crawl import ScoutCrawl, scout_crawl
 
 pytestmark = pytest.mark.crawl
 
@@ -38,35 +33,11 @@ KEY = "AIzaSyE2eSandboxOnly-0123456789abcdefgh"
 
 
 def crawl(url: str, folder: Path, niche: str = "vegan-cooking", key: str | None = KEY,
-          *extra: str, expect: int = 0) -> dict[str, Any]:
+          *extra: str, expect: int = 0) -> ScoutCrawl:
     """A YouTube crawl; ``expect`` 1 for a crawl that can store nothing (which fails)."""
-    stats = folder / "stats.json"
-    env = {k: v for k, v in os.environ.items() if k != "YOUTUBE_API_KEY"}
-    if key:
-        env["YOUTUBE_API_KEY"] = key
-    completed = subprocess.run(
-        [sys.executable, "-m", "creatorscout.cli", "crawl", niche,
-         "--platform", "youtube", "--max-creators", "8", "--max-posts", "10",
-         "--base-url", f"youtube={url}/youtube", "--index", f"sqlite:///{folder / 'i.db'}",
-         "--stats-json", str(stats), *extra],
-        capture_output=True, text=True, timeout=300, env=env,
-    )
-    assert completed.returncode == expect, completed.stderr[-3000:]
-    assert "Traceback" not in completed.stderr
-    if expect == 1:
-        assert completed.stderr.strip().splitlines()[-1].startswith(
-            "scout: error: the crawl stored no creator")
-    return {"stats": json.loads(stats.read_text()), "index": folder / "i.db", "url": url,
-            "output": completed.stdout + completed.stderr, "folder": folder}
-
-
-def records(run: dict[str, Any]) -> list[Any]:
-    with open_index(f"sqlite:///{run['index']}") as index:
-        return list(index.iter_records())
-
-
-def stat(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(f"creatorscout/{prefix}"))
+    return scout_crawl(url, niche, ["youtube"], folder, clear=["YOUTUBE_API_KEY"],
+                       env={"YOUTUBE_API_KEY": key} if key else {}, args=extra,
+                       expect=expect)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +46,7 @@ def world() -> World:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> ScoutCrawl:
     folder = tmp_path_factory.mktemp("youtube")
     with start_sandbox_process(creators=CREATORS, seed=SEED, fail_every=9,
                                retry_after=0) as url:
@@ -83,15 +54,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_rate_limit_exceeded_is_backed_off_and_retried(run):
-    stats = run["stats"]
+    stats = run.stats
     assert stats.get("creatorscout/ratelimit/403", 0) > 0
-    assert stat(run["stats"], "refused") == 0  # every refusal was a rate limit, retried
-    assert stat(stats, "indexed") == 8
+    assert run.stat("refused") == 0  # every refusal was a rate limit, retried
+    assert run.stat("indexed") == 8
 
 
 def test_indexed_channels_are_the_worlds_with_the_numbers_served(run, world):
-    render = YouTubeRenderer(world, run["url"])
-    found = records(run)
+    render = YouTubeRenderer(world, run.url)
+    found = run.records()
     assert len(found) == 8
     for record in found:
         creator = record.creator
@@ -102,7 +73,7 @@ def test_indexed_channels_are_the_worlds_with_the_numbers_served(run, world):
             assert creator.followers is None  # hidden: unknown, never the "0" served
         else:
             assert creator.followers == render.subscribers(person)
-        mastodon = f"{run['url']}/mastodon/"
+        mastodon = f"{run.url}/mastodon/"
         assert any(link.startswith(mastodon) for link in creator.links)  # identity
         served = [v for v in render.videos_of(index)][:10]
         expected = {render.video(p, {"snippet"}).get("id") for p in served} - {None}
@@ -113,13 +84,13 @@ def test_indexed_channels_are_the_worlds_with_the_numbers_served(run, world):
 
 
 def test_the_sponsorship_flag_comes_from_paid_product_placement(run, world):
-    posts = [p for r in records(run) for p in r.posts]
+    posts = [p for r in run.records() for p in r.posts]
     assert posts and all(p.sponsored in (True, False) for p in posts)
     flagged = {p.native_id for p in posts if p.sponsored}
-    for record in records(run):
+    for record in run.records():
         index = index_of_channel(record.creator.native_id)
         assert index is not None
-        render = YouTubeRenderer(world, run["url"])
+        render = YouTubeRenderer(world, run.url)
         for video in render.videos_of(index)[:10]:
             ident = render.video(video, {"snippet"}).get("id")
             if ident:
@@ -127,20 +98,20 @@ def test_the_sponsorship_flag_comes_from_paid_product_placement(run, world):
 
 
 def test_quota_units_are_counted_per_method_and_summarised(run):
-    stats = run["stats"]
+    stats = run.stats
     searches = stats["creatorscout/requests/youtube/discover"]
     retried = stats.get("creatorscout/ratelimit/403", 0)  # a retried call costs again
     units = stats["creatorscout/usage/youtube/search.list units"]
     assert units % 100 == 0 and 100 * searches <= units <= 100 * (searches + retried)
     assert stats["creatorscout/usage/youtube/channels.list units"] >= 1
     assert stats["creatorscout/usage/youtube/videos.list units"] >= 8
-    assert "usage youtube/search.list units:" in run["output"]
+    assert "usage youtube/search.list units:" in run.output
 
 
 def test_the_key_never_leaves(run):
-    assert KEY not in run["output"]
-    assert "no API key" not in run["output"]
-    for path in run["folder"].rglob("*"):
+    assert KEY not in run.output
+    assert "no API key" not in run.output
+    for path in run.folder.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
 
@@ -154,21 +125,21 @@ def test_without_a_key_seeded_channels_come_from_their_feeds(
     # The feed is a public document, not an API call: the fetch guard lets it reach the
     # sandbox on 127.0.0.1 only when private hosts are allowed.
     result = crawl(sandbox_server.url, tmp_path, str(niche), None, "--allow-private-hosts")
-    lines = [line for line in result["output"].splitlines() if "no API key" in line]
+    lines = result.lines("no API key")
     assert len(lines) == 1 and "set YOUTUBE_API_KEY to crawl YouTube" in lines[0]
-    found = records(result)
+    found = result.records()
     assert sorted(r.creator.native_id for r in found) == sorted(seeds)
     assert all(r.creator.followers is None for r in found)
     assert any(r.posts for r in found)
     assert all(p.likes is None and p.views is not None for r in found for p in r.posts)
-    assert result["stats"]["creatorscout/usage/youtube/keyless feeds (no statistics)"] == 3
+    assert result.stats["creatorscout/usage/youtube/keyless feeds (no statistics)"] == 3
 
 
 def test_a_spent_quota_ends_youtube_with_one_line(sandbox_server: SandboxServer,
                                                   tmp_path: Path):
     # The sandbox gives keys named quota-N-... N units: three searches, then quotaExceeded.
     result = crawl(sandbox_server.url, tmp_path, "vegan-cooking", "quota-300-e2e", expect=1)
-    lines = [line for line in result["output"].splitlines() if "quota is spent" in line]
+    lines = result.lines("quota is spent")
     assert len(lines) == 1
-    assert stat(result["stats"], "refused/youtube/blocked") >= 1
-    assert "quota-300-e2e" not in result["output"]
+    assert result.stat("refused/youtube/blocked") >= 1
+    assert "quota-300-e2e" not in result.output

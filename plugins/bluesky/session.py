@@ -24,11 +24,11 @@ account (docs.bsky.app/docs/advanced-guides/rate-limits): one sign-in per crawl.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from creatorscout.plugins import jsonbody
+from creatorscout.plugins.keys import secrets_from_env
 from creatorscout.plugins.platform import FetchRequest
 from creatorscout.plugins.web import as_list
 
@@ -59,9 +59,8 @@ class Session:
 
 def credentials_from_env() -> tuple[str, str] | None:
     """``(handle, app password)`` when both variables are set, else ``None``."""
-    handle = os.environ.get(ENV_HANDLE, "").strip()
-    password = os.environ.get(ENV_PASSWORD, "").strip()
-    return (handle, password) if handle and password else None
+    found = secrets_from_env(ENV_HANDLE, ENV_PASSWORD)
+    return (found[0].get_secret_value(), found[1].get_secret_value()) if found else None
 
 
 def _pds_endpoint(did_doc: Any) -> str | None:

@@ -27,7 +27,6 @@ slots and are paced apart. Exceeding a limit answers 403 or 429: with
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
@@ -45,6 +44,7 @@ from creatorscout.plugins.github.entities import (
     social_links,
     user_ref,
 )
+from creatorscout.plugins.keys import secret_from_env
 from creatorscout.plugins.models import Creator, Provenance
 from creatorscout.plugins.platform import (
     Candidate,
@@ -116,15 +116,6 @@ class GitHubOptions(BaseModel):
     )
 
 
-def github_token() -> str | None:
-    """The optional token from the environment (never logged, never stored)."""
-    for name in TOKEN_VARIABLES:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
 class GitHub(Platform):
     """GitHub users, for tech niches."""
 
@@ -141,7 +132,7 @@ class GitHub(Platform):
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
-        self.__token = github_token()
+        self.__token = secret_from_env(*TOKEN_VARIABLES)  # optional
         # Halves of profile pairs waiting for the other half, by login: a Creator, its
         # social links, or _SKIP. An entry lives while both requests are in flight.
         self._pairs: dict[str, Creator | list[str] | str] = {}
@@ -156,7 +147,7 @@ class GitHub(Platform):
     def _headers(self) -> dict[str, str]:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
         if self.__token:
-            headers["Authorization"] = f"Bearer {self.__token}"
+            headers["Authorization"] = f"Bearer {self.__token.get_secret_value()}"
         return headers
 
     def _url(self, path: str, params: Sequence[tuple[str, str]] = ()) -> str:

@@ -23,10 +23,10 @@ carry only the key and a hash that expires in minutes.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from typing import Any, Final
 
+from creatorscout.plugins.keys import secrets_from_env
 from creatorscout.plugins.models import CreatorRef
 from creatorscout.plugins.platform import Candidate, ParseResult, Skip
 from creatorscout.plugins.podcasts.show import PLATFORM, feed_guid, feed_handle
@@ -41,9 +41,8 @@ class DirectoryError(ValueError):
 
 def podcast_index_credentials() -> tuple[str, str] | None:
     """``(key, secret)`` from the environment, or ``None`` when either is missing."""
-    key = os.environ.get(ENV_PI_KEY, "").strip()
-    secret = os.environ.get(ENV_PI_SECRET, "").strip()
-    return (key, secret) if key and secret else None
+    found = secrets_from_env(ENV_PI_KEY, ENV_PI_SECRET)
+    return (found[0].get_secret_value(), found[1].get_secret_value()) if found else None
 
 
 def podcast_index_headers(key: str, secret: str, now: float | None = None) -> dict[str, str]:

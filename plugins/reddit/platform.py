@@ -24,22 +24,20 @@ Every request carries a User-Agent in the form Reddit requires,
 
 from __future__ import annotations
 
-import base64
 import json
-import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout import __version__
 from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, CreatorRef
-from creatorscout.plugins.oauth import access_token, after_sign_in, sign_in_again
-from creatorscout.plugins.pages import read_posts
+from creatorscout.plugins.oauth import AppSignIn
+from creatorscout.plugins.pages import first_posts_page, read_post_page
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -47,7 +45,6 @@ from creatorscout.plugins.platform import (
     FetchResponse,
     MalformedResponse,
     ParseResult,
-    Platform,
     PlatformSettings,
     Refusal,
     Skip,
@@ -60,19 +57,14 @@ from creatorscout.plugins.reddit.entities import (
     parse_link,
     things,
 )
-from creatorscout.plugins.web import Repairs, with_param
-
-logger = logging.getLogger(__name__)
+from creatorscout.plugins.web import Repairs, links_on, with_param
 
 ID_VARIABLE = "REDDIT_CLIENT_ID"
 SECRET_VARIABLE = "REDDIT_CLIENT_SECRET"
-TOKEN_HOST = "https://www.reddit.com"
-TOKEN_PATH = "/api/v1/access_token"
 MAX_LIMIT = 100
 _USERNAME = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
 
 ENDPOINTS = [
-    Endpoint("token", r"/api/v1/access_token$"),
     Endpoint("subreddits", r"/subreddits/search(\.json)?$"),
     Endpoint("subreddit", r"/r/(?P<sub>[^/]+)/(?P<sort>top|new|hot)(\.json)?$"),
     Endpoint("about", r"/user/(?P<name>[^/]+)/about(\.json)?$"),
@@ -102,18 +94,11 @@ class RedditOptions(BaseModel):
         default=None, description="<platform>:<app id>:<version> (by /u/<username>)")
 
 
-def credentials() -> tuple[str, str] | None:
-    """The app's client id and secret from the environment (never logged or stored)."""
-    client = os.environ.get(ID_VARIABLE, "").strip()
-    secret = os.environ.get(SECRET_VARIABLE, "").strip()
-    return (client, secret) if client and secret else None
-
-
 def _sub(name: str) -> str:
     return name.strip().removeprefix("/").removeprefix("r/").strip("/")
 
 
-class Reddit(Platform):
+class Reddit(AppSignIn):
     """Reddit users found through the subreddits of a niche."""
 
     name = PLATFORM
@@ -124,15 +109,15 @@ class Reddit(Platform):
     Options = RedditOptions
     options: RedditOptions
     endpoints = ENDPOINTS
-    endpoint_hosts = {"token": TOKEN_HOST}
+    client_variables = (ID_VARIABLE, SECRET_VARIABLE)
+    token_host = "https://www.reddit.com"
+    token_path = "/api/v1/access_token"
+    token_scheme = "bearer"  # as Reddit's OAuth2 wiki writes it
     interactions = frozenset({"likes", "replies"})  # score and comments
     has_opt_out = True  # hide_from_robots
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
-        self.__credentials = credentials()
-        self.__token: str | None = None
-        self._niche: Niche | None = None
         self._subreddits: set[str] = set()
 
     # -- requests --------------------------------------------------------------------------
@@ -145,19 +130,8 @@ class Reddit(Platform):
         user = os.environ.get("REDDIT_USERNAME", "").strip() or "creatorscout"
         return f"python:creatorscout:{__version__} (by /u/{user})"
 
-    def _token_url(self) -> str:
-        base = self.base_url() if self.settings.base_url else TOKEN_HOST
-        return f"{base}{TOKEN_PATH}"
-
-    def _sign_in(self, **context: Any) -> FetchRequest | None:
-        if self.__credentials is None:
-            return None
-        basic = base64.b64encode(":".join(self.__credentials).encode()).decode()
-        return FetchRequest(
-            url=self._token_url(), platform=self.name, purpose="discover", method="POST",
-            headers={"Authorization": f"Basic {basic}", "User-Agent": self.user_agent(),
-                     "Content-Type": "application/x-www-form-urlencoded"},
-            body=b"grant_type=client_credentials", context=context)
+    def identity_headers(self) -> dict[str, str]:
+        return {"User-Agent": self.user_agent()}
 
     def _request(self, path: str, params: Sequence[tuple[str, str]],
                  purpose: Literal["discover", "profile", "posts"], **context: Any
@@ -165,23 +139,11 @@ class Reddit(Platform):
         depth = int(context.pop("depth", 0))
         creator_id = context.pop("creator_id", None)
         query = urlencode([*params, ("raw_json", "1")])
-        headers = {"User-Agent": self.user_agent()}
-        if self.__token:
-            headers["Authorization"] = f"bearer {self.__token}"
         return FetchRequest(url=f"{self.base_url()}{path}?{query}", platform=self.name,
                             purpose=purpose, depth=depth, creator_id=creator_id,
-                            headers=headers, context=context)
+                            headers=self.api_headers(), context=context)
 
-    def discover(self, niche: Niche) -> Iterable[FetchRequest]:
-        self._niche = niche
-        sign_in = self._sign_in()
-        if sign_in is None:
-            logger.warning("reddit: no API key; set %s and %s to crawl Reddit",
-                           ID_VARIABLE, SECRET_VARIABLE)
-            return
-        yield sign_in  # its answer starts the discovery (see _signed_in)
-
-    def _discovery(self, niche: Niche) -> list[FetchRequest]:
+    def discovery(self, niche: Niche) -> list[FetchRequest]:
         requests = []
         for sub in self.options.subreddits:
             requests += self._listings(_sub(sub), 0)
@@ -216,14 +178,11 @@ class Reddit(Platform):
     def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
         """Reddit users another platform's creator links to: ``reddit.com/user/NAME`` and
         ``reddit.com/u/NAME`` (none without keys: only the API reads them)."""
-        if creator.platform == self.name or self.__credentials is None:
+        if creator.platform == self.name or not self.has_keys:
             return []
         found: dict[str, Candidate] = {}
-        for link in dict.fromkeys([*creator.links, *creator.me_links]):
-            parts = urlsplit(link)
-            host = parts.netloc.lower().removeprefix("www.").removeprefix("old.")
-            segments = [p for p in parts.path.split("/") if p]
-            if host != "reddit.com" or len(segments) < 2 or segments[0] not in ("user", "u"):
+        for link, segments in links_on(creator, "reddit.com", "old."):
+            if len(segments) < 2 or segments[0] not in ("user", "u"):
                 continue
             name = segments[1]
             if _USERNAME.match(name) and name.lower() not in found:
@@ -238,18 +197,13 @@ class Reddit(Platform):
         limit = str(min(MAX_LIMIT, self.settings.max_posts))
         yield self._request(f"/user/{quote(name, safe='')}/submitted",
                             [("sort", "new"), ("limit", limit)], "posts",
-                            creator_id=creator.id, depth=depth, seen=0,
-                            keep_text=not creator.flags.no_post_text)
+                            creator_id=creator.id, depth=depth, **first_posts_page(creator))
 
     # -- parsing ---------------------------------------------------------------------------
 
-    def parse(self, response: FetchResponse) -> ParseResult:
-        kind, groups = self.endpoint(response.url)
-        data = response.json()
-        result = ParseResult()
-        if kind == "token":
-            self._signed_in(response, data, result)
-        elif kind == "about":
+    def parse_answer(self, response: FetchResponse, kind: str, data: Any,
+                     result: ParseResult) -> None:
+        if kind == "about":
             self._about(response, data, result)
         else:
             wanted = {"subreddits": "t5", "subreddit": "t3", "submitted": "t3"}[kind]
@@ -264,15 +218,8 @@ class Reddit(Platform):
                 self._authors(response, items, result)
             else:
                 self._submitted(response, items, after, result)
-                return result
+                return
             self._next_page(response, len(items), after, result)
-        return result
-
-    def _signed_in(self, response: FetchResponse, data: Any, result: ParseResult) -> None:
-        self.__token = access_token(data, "access_token")
-        result.requests += after_sign_in(
-            response, {"User-Agent": self.user_agent(), "Authorization": f"bearer {self.__token}"},
-            lambda: self._discovery(self._niche) if self._niche else [])
 
     def _subreddit_hits(self, response: FetchResponse, items: list[dict[str, Any]],
                         result: ParseResult) -> None:
@@ -331,22 +278,11 @@ class Reddit(Platform):
 
     def _submitted(self, response: FetchResponse, items: list[dict[str, Any]],
                    after: str | None, result: ParseResult) -> None:
-        request = response.request
-        context = request.context
-        creator_id = request.creator_id or next(
+        creator_id = response.request.creator_id or next(
             (f"{PLATFORM}:{i['author_fullname'][3:]}" for i in items
              if str(i.get("author_fullname", "")).startswith("t2_")), f"{PLATFORM}:unknown")
-        provenance = self.provenance(response.url)
-        repairs = Repairs()
-        keep_text = bool(context.get("keep_text", True))
-        seen = read_posts(
-            items, lambda item: parse_link(item, creator_id, provenance, keep_text, repairs),
-            int(context.get("seen", 0)), self.settings.max_posts, result)
-        result.repaired += repairs.count
-        if after and items and seen < self.settings.max_posts:
-            result.requests.append(request.model_copy(update={
-                "url": with_param(response.url, "after", after),
-                "context": {**context, "seen": seen}}))
+        next_url = with_param(response.url, "after", after) if after else None
+        read_post_page(self, response, items, parse_link, creator_id, next_url, result)
 
     # -- refusals --------------------------------------------------------------------------
 
@@ -365,8 +301,3 @@ class Reddit(Platform):
         if reason == "banned":
             return refusal.model_copy(update={"kind": "gone", "message": reason})
         return refusal
-
-    def on_refusal(self, response: FetchResponse, refusal: Refusal) -> ParseResult | None:
-        """An expired or revoked token (401): sign in again once, then repeat the call."""
-        return sign_in_again(response, self.endpoint(response.url)[0] == "token",
-                             self._sign_in)

@@ -24,18 +24,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout.config.schema import Niche
+from creatorscout.plugins.keys import secret_from_env
 from creatorscout.plugins.models import Creator, CreatorRef
-from creatorscout.plugins.oauth import access_token, after_sign_in, sign_in_again
-from creatorscout.plugins.pages import read_posts
+from creatorscout.plugins.oauth import AppSignIn
+from creatorscout.plugins.pages import first_posts_page, read_post_page
 from creatorscout.plugins.platform import (
     Candidate,
     Endpoint,
@@ -43,7 +43,6 @@ from creatorscout.plugins.platform import (
     FetchResponse,
     MalformedResponse,
     ParseResult,
-    Platform,
     PlatformSettings,
     Refusal,
 )
@@ -54,14 +53,13 @@ from creatorscout.plugins.twitch.entities import (
     parse_video,
     with_channel,
 )
-from creatorscout.plugins.web import Repairs, with_param
+from creatorscout.plugins.web import Repairs, links_on, with_param
 
 logger = logging.getLogger(__name__)
 
 ID_VARIABLE = "TWITCH_CLIENT_ID"
 SECRET_VARIABLE = "TWITCH_CLIENT_SECRET"
 USER_TOKEN_VARIABLE = "TWITCH_USER_TOKEN"
-TOKEN_HOST = "https://id.twitch.tv"
 MAX_FIRST = 100
 _LOGIN = re.compile(r"^[A-Za-z0-9_]{3,25}$")
 #: twitch.tv paths that are not channels.
@@ -69,7 +67,6 @@ RESERVED = frozenset({"directory", "videos", "settings", "downloads", "jobs", "p
                       "subscriptions", "inventory", "wallet", "drops", "turbo", "prime"})
 
 ENDPOINTS = [
-    Endpoint("token", r"/oauth2/token$"),
     Endpoint("search", r"/helix/search/channels$"),
     Endpoint("streams", r"/helix/streams$"),
     Endpoint("users", r"/helix/users$"),
@@ -92,13 +89,14 @@ class TwitchOptions(BaseModel):
     video_type: Literal["all", "archive", "highlight", "upload"] = "all"
 
 
-def app_credentials() -> tuple[str, str] | None:
-    client = os.environ.get(ID_VARIABLE, "").strip()
-    secret = os.environ.get(SECRET_VARIABLE, "").strip()
-    return (client, secret) if client and secret else None
+def _cursor(data: dict[str, Any]) -> str | None:
+    """Helix's ``pagination.cursor``: there is a next page."""
+    pagination = data.get("pagination")
+    cursor = pagination.get("cursor") if isinstance(pagination, dict) else None
+    return cursor if isinstance(cursor, str) and cursor else None
 
 
-class Twitch(Platform):
+class Twitch(AppSignIn):
     """Twitch streamers, through Helix."""
 
     name = PLATFORM
@@ -109,37 +107,23 @@ class Twitch(Platform):
     Options = TwitchOptions
     options: TwitchOptions
     endpoints = ENDPOINTS
-    endpoint_hosts = {"token": TOKEN_HOST}
+    client_variables = (ID_VARIABLE, SECRET_VARIABLE)
+    token_host = "https://id.twitch.tv"
+    token_path = "/oauth2/token"
+    client_auth = "form"  # client_id and client_secret in the form, as Twitch documents
     interactions = frozenset({"views"})  # videos have view counts only
     has_opt_out = False  # Twitch has no discoverability setting
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
-        self.__app = app_credentials()
-        self.__user_token = os.environ.get(USER_TOKEN_VARIABLE, "").strip() or None
-        self.__token: str | None = None
-        self._niche: Niche | None = None
+        self.__user_token = secret_from_env(USER_TOKEN_VARIABLE)
 
     # -- requests --------------------------------------------------------------------------
 
-    def _sign_in(self, **context: Any) -> FetchRequest | None:
-        if self.__app is None:
-            return None
-        client, secret = self.__app
-        base = self.base_url() if self.settings.base_url else TOKEN_HOST
-        body = urlencode([("client_id", client), ("client_secret", secret),
-                          ("grant_type", "client_credentials")]).encode()
-        return FetchRequest(url=f"{base}/oauth2/token", platform=self.name,
-                            purpose="discover", method="POST", body=body,
-                            headers={"Content-Type": "application/x-www-form-urlencoded"},
-                            context=context)
-
-    def _headers(self, user: bool = False) -> dict[str, str]:
-        headers = {"Client-Id": self.__app[0] if self.__app else ""}
-        token = self.__user_token if user else self.__token
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
+    def api_headers(self, token: str | None = None) -> dict[str, str]:
+        """Helix wants the app's ``Client-Id`` beside the token on every call (not on the
+        sign-in)."""
+        return {"Client-Id": self.client_id, **super().api_headers(token)}
 
     def _request(self, path: str, params: Sequence[tuple[str, str]],
                  purpose: Literal["discover", "profile", "posts"], user: bool = False,
@@ -147,23 +131,18 @@ class Twitch(Platform):
         depth = int(context.pop("depth", 0))
         creator_id = context.pop("creator_id", None)
         query = f"?{urlencode(list(params))}" if params else ""
+        token = self.__user_token.get_secret_value() if user and self.__user_token else None
         return FetchRequest(url=f"{self.base_url()}/helix/{path}{query}", platform=self.name,
                             purpose=purpose, depth=depth, creator_id=creator_id,
-                            headers=self._headers(user), context=context)
+                            headers=self.api_headers(token), context=context)
 
     def discover(self, niche: Niche) -> Iterable[FetchRequest]:
-        self._niche = niche
-        sign_in = self._sign_in()
-        if sign_in is None:
-            logger.warning("twitch: no API key; set %s and %s to crawl Twitch", ID_VARIABLE,
-                           SECRET_VARIABLE)
-            return
-        if self.__user_token is None:
+        if self.has_keys and self.__user_token is None:
             logger.warning("twitch: follower counts need a user access token (set %s); "
                            "Twitch followers stay unknown", USER_TOKEN_VARIABLE)
-        yield sign_in  # its answer starts the discovery
+        yield from super().discover(niche)
 
-    def _discovery(self, niche: Niche) -> list[FetchRequest]:
+    def discovery(self, niche: Niche) -> list[FetchRequest]:
         first = str(self.options.page_size)
         requests = []
         if self.options.search_channels:
@@ -191,14 +170,11 @@ class Twitch(Platform):
     def candidates_from_links(self, creator: Creator, depth: int) -> list[Candidate]:
         """Twitch channels another platform's creator links to (``twitch.tv/LOGIN``; none
         without keys: only the API reads them)."""
-        if creator.platform == self.name or self.__app is None:
+        if creator.platform == self.name or not self.has_keys:
             return []
         found: dict[str, Candidate] = {}
-        for link in dict.fromkeys([*creator.links, *creator.me_links]):
-            parts = urlsplit(link)
-            host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-            segments = [p for p in parts.path.split("/") if p]
-            if host != "twitch.tv" or len(segments) != 1 or not _LOGIN.match(segments[0]):
+        for _, segments in links_on(creator, "twitch.tv", "m."):
+            if len(segments) != 1 or not _LOGIN.match(segments[0]):
                 continue
             login = segments[0].lower()
             if login not in RESERVED and login not in found:
@@ -211,21 +187,15 @@ class Twitch(Platform):
         yield self._request("videos", [
             ("user_id", creator.native_id), ("first", str(min(MAX_FIRST, self.settings.max_posts))),
             ("sort", "time"), ("type", self.options.video_type)], "posts",
-            creator_id=creator.id, depth=depth, seen=0,
-            keep_text=not creator.flags.no_post_text)
+            creator_id=creator.id, depth=depth, **first_posts_page(creator))
 
     # -- parsing ---------------------------------------------------------------------------
 
-    def parse(self, response: FetchResponse) -> ParseResult:
-        kind, _ = self.endpoint(response.url)
-        data = response.json()
-        result = ParseResult()
-        if kind == "token":
-            self._signed_in(response, data, result)
-            return result
+    def parse_answer(self, response: FetchResponse, kind: str, data: Any,
+                     result: ParseResult) -> None:
         if kind == "followers":
             self._followers(response, data, result)
-            return result
+            return
         items = data.get("data") if isinstance(data, dict) else None
         if not isinstance(items, list):
             raise MalformedResponse(f"{kind}: expected {{data: [...]}}")
@@ -238,13 +208,6 @@ class Twitch(Platform):
             self._channels(response, items, result)
         else:
             self._videos(response, data, items, result)
-        return result
-
-    def _signed_in(self, response: FetchResponse, data: Any, result: ParseResult) -> None:
-        self.__token = access_token(data, "oauth2/token")
-        result.requests += after_sign_in(
-            response, self._headers(),
-            lambda: self._discovery(self._niche) if self._niche else [])
 
     def _hits(self, response: FetchResponse, kind: str, items: list[Any],
               result: ParseResult) -> None:
@@ -272,10 +235,9 @@ class Twitch(Platform):
     def _next(self, response: FetchResponse, data: dict[str, Any], count: int,
               result: ParseResult) -> None:
         request = response.request
-        cursor = (data.get("pagination") or {}).get("cursor") \
-            if isinstance(data.get("pagination"), dict) else None
+        cursor = _cursor(data)
         page = int(request.context.get("page", 1))
-        if isinstance(cursor, str) and cursor and count and page < self.settings.discovery_pages:
+        if cursor and count and page < self.settings.discovery_pages:
             result.requests.append(request.model_copy(update={
                 "url": with_param(response.url, "after", cursor),
                 "context": {**request.context, "page": page + 1}}))
@@ -339,25 +301,13 @@ class Twitch(Platform):
 
     def _videos(self, response: FetchResponse, data: dict[str, Any], items: list[Any],
                 result: ParseResult) -> None:
-        request = response.request
-        context = request.context
-        creator_id = request.creator_id or next(
+        creator_id = response.request.creator_id or next(
             (f"{PLATFORM}:{i['user_id']}" for i in items
              if isinstance(i, dict) and isinstance(i.get("user_id"), str)),
             f"{PLATFORM}:unknown")
-        provenance = self.provenance(response.url)
-        repairs = Repairs()
-        keep_text = bool(context.get("keep_text", True))
-        seen = read_posts(
-            items, lambda item: parse_video(item, creator_id, provenance, keep_text, repairs),
-            int(context.get("seen", 0)), self.settings.max_posts, result)
-        result.repaired += repairs.count
-        cursor = (data.get("pagination") or {}).get("cursor") \
-            if isinstance(data.get("pagination"), dict) else None
-        if isinstance(cursor, str) and cursor and items and seen < self.settings.max_posts:
-            result.requests.append(request.model_copy(update={
-                "url": with_param(response.url, "after", cursor),
-                "context": {**context, "seen": seen}}))
+        cursor = _cursor(data)
+        next_url = with_param(response.url, "after", cursor) if cursor else None
+        read_post_page(self, response, items, parse_video, creator_id, next_url, result)
 
     # -- refusals --------------------------------------------------------------------------
 
@@ -368,7 +318,7 @@ class Twitch(Platform):
         kind = self.endpoint(response.url)[0]
         if kind == "followers" and isinstance(request.context.get("creator"), dict):
             return ParseResult(creators=[Creator.model_validate(request.context["creator"])])
-        return sign_in_again(response, kind == "token", self._sign_in)
+        return super().on_refusal(response, refusal)
 
     def refusal(self, response: FetchResponse) -> Refusal | None:
         refusal = super().refusal(response)

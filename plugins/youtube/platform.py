@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,6 +37,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from creatorscout.config.schema import Niche
+from creatorscout.plugins.keys import no_key, secret_from_env
 from creatorscout.plugins.models import Creator, CreatorRef
 from creatorscout.plugins.platform import (
     Candidate,
@@ -52,7 +52,7 @@ from creatorscout.plugins.platform import (
     Refusal,
     RefusalKind,
 )
-from creatorscout.plugins.web import Repairs
+from creatorscout.plugins.web import Repairs, links_on
 from creatorscout.plugins.youtube.entities import (
     CHANNEL_ID,
     PLATFORM,
@@ -122,11 +122,6 @@ class YouTubeOptions(BaseModel):
         default_factory=dict, description="regionCode per niche language, e.g. {de: DE}")
 
 
-def api_key() -> str | None:
-    """The API key from the environment (never logged, never stored)."""
-    return os.environ.get(KEY_VARIABLE, "").strip() or None
-
-
 def _seed(seed: str) -> tuple[str, str] | None:
     """A seed as ``("id", UC...)`` or ``("handle", "@name")``: a channel id, an
     ``@handle``, or a ``youtube.com/channel/UC...`` / ``youtube.com/@name`` URL."""
@@ -166,7 +161,7 @@ class YouTube(Platform):
 
     def __init__(self, settings: PlatformSettings | None = None) -> None:
         super().__init__(settings)
-        self.__key = api_key()
+        self.__key = secret_from_env(KEY_VARIABLE)
         # Units of the requests made so far (the budget is checked against these before a
         # request is made) and of the responses that came back (what Google charged).
         self._planned: Counter[str] = Counter()
@@ -238,7 +233,7 @@ class YouTube(Platform):
         creator_id = context.pop("creator_id", None)
         headers = {"Accept": "application/json"}
         if self.__key:
-            headers["X-Goog-Api-Key"] = self.__key
+            headers["X-Goog-Api-Key"] = self.__key.get_secret_value()
         return FetchRequest(url=url, platform=self.name, purpose=purpose, depth=depth,
                             creator_id=creator_id, headers=headers, context=context)
 
@@ -279,7 +274,7 @@ class YouTube(Platform):
         seeds = [s for s in map(_seed, niche.seeds.get(self.name, [])) if s]
         if not self.authenticated:
             ids = [value for kind, value in seeds if kind == "id"]
-            logger.warning("youtube: no API key; set %s to crawl YouTube%s", KEY_VARIABLE,
+            logger.warning("%s%s", no_key(self.name, self.title, [KEY_VARIABLE]),
                            f" (reading the keyless feeds of {len(ids)} seeded channels: recent "
                            "videos, no statistics)" if ids else "")
             for channel_id in ids:
@@ -322,10 +317,7 @@ class YouTube(Platform):
         if creator.platform == self.name or not self.authenticated:
             return []
         found: dict[str, Candidate] = {}
-        for link in dict.fromkeys([*creator.links, *creator.me_links]):
-            parts = urlsplit(link)
-            if parts.netloc.lower().removeprefix("www.").removeprefix("m.") != "youtube.com":
-                continue
+        for link, _ in links_on(creator, "youtube.com", "m."):
             seed = _seed(link)
             if seed is None:
                 continue

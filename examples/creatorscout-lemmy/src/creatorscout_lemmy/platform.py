@@ -15,7 +15,6 @@ even "rate limited" and "not found"; :meth:`Lemmy.refusal` reads the code.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -33,6 +32,7 @@ from creatorscout.plugins import (
     Provenance,
     Refusal,
     Skip,
+    secret_from_env,
 )
 from creatorscout.plugins.platform import Purpose, RefusalKind
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -104,9 +104,9 @@ class Lemmy(Platform):
         **fields: Any,
     ) -> FetchRequest:
         headers = {}
-        token = os.environ.get(TOKEN_ENV)
+        token = secret_from_env(TOKEN_ENV)  # a SecretStr: printed, it shows no value
         if token:  # Lemmy 0.19 reads the JWT from this header; never put it in the URL
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {token.get_secret_value()}"
         context = {"instance": instance, **fields.pop("context", {})}
         url = f"{self.base_url(instance)}{path}?{urlencode(params)}"
         return FetchRequest(
