@@ -313,7 +313,7 @@ def test_a_shared_crawl_keeps_what_an_outage_makes_wait_in_each_process(cluster,
                        common[0], str(tmp_path / "w.json"), *common[1:])
         done = [(p, *p.communicate(timeout=300)) for p in (coordinator, worker)]
     fetched = 0
-    for (process, out, err), stats in zip(done, ("c.json", "w.json"), strict=True):
+    for (process, _out, err), stats in zip(done, ("c.json", "w.json"), strict=True):
         assert "Traceback" not in err, err[-3000:]
         found = json.loads((tmp_path / stats).read_text())
         fetched += sum(int(v) for k, v in found.items()
