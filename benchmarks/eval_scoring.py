@@ -129,13 +129,23 @@ class Scored:
     truth: dict[str, Any] = field(default_factory=dict)
 
 
-def score_all(items: Sequence[Item], niche: Niche, scoring: ScoringConfig) -> list[Scored]:
-    """Score every creator in ``niche`` and run the niche pass over them, as a crawl does."""
+def score_all(items: Sequence[Item], niche: Niche, scoring: ScoringConfig,
+              analyses: dict[str, dict[str, Any]] | None = None) -> list[Scored]:
+    """Score every creator in ``niche`` and run the niche pass over them, as a crawl does.
+    ``analyses`` (creator id -> its posts' analysed texts) is filled on the first call and
+    shared by the next ones: the analysis of a text does not depend on the niche."""
     tiers = load_tiers()
     matcher = disclosure_matcher(load_markers())
+    shared = {} if analyses is None else analyses
+
+    def analysed(creator: Creator, posts: list[Post]) -> dict[str, Any]:
+        if creator.id not in shared:
+            shared[creator.id] = analyse_posts(posts)
+        return shared[creator.id]
+
     scored = [
-        Scored(c, p, score_creator(c, p, niche, tiers=tiers, scoring=scoring, markers=matcher),
-               t)
+        Scored(c, p, score_creator(c, p, niche, tiers=tiers, scoring=scoring, markers=matcher,
+                                   analyses=analysed(c, p)), t)
         for c, p, t in items
     ]
     context = crawl_context([member_of(s.creator, s.posts, s.score) for s in scored], scoring)
@@ -303,9 +313,10 @@ def evaluate(items: Sequence[Item], scoring: ScoringConfig | None = None, *,
     scoring = scoring or load_scoring()
     out: dict[str, Any] = {"creators": len(items), "relevance": {}, "outcome": {}}
     first: list[Scored] | None = None
+    analyses: dict[str, dict[str, Any]] = {}
     for name in NICHES:
         niche = load_niche(name)
-        scored = score_all(items, niche, scoring)
+        scored = score_all(items, niche, scoring, analyses)
         first = first or scored
         keys = {s.creator.id: baseline_keys(s, keyword_documents(s.creator, s.posts, niche))
                 for s in scored}

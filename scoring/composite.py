@@ -23,7 +23,7 @@ in ``without_derived_metrics`` are computed; the others count as unknown.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from creatorscout.config.schema import (
@@ -146,6 +146,7 @@ def score_creator(
     history: Sequence[FollowerPoint] = (),
     now: datetime | None = None,
     interactions: Collection[str] = INTERACTIONS,
+    analyses: Mapping[str, AnalyzedText | None] | None = None,
 ) -> CreatorScore:
     """Score ``creator`` in ``niche`` from their profile and recent ``posts``.
 
@@ -159,6 +160,8 @@ def score_creator(
     Raises ``ValueError`` when ``scoring.weights`` names a component that does not exist.
     ``now`` sets ``computed_at`` (default: the current time, UTC). ``interactions`` are
     the post counts the creator's platform publishes (``Platform.interactions``).
+    ``analyses`` are the posts' analysed texts from :func:`analyse_posts`, for a caller
+    scoring the same posts in several niches (the analysis does not depend on the niche).
     """
     check_weights(scoring)
     posts = list(posts)
@@ -167,7 +170,8 @@ def score_creator(
     engagement = engagement_rate(
         posts, creator.followers, platform=creator.platform, tier=tier.tier, config=scoring
     )
-    analyses = analyse_posts(posts)
+    if analyses is None:
+        analyses = analyse_posts(posts)
     relevance = niche_relevance(creator, posts, niche, analyses=analyses)
     if markers is None:
         matcher = disclosure_matcher(MarkerConfig(sponsored={}))

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 
 from creatorscout.api import create_app
 from creatorscout.search.backend import open_index
+from tests.quick import examples
 from tests.test_index_contract import A, world
 
 # the app opens its index on the first request: the fixture below fills it before that
@@ -51,7 +52,7 @@ def filled_index() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=examples(12), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_every_operation_conforms_to_the_schema(case: schemathesis.Case) -> None:
     response = case.call()

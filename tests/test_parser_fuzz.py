@@ -26,10 +26,11 @@ from creatorscout.plugins.platform import Platform, PlatformSettings
 from creatorscout.testing.fuzz import check_parse, fuzz_platform, mutate, parseable
 from creatorscout.testing.saved import Saved, load_folder
 from creatorscout.testing.scaffold import render_plugin
+from tests.quick import examples
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILT_IN = sorted(get_plugin_manager().platforms())
-EXAMPLES = 150
+EXAMPLES = examples(150)
 
 
 def saved_of(platform: str) -> list[Saved]:

@@ -25,8 +25,9 @@ from creatorscout.config.schema import Niche
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.scoring import CreatorScore, disclosure_matcher, score_creator
 from tests.factories import OBSERVED, make_creator, make_post
+from tests.quick import examples
 
-PROPERTY = settings(max_examples=30, deadline=None,
+PROPERTY = settings(max_examples=examples(30), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 EPSILON = 1e-9
 TRANSLATION_TOLERANCE = 0.25
