@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh clone (Python 3.11+ and make):
 #   make demo   sets up, starts the sandbox, crawls "vegan-cooking" on every keyless platform, prints the top creators
 #   make test   sets up and runs the whole test suite
-#   make check  the quick loop: every test but real crawls and pip installs (under a minute)
+#   make check  the quick loop: every test but real crawls and pip installs (about 50 s on 2 cores)
 #   make serve  serves the demo's index: the web page at http://127.0.0.1:8000/ and the API
 PYTHON ?= python3
 VENV   ?= .venv
