@@ -326,6 +326,9 @@ def test_a_shared_crawl_keeps_what_an_outage_makes_wait_in_each_process(cluster,
     left_behind += sorted((tmp_path / "creatorscout-jobs").glob("vegan-cooking--mastodon--*"))
     assert left_behind, "no process kept what waited"
 
+    shown = CliRunner().invoke(main, ["jobs", "show", str(left_behind[0])])
+    assert shown.exit_code == 0 and "records wait for the index in" in shown.output
+
     cluster.down = False
     for job in left_behind:
         flushed = CliRunner().invoke(main, ["index", "flush", str(job)])

@@ -20,7 +20,7 @@ from creatorscout.crawler.jobs import (
     remove_job,
     start_spool_job,
 )
-from creatorscout.crawler.spool import SPOOL_FILE, is_remote
+from creatorscout.crawler.spool import SPOOL_FILE, Spool, is_remote, spool_path
 from creatorscout.crawler.summary import PREFIX, crawl_counts
 
 
@@ -111,7 +111,8 @@ def show_command(job_ref: str, index_url: str | None, fmt: str) -> None:
     data = {
         "path": str(job.path), "niche": job.niche, "platforms": job.platforms,
         "state": job.state, "runs": job.runs, "resumed": job.resumed,
-        "answers_journaled": job.answers(), "created_at": job.created_at,
+        "answers_journaled": job.answers(),
+        "records_waiting": Spool(spool_path(job.path)).waiting, "created_at": job.created_at,
         "updated_at": job.updated_at, "args": job.args, "last_run": job.last,
     }
     if fmt == "json":
@@ -123,6 +124,9 @@ def show_command(job_ref: str, index_url: str | None, fmt: str) -> None:
                f"{job.args.get('index') or 'default'}")
     click.echo(f"  state {job.state}; {job.runs} runs ({job.resumed} resumed); "
                f"{job.answers()} answers journaled")
+    if data["records_waiting"]:
+        click.echo(f"  {data['records_waiting']} records wait for the index in "
+                   f"{spool_path(job.path)}: `scout index flush {job.path}` writes them")
     click.echo(f"  created {job.created_at}; updated {job.updated_at}")
     if job.last:
         click.echo("  last run: " + ", ".join(f"{k} {v}" for k, v in sorted(job.last.items())))
