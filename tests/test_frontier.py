@@ -96,8 +96,6 @@ def numbers(contents: dict[str, str]) -> dict[str, tuple[Any, ...]]:
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=False, reason="flaky under CI timing since the merges (passes on "
-                   "its own; the closing note of issue 17 has the open cases)")
 def test_three_workers_one_killed_lose_nothing(
     sandbox: SandboxServer, frontier_url: str, tmp_path: Path
 ) -> None:
