@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from creatorscout.crawler.fetched import KEY as FETCHED_KEY
 from creatorscout.crawler.fetched import fetch_response, refusal_of
 from creatorscout.crawler.guard import PluginFailed, guarded
 from creatorscout.crawler.shared_pacing import shared_pacing
@@ -184,4 +185,5 @@ class PlatformRateLimitMiddleware:
             stats.set_value(WAITING_STAT, {"slot": slot, "until": now_wall + wait, "why": why})
         self.pacing.block(slot, wait)
         meta: dict[str, Any] = {**request.meta, "ratelimit_retries": retries + 1}
+        meta.pop(FETCHED_KEY, None)  # the refused answer's view: not the retry's
         return request.replace(dont_filter=True, meta=meta)

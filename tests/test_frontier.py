@@ -17,8 +17,11 @@ from typing import Any
 import pytest
 from redis import Redis
 from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
 
+from creatorscout.crawler.fetched import fetch_response
 from creatorscout.crawler.frontier import PREFIX, LeasedPriorityQueue, ack, lease_keys
+from creatorscout.plugins.platform import FetchRequest
 from creatorscout.sandbox.server import SandboxServer
 from creatorscout.sandbox.world import build_world
 from creatorscout.search.backend import open_index
@@ -65,6 +68,28 @@ def test_a_leased_request_goes_back_to_the_queue_when_its_lease_expires(
     ack(server, last.meta["frontier_lease"])
     assert queue.pop() is None
     assert server.zcard(lease_keys()[2]) == 0 and server.hlen(lease_keys()[0]) == 0
+
+
+def test_a_request_retried_after_an_answer_goes_back_to_the_frontier(frontier_url: str) -> None:
+    # A 429 waited out is retried with the refused request's meta, which holds the plugin's
+    # view of the refused answer (crawler/fetched.py): the frontier must still take it.
+    server = Redis.from_url(frontier_url)
+    queue = LeasedPriorityQueue(server, Spider(name="niche"), f"{PREFIX}requests")
+    fetch = FetchRequest(url="http://example.test/a", platform="mastodon", purpose="profile")
+    queue.push(Request(fetch.url, meta={"fetch": fetch}))
+    request = queue.pop()
+    assert request is not None
+    refused = HtmlResponse(fetch.url, status=429, body=b"slow down", request=request)
+    viewed = fetch_response(request, refused)
+    assert viewed is not None and viewed.status == 429
+    queue.push(request.replace(meta={**request.meta, "ratelimit_retries": 1}))
+    assert server.zcard(lease_keys()[2]) == 0  # the retry is queued: its lease is done
+    again = queue.pop()
+    assert again is not None and again.meta["ratelimit_retries"] == 1
+    assert again.meta["fetch"] == fetch
+    ok = HtmlResponse(fetch.url, status=200, body=b"fine", request=again)
+    assert fetch_response(again, ok) is not None  # a fresh view of the new answer
+    assert fetch_response(again, ok).status == 200  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +176,9 @@ def test_three_workers_one_killed_lose_nothing(
 
 
 def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: str) -> None:
-    args = ["crawl", NICHE, "--platform", "mastodon", "--max-creators", "30",
+    # 15 creators: ~55 requests, 20 s paced inside the limit (30 took twice as long for
+    # nothing more: the unshared control exceeds the limit from its first seconds)
+    args = ["crawl", NICHE, "--platform", "mastodon", "--max-creators", "15",
             "--snowball-depth", "0", "--base-url", f"mastodon={url}/mastodon/{{instance}}",
             "--index", f"sqlite:///{index}", "--concurrency", "1", *extra]
     processes = [scout(*args, "--frontier", frontier_url)]
@@ -161,6 +188,7 @@ def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: s
         for process in processes:
             out, err = process.communicate(timeout=300)
             assert process.returncode == 0, err[-3000:]
+            assert "Traceback" not in err, err[-3000:]
     finally:
         for process in processes:  # a failed run leaves no process or pipe behind
             if process.poll() is None:
@@ -171,12 +199,12 @@ def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: s
 @pytest.mark.e2e
 @pytest.mark.parametrize("shared", [
     True,
-    # The control (each worker pacing alone) shows the test can tell the two apart. Since
-    # the issue 11/12 merges its three unshared workers no longer finish within the 300 s
-    # timeout under the sandbox's 429s (open; see the closing note of issue 17).
-    pytest.param(False, marks=pytest.mark.xfail(
-        reason="unshared pacers under 429s exceed the 300 s timeout since the merges",
-        strict=False, run=False)),
+    # The control (each worker pacing alone) shows the test can tell the two apart. Its
+    # workers are answered 429 and retry: a retried request goes back to the frontier
+    # (pickled into Redis), which is how this case once hung (a weak reference in the
+    # request's meta could not be pickled, the request was lost and its lease held the
+    # frontier open for the default 900 s).
+    False,
 ], ids=["shared", "each-alone"])
 def test_workers_share_the_platforms_rate_limit(
     shared: bool, frontier_url: str, tmp_path: Path
