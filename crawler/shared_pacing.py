@@ -3,9 +3,9 @@
 One machine paces each download slot (platform and host) in memory
 (:class:`creatorscout.crawler.ratelimit.LocalPacing`). Workers of a shared crawl
 (``--frontier``) each see only their own requests, so N of them would together send N times
-a platform's limit. Here the schedule is the crawl's: each request books the slot's next
-turn in one atomic script on Redis's clock (the workers' clocks may differ), and the pace
-read from rate-limit headers and the waits after 429/503 are written there for all.
+a platform's limit. Here the schedule is the crawl's: a request takes the slot's turn when
+it has come, in one atomic script on Redis's clock (the workers' clocks may differ), and the
+pace read from rate-limit headers and the waits after 429/503 are written there for all.
 """
 
 from __future__ import annotations
@@ -17,17 +17,19 @@ from redis import Redis
 #: Seconds between a slot's requests until its first answer sets the pace.
 PROBE_GAP = 0.5
 
-# KEYS: next allowed time, pace; ARGV: the gap before the pace is known. Returns the seconds
-# to wait (as a string: Lua numbers are truncated to integers on the way back).
+# KEYS: next allowed time, pace; ARGV: the gap before the pace is known. Takes the turn when
+# it has come (returns 0), else returns the seconds until it comes and takes nothing (see
+# Pacing.reserve). As a string: Lua numbers are truncated to integers on the way back.
 _RESERVE = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
-local start = math.max(t, tonumber(redis.call('GET', KEYS[1]) or t))
+local turn = tonumber(redis.call('GET', KEYS[1]) or t)
+if turn > t then return tostring(turn - t) end
 -- before the platform's first answer says how fast to go, one request at a time: a burst
 -- of every worker's first requests could empty a small bucket at once
 local pace = tonumber(redis.call('GET', KEYS[2]) or ARGV[1])
-redis.call('SET', KEYS[1], tostring(start + pace), 'EX', 86400)
-return tostring(start - t)
+redis.call('SET', KEYS[1], tostring(t + pace), 'EX', 86400)
+return '0'
 """
 
 # KEYS: next allowed time, blocked-until time (both pushed to now + ARGV[1] at least).
