@@ -51,7 +51,10 @@ class Pacing(Protocol):
         again then, and the pace it goes at is the one known at that moment."""
 
     def set_pace(self, slot: str, seconds: float) -> None:
-        """Leave ``seconds`` between requests to the slot from now on."""
+        """Leave ``seconds`` between requests to the slot from now on, the next one
+        included: ``remaining`` requests paced over the time left start one pace from the
+        answer that told them, not at once (``remaining + 1`` would fit before the reset,
+        one over the limit, and requests sent meanwhile are not in ``remaining``)."""
 
     def block(self, slot: str, seconds: float) -> None:
         """Nobody uses the slot for ``seconds`` (a 429's Retry-After)."""
@@ -78,6 +81,8 @@ class LocalPacing:
 
     def set_pace(self, slot: str, seconds: float) -> None:
         self.pace[slot] = seconds
+        now = time.monotonic()
+        self.next_allowed[slot] = max(self.next_allowed.get(slot, now), now + seconds)
 
     def block(self, slot: str, seconds: float) -> None:
         blocked = time.monotonic() + seconds

@@ -32,6 +32,19 @@ redis.call('SET', KEYS[1], tostring(t + pace), 'EX', 86400)
 return '0'
 """
 
+# KEYS: next allowed time, pace; ARGV: the pace. The next turn is one pace from now at the
+# soonest (see Pacing.set_pace).
+_SET_PACE = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+redis.call('SET', KEYS[2], ARGV[1], 'EX', 86400)
+local soonest = t + tonumber(ARGV[1])
+if soonest > tonumber(redis.call('GET', KEYS[1]) or 0) then
+    redis.call('SET', KEYS[1], tostring(soonest), 'EX', 86400)
+end
+return 1
+"""
+
 # KEYS: next allowed time, blocked-until time (both pushed to now + ARGV[1] at least).
 _BLOCK = """
 local now = redis.call('TIME')
@@ -59,6 +72,7 @@ class RedisPacing:
         self.server = server
         self.prefix = prefix
         self._reserve = server.register_script(_RESERVE)
+        self._set_pace = server.register_script(_SET_PACE)
         self._block = server.register_script(_BLOCK)
         self._blocked_for = server.register_script(_BLOCKED_FOR)
 
@@ -70,7 +84,7 @@ class RedisPacing:
         return float(self._reserve(keys=self._keys(slot)[:2], args=[PROBE_GAP]))
 
     def set_pace(self, slot: str, seconds: float) -> None:
-        self.server.set(self._keys(slot)[1], repr(seconds), ex=86400)
+        self._set_pace(keys=self._keys(slot)[:2], args=[repr(seconds)])
 
     def block(self, slot: str, seconds: float) -> None:
         keys = self._keys(slot)
