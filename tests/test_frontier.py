@@ -20,7 +20,13 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 
 from creatorscout.crawler.fetched import fetch_response
-from creatorscout.crawler.frontier import PREFIX, LeasedPriorityQueue, ack, lease_keys
+from creatorscout.crawler.frontier import (
+    PREFIX,
+    Frontier,
+    LeasedPriorityQueue,
+    ack,
+    lease_keys,
+)
 from creatorscout.plugins.platform import FetchRequest
 from creatorscout.sandbox.server import SandboxServer
 from creatorscout.sandbox.world import build_world
@@ -68,6 +74,26 @@ def test_a_leased_request_goes_back_to_the_queue_when_its_lease_expires(
     ack(server, last.meta["frontier_lease"])
     assert queue.pop() is None
     assert server.zcard(lease_keys()[2]) == 0 and server.hlen(lease_keys()[0]) == 0
+
+
+def test_the_frontier_is_drained_only_with_no_request_queued_or_leased(
+    frontier_url: str,
+) -> None:
+    frontier = Frontier(frontier_url)
+    queue = LeasedPriorityQueue(frontier.server, Spider(name="niche"), f"{PREFIX}requests")
+    assert frontier.drained()
+    queue.push(Request("http://example.test/a"))
+    assert not frontier.drained()  # queued
+    request = queue.pop()
+    assert request is not None
+    assert not frontier.drained()  # leased: its answer may bring more work
+    queue.push(Request("http://example.test/b"))  # what the answer brought, queued first
+    ack(frontier.server, request.meta["frontier_lease"])
+    assert not frontier.drained()
+    follow = queue.pop()
+    assert follow is not None and follow.url == "http://example.test/b"
+    ack(frontier.server, follow.meta["frontier_lease"])
+    assert frontier.drained()
 
 
 def test_a_request_retried_after_an_answer_goes_back_to_the_frontier(frontier_url: str) -> None:
