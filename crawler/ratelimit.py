@@ -57,10 +57,9 @@ class Pacing(Protocol):
         one over the limit, and requests sent meanwhile are not in ``remaining``)."""
 
     def block(self, slot: str, seconds: float) -> None:
-        """Nobody uses the slot for ``seconds`` (a 429's Retry-After)."""
-
-    def blocked_for(self, slot: str) -> float:
-        """Seconds left of the slot's block (0 when none)."""
+        """Nobody uses the slot for ``seconds`` (a 429's Retry-After): its next turn is
+        that far away at the soonest, for every request waiting (turns are taken only
+        when they come, so no request waiting holds one inside the block)."""
 
 
 class LocalPacing:
@@ -69,7 +68,6 @@ class LocalPacing:
     def __init__(self) -> None:
         self.next_allowed: dict[str, float] = {}
         self.pace: dict[str, float] = {}
-        self.blocked_until: dict[str, float] = {}
 
     def reserve(self, slot: str) -> float:
         now = time.monotonic()
@@ -87,10 +85,6 @@ class LocalPacing:
     def block(self, slot: str, seconds: float) -> None:
         blocked = time.monotonic() + seconds
         self.next_allowed[slot] = max(self.next_allowed.get(slot, 0.0), blocked)
-        self.blocked_until[slot] = max(self.blocked_until.get(slot, 0.0), blocked)
-
-    def blocked_for(self, slot: str) -> float:
-        return max(0.0, self.blocked_until.get(slot, 0.0) - time.monotonic())
 
 
 class PlatformRateLimitMiddleware:

@@ -45,7 +45,7 @@ end
 return 1
 """
 
-# KEYS: next allowed time, blocked-until time (both pushed to now + ARGV[1] at least).
+# KEYS: next allowed time (pushed to now + ARGV[1] at least).
 _BLOCK = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
@@ -58,12 +58,6 @@ end
 return 1
 """
 
-_BLOCKED_FOR = """
-local now = redis.call('TIME')
-local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
-return tostring(math.max(0, tonumber(redis.call('GET', KEYS[1]) or 0) - t))
-"""
-
 
 class RedisPacing:
     """The per-slot schedule of a shared crawl, in Redis under ``prefix``."""
@@ -74,24 +68,18 @@ class RedisPacing:
         self._reserve = server.register_script(_RESERVE)
         self._set_pace = server.register_script(_SET_PACE)
         self._block = server.register_script(_BLOCK)
-        self._blocked_for = server.register_script(_BLOCKED_FOR)
 
     def _keys(self, slot: str) -> list[str]:
-        return [f"{self.prefix}pace:next:{slot}", f"{self.prefix}pace:gap:{slot}",
-                f"{self.prefix}pace:block:{slot}"]
+        return [f"{self.prefix}pace:next:{slot}", f"{self.prefix}pace:gap:{slot}"]
 
     def reserve(self, slot: str) -> float:
-        return float(self._reserve(keys=self._keys(slot)[:2], args=[PROBE_GAP]))
+        return float(self._reserve(keys=self._keys(slot), args=[PROBE_GAP]))
 
     def set_pace(self, slot: str, seconds: float) -> None:
-        self._set_pace(keys=self._keys(slot)[:2], args=[repr(seconds)])
+        self._set_pace(keys=self._keys(slot), args=[repr(seconds)])
 
     def block(self, slot: str, seconds: float) -> None:
-        keys = self._keys(slot)
-        self._block(keys=[keys[0], keys[2]], args=[seconds])
-
-    def blocked_for(self, slot: str) -> float:
-        return float(self._blocked_for(keys=self._keys(slot)[2:]))
+        self._block(keys=self._keys(slot)[:1], args=[seconds])
 
 
 def shared_pacing(settings: Any) -> RedisPacing | None:
