@@ -29,6 +29,13 @@ class _View:
     refusal: Refusal | None = None
     failed: bool = False
 
+    def __reduce__(self) -> tuple[type[None], tuple[()]]:
+        # A retried request carries its meta, this view included, and a shared crawl's
+        # frontier pickles requests into Redis (crawler/frontier.py): a weak reference
+        # cannot be pickled, and the view belongs to one response of one process anyway.
+        # It is pickled as None, which _view() rebuilds from the next response.
+        return (type(None), ())
+
 
 def _view(request: Request, response: Response) -> _View | None:
     # request.meta, not response.meta: downloader middlewares see a response before

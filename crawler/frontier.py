@@ -23,6 +23,7 @@ arguments, for workers), ``requests``, ``dupefilter``, ``lease:*``, the books
 from __future__ import annotations
 
 import json
+import logging
 import time
 import warnings
 from typing import Any
@@ -36,6 +37,8 @@ from scrapy_redis.queue import PriorityQueue
 # deprecates; a warning per request says nothing a user can act on.
 warnings.filterwarnings("ignore", message="Passing a 'spider' argument",
                         module="scrapy_redis")
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "creatorscout:"
 #: Seconds a worker holds a request before another may take it (``CREATORSCOUT_LEASE``).
@@ -185,6 +188,19 @@ class Frontier:
     def queued(self) -> int:
         return int(self.server.zcard(self.key("requests")))
 
+    def drained(self) -> bool:
+        """No request waits in the queue and none is leased, read at one instant.
+
+        Two separate reads could miss work: a worker that queues a follow-up request and
+        then gives its answer's lease back between them shows an empty queue to the first
+        read and no lease to the second. A worker queues what an answer brings before it
+        gives the answer's lease back, so a single atomic read never misses it."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.zcard(self.key("requests"))
+        pipe.zcard(lease_keys(self.prefix)[2])
+        queued, leased = pipe.execute()
+        return int(queued) == 0 and int(leased) == 0
+
     def claim_crawl_end(self) -> bool:
         """True for the one worker that runs the crawl-end passes (a lock with expiry)."""
         return bool(self.server.set(self.key("crawl-end"), "1", nx=True, ex=CRAWL_END_LOCK))
@@ -253,23 +269,53 @@ def storing_seconds(settings: Any) -> float:
     return max(10.0, min(settings.getfloat("CREATORSCOUT_LEASE", DEFAULT_LEASE), 120.0))
 
 
-def may_run_crawl_end(settings: Any, worker: str | None = None) -> bool:
+def may_run_crawl_end(settings: Any) -> bool:
     """Whether this process runs the crawl-end passes: always on one machine; in a shared
-    crawl, only the first worker to find the frontier drained (a lock with expiry), and
-    only after every other worker has stored its records (``worker`` is this one's id)."""
+    crawl, only the first worker to find the frontier drained (a lock with expiry). That
+    worker must then wait for the others to store their records
+    (:func:`others_stored`) before it runs them."""
     url = settings.get("CREATORSCOUT_FRONTIER")
     if not url:
         return True
     frontier = Frontier(url)
-    if frontier.queued() or frontier.leased():
+    if not frontier.drained():
         return False  # this worker stopped early; the others finish the crawl
-    if not frontier.claim_crawl_end():
-        return False
-    if worker is not None:
-        deadline = time.monotonic() + storing_seconds(settings) + 5.0
-        while frontier.others_storing(worker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-    return True
+    return frontier.claim_crawl_end()
+
+
+#: Seconds between two looks at the other workers' "storing" keys while waiting for them.
+STORED_POLL = 0.2
+#: Seconds between two log lines saying the crawl-end passes still wait.
+STORED_NOTICE = 30.0
+
+
+async def others_stored(frontier: Frontier, worker: str) -> None:
+    """Return once no worker but ``worker`` may still write records.
+
+    A drained frontier says that no request waits, not that every answer's records have
+    left their worker (one may still be handling its last answers, or pushing the profile
+    requests it took from the backlog). Each live worker keeps its "storing" key alive
+    until it has stored everything, and a killed worker's key expires within
+    :func:`storing_seconds`: so this wait ends, and there is no deadline after which the
+    passes would run under a worker still writing (its late records would miss them).
+
+    It waits without blocking the reactor (Scrapy's, in the pipeline's ``close_spider``):
+    the process goes on logging and answering signals meanwhile."""
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    started = last_notice = time.monotonic()
+    while True:
+        others = frontier.others_storing(worker)
+        if not others:
+            return
+        now = time.monotonic()
+        if now - last_notice >= STORED_NOTICE:
+            last_notice = now
+            logger.info("crawl-end passes wait for %d other worker(s) to store their "
+                        "records (%.0fs so far)", others, now - started)
+        await maybe_deferred_to_future(deferLater(reactor, STORED_POLL, lambda: None))
 
 
 def crawl_end_done(settings: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from creatorscout.crawler.frontier import (
     crawl_books,
     crawl_end_done,
     may_run_crawl_end,
+    others_stored,
     storing_seconds,
 )
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
@@ -350,7 +351,12 @@ class IndexPipeline(_Component):
                 self._flush()
         return item
 
-    def close_spider(self) -> None:
+    def close_spider(self) -> Coroutine[Any, Any, None] | None:
+        """Store what is left, then run the crawl-end passes if this process runs them.
+
+        In a shared crawl the worker that runs them first waits, without blocking the
+        reactor, for the other workers to store their records: then a coroutine is
+        returned (Scrapy awaits it). Otherwise everything is done on return."""
         self._flush()
         self._close_spool()
         if self.frontier is not None:  # everything this worker fetched is written
@@ -358,14 +364,31 @@ class IndexPipeline(_Component):
                 self._keep_storing.stop()
             self.frontier.stored(self.worker_id)
         if self.index is None:
-            return
+            return None
         if self.spool is not None and self.spool.waiting:
             # the passes need every record: `scout index flush JOB` runs them later
             self.index.close()
-            return
-        if not may_run_crawl_end(self.crawler.settings, self.worker_id):  # one worker runs them
+            return None
+        if not may_run_crawl_end(self.crawler.settings):  # one worker runs them
             self.index.close()
+            return None
+        if self.frontier is not None:
+            return self._crawl_end_after_others(self.frontier)
+        self._crawl_end()
+        return None
+
+    async def _crawl_end_after_others(self, frontier: Frontier) -> None:
+        try:
+            await others_stored(frontier, self.worker_id)
+        except Exception as exc:  # Redis gone: the passes cannot know who still writes
+            self._store_error(f"the end-of-crawl passes did not run: {_one_line(exc)}")
+            self._close_index()
             return
+        self._crawl_end()
+
+    def _crawl_end(self) -> None:
+        """The crawl-end passes over the whole index, then close it."""
+        assert self.index is not None
         try:
             niche = getattr(self.crawler.spider, "niche", None)
             # issue 17: a kill during the passes leaves this mark; the next command
@@ -389,7 +412,11 @@ class IndexPipeline(_Component):
                 f"{storage_cause(exc, self.where) or _one_line(exc)}"
             )
         finally:
-            try:
-                self.index.close()
-            except Exception as exc:
-                self._store_error(storage_cause(exc, self.where) or _one_line(exc))
+            self._close_index()
+
+    def _close_index(self) -> None:
+        assert self.index is not None
+        try:
+            self.index.close()
+        except Exception as exc:
+            self._store_error(storage_cause(exc, self.where) or _one_line(exc))

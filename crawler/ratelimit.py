@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from creatorscout.crawler.fetched import KEY as FETCHED_KEY
 from creatorscout.crawler.fetched import fetch_response, refusal_of
 from creatorscout.crawler.guard import PluginFailed, guarded
 from creatorscout.crawler.shared_pacing import shared_pacing
@@ -45,16 +46,20 @@ class Pacing(Protocol):
     crawl (:class:`creatorscout.crawler.shared_pacing.RedisPacing`)."""
 
     def reserve(self, slot: str) -> float:
-        """Book the slot's next turn; return the seconds to wait for it."""
+        """Take the slot's turn if it has come (0 returned; the next turn is then one pace
+        away), else return the seconds until it comes, taking nothing: the caller asks
+        again then, and the pace it goes at is the one known at that moment."""
 
     def set_pace(self, slot: str, seconds: float) -> None:
-        """Leave ``seconds`` between requests to the slot from now on."""
+        """Leave ``seconds`` between requests to the slot from now on, the next one
+        included: ``remaining`` requests paced over the time left start one pace from the
+        answer that told them, not at once (``remaining + 1`` would fit before the reset,
+        one over the limit, and requests sent meanwhile are not in ``remaining``)."""
 
     def block(self, slot: str, seconds: float) -> None:
-        """Nobody uses the slot for ``seconds`` (a 429's Retry-After)."""
-
-    def blocked_for(self, slot: str) -> float:
-        """Seconds left of the slot's block (0 when none)."""
+        """Nobody uses the slot for ``seconds`` (a 429's Retry-After): its next turn is
+        that far away at the soonest, for every request waiting (turns are taken only
+        when they come, so no request waiting holds one inside the block)."""
 
 
 class LocalPacing:
@@ -63,24 +68,23 @@ class LocalPacing:
     def __init__(self) -> None:
         self.next_allowed: dict[str, float] = {}
         self.pace: dict[str, float] = {}
-        self.blocked_until: dict[str, float] = {}
 
     def reserve(self, slot: str) -> float:
         now = time.monotonic()
-        start = max(now, self.next_allowed.get(slot, now))
-        self.next_allowed[slot] = start + self.pace.get(slot, 0.0)
-        return start - now
+        turn = self.next_allowed.get(slot, now)
+        if turn > now:
+            return turn - now
+        self.next_allowed[slot] = now + self.pace.get(slot, 0.0)
+        return 0.0
 
     def set_pace(self, slot: str, seconds: float) -> None:
         self.pace[slot] = seconds
+        now = time.monotonic()
+        self.next_allowed[slot] = max(self.next_allowed.get(slot, now), now + seconds)
 
     def block(self, slot: str, seconds: float) -> None:
         blocked = time.monotonic() + seconds
         self.next_allowed[slot] = max(self.next_allowed.get(slot, 0.0), blocked)
-        self.blocked_until[slot] = max(self.blocked_until.get(slot, 0.0), blocked)
-
-    def blocked_for(self, slot: str) -> float:
-        return max(0.0, self.blocked_until.get(slot, 0.0) - time.monotonic())
 
 
 class PlatformRateLimitMiddleware:
@@ -110,13 +114,14 @@ class PlatformRateLimitMiddleware:
         return str(request.meta.get("download_slot") or request.url.split("/")[2])
 
     async def process_request(self, request: Request) -> None:
+        # A request takes a turn only when it goes out. Booking turns ahead (each waiting
+        # request its own, at the pace known when it was booked) kept a stale pace for
+        # every request already waiting: up to CONCURRENT_REQUESTS per worker. Booked at
+        # a fast pace near a window's end they burst into the next window (429s with the
+        # schedule shared); at a slow one they crawled long after the window reset.
         slot = self._slot(request)
-        delay = self.pacing.reserve(slot)
-        while delay > 0:
+        while (delay := self.pacing.reserve(slot)) > 0:
             await asyncio.sleep(delay)
-            # a 429 while this request waited for its turn: its turn was booked before the
-            # block and must not go out into it; book again after the block
-            delay = self.pacing.reserve(slot) if self.pacing.blocked_for(slot) > 0 else 0.0
         return None
 
     def _platform(self, request: Request) -> Platform | None:
@@ -153,8 +158,11 @@ class PlatformRateLimitMiddleware:
         if (
             not retry  # a refusal's own wait is handled below
             and info and info.remaining is not None and info.reset_at is not None
+            # an answer from a window that has ended since says nothing about the new one
+            # (it would set a pace of 0: a burst until the next answer)
+            and info.reset_at.timestamp() > now_wall
         ):
-            seconds_left = max(0.0, info.reset_at.timestamp() - now_wall)
+            seconds_left = info.reset_at.timestamp() - now_wall
             self.pacing.set_pace(slot, min(self.max_wait, seconds_left / max(info.remaining, 1)))
             if info.remaining == 0:  # the bucket is empty: nothing more until it refills
                 self.pacing.block(slot, min(self.max_wait, seconds_left))
@@ -184,4 +192,5 @@ class PlatformRateLimitMiddleware:
             stats.set_value(WAITING_STAT, {"slot": slot, "until": now_wall + wait, "why": why})
         self.pacing.block(slot, wait)
         meta: dict[str, Any] = {**request.meta, "ratelimit_retries": retries + 1}
+        meta.pop(FETCHED_KEY, None)  # the refused answer's view: not the retry's
         return request.replace(dont_filter=True, meta=meta)

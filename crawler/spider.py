@@ -426,6 +426,8 @@ class NicheSpider(scrapy.Spider):
                 window = self.profile_window - self.reserved
                 size = max(1, min(platform.profile_batch_size, room, window))
                 batch = [Candidate.model_validate_json(body) for body in backlog.take(size)]
+                if not batch:  # a shared backlog: another worker took them since the check
+                    break
                 try:
                     fetches = self._fetches(platform, "profile_requests", batch[0].ref.key,
                                             platform.profile_requests, batch)

@@ -178,7 +178,7 @@ class FrontierSpider(NicheSpider):
             for request in requests:
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
-        if self.frontier.queued() or self.frontier.leased():
+        if not self.frontier.drained():
             # others hold requests whose answers may bring more work: wait for them
             raise DontCloseSpider
         super()._on_idle()

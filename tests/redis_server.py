@@ -1,12 +1,14 @@
 """A real Redis for tests: the one on 127.0.0.1:6379 when it answers, else one started
 here (Debian's ``redis-server``) on a free port; tests skip only when neither works.
 
-Each test takes a database of its own (1-15), claimed with a key in database 0, so tests
-running at the same time (or other helpers' suites on the same server) never share keys.
+Each test takes a database of its own (1-15, or the range in ``CREATORSCOUT_TEST_REDIS_DBS``,
+e.g. ``10-13``), claimed with a key in database 0, so tests running at the same time (or
+other suites on the same server) never share keys.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -21,6 +23,21 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 DEFAULT = ("127.0.0.1", 6379)
+#: The databases tests may claim, as ``FIRST-LAST`` (two suites on one server: give each
+#: its own range).
+DATABASES_ENV = "CREATORSCOUT_TEST_REDIS_DBS"
+
+
+def _databases() -> range:
+    text = os.environ.get(DATABASES_ENV, "1-15")
+    first, _, last = text.partition("-")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        raise ValueError(f"{DATABASES_ENV}={text!r}: write FIRST-LAST, e.g. 10-13") from None
+    if not 1 <= low <= high <= 15:
+        raise ValueError(f"{DATABASES_ENV}={text!r}: databases 1 to 15 (0 holds the claims)")
+    return range(low, high + 1)
 
 
 def _answers(host: str, port: int) -> bool:
@@ -70,7 +87,7 @@ def redis_database(host: str, port: int) -> Iterator[str]:
     """A ``redis://`` URL of a database no one else uses now, emptied before and after."""
     claims = Redis(host=host, port=port)
     token = uuid.uuid4().hex
-    for db in range(1, 16):
+    for db in _databases():
         if claims.set(f"creatorscout-test-db:{db}", token, nx=True, ex=1800):
             break
     else:

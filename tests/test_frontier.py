@@ -17,8 +17,17 @@ from typing import Any
 import pytest
 from redis import Redis
 from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
 
-from creatorscout.crawler.frontier import PREFIX, LeasedPriorityQueue, ack, lease_keys
+from creatorscout.crawler.fetched import fetch_response
+from creatorscout.crawler.frontier import (
+    PREFIX,
+    Frontier,
+    LeasedPriorityQueue,
+    ack,
+    lease_keys,
+)
+from creatorscout.plugins.platform import FetchRequest
 from creatorscout.sandbox.server import SandboxServer
 from creatorscout.sandbox.world import build_world
 from creatorscout.search.backend import open_index
@@ -67,6 +76,48 @@ def test_a_leased_request_goes_back_to_the_queue_when_its_lease_expires(
     assert server.zcard(lease_keys()[2]) == 0 and server.hlen(lease_keys()[0]) == 0
 
 
+def test_the_frontier_is_drained_only_with_no_request_queued_or_leased(
+    frontier_url: str,
+) -> None:
+    frontier = Frontier(frontier_url)
+    queue = LeasedPriorityQueue(frontier.server, Spider(name="niche"), f"{PREFIX}requests")
+    assert frontier.drained()
+    queue.push(Request("http://example.test/a"))
+    assert not frontier.drained()  # queued
+    request = queue.pop()
+    assert request is not None
+    assert not frontier.drained()  # leased: its answer may bring more work
+    queue.push(Request("http://example.test/b"))  # what the answer brought, queued first
+    ack(frontier.server, request.meta["frontier_lease"])
+    assert not frontier.drained()
+    follow = queue.pop()
+    assert follow is not None and follow.url == "http://example.test/b"
+    ack(frontier.server, follow.meta["frontier_lease"])
+    assert frontier.drained()
+
+
+def test_a_request_retried_after_an_answer_goes_back_to_the_frontier(frontier_url: str) -> None:
+    # A 429 waited out is retried with the refused request's meta, which holds the plugin's
+    # view of the refused answer (crawler/fetched.py): the frontier must still take it.
+    server = Redis.from_url(frontier_url)
+    queue = LeasedPriorityQueue(server, Spider(name="niche"), f"{PREFIX}requests")
+    fetch = FetchRequest(url="http://example.test/a", platform="mastodon", purpose="profile")
+    queue.push(Request(fetch.url, meta={"fetch": fetch}))
+    request = queue.pop()
+    assert request is not None
+    refused = HtmlResponse(fetch.url, status=429, body=b"slow down", request=request)
+    viewed = fetch_response(request, refused)
+    assert viewed is not None and viewed.status == 429
+    queue.push(request.replace(meta={**request.meta, "ratelimit_retries": 1}))
+    assert server.zcard(lease_keys()[2]) == 0  # the retry is queued: its lease is done
+    again = queue.pop()
+    assert again is not None and again.meta["ratelimit_retries"] == 1
+    assert again.meta["fetch"] == fetch
+    ok = HtmlResponse(fetch.url, status=200, body=b"fine", request=again)
+    assert fetch_response(again, ok) is not None  # a fresh view of the new answer
+    assert fetch_response(again, ok).status == 200  # type: ignore[union-attr]
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
     with SandboxServer(build_world(seed=7, creators=600), latency_ms=20) as server:
@@ -96,8 +147,6 @@ def numbers(contents: dict[str, str]) -> dict[str, tuple[Any, ...]]:
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=False, reason="flaky under CI timing since the merges (passes on "
-                   "its own; the closing note of issue 17 has the open cases)")
 def test_three_workers_one_killed_lose_nothing(
     sandbox: SandboxServer, frontier_url: str, tmp_path: Path
 ) -> None:
@@ -153,7 +202,9 @@ def test_three_workers_one_killed_lose_nothing(
 
 
 def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: str) -> None:
-    args = ["crawl", NICHE, "--platform", "mastodon", "--max-creators", "30",
+    # 15 creators: ~55 requests, 20 s paced inside the limit (30 took twice as long for
+    # nothing more: the unshared control exceeds the limit from its first seconds)
+    args = ["crawl", NICHE, "--platform", "mastodon", "--max-creators", "15",
             "--snowball-depth", "0", "--base-url", f"mastodon={url}/mastodon/{{instance}}",
             "--index", f"sqlite:///{index}", "--concurrency", "1", *extra]
     processes = [scout(*args, "--frontier", frontier_url)]
@@ -163,6 +214,7 @@ def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: s
         for process in processes:
             out, err = process.communicate(timeout=300)
             assert process.returncode == 0, err[-3000:]
+            assert "Traceback" not in err, err[-3000:]
     finally:
         for process in processes:  # a failed run leaves no process or pipe behind
             if process.poll() is None:
@@ -173,12 +225,12 @@ def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: s
 @pytest.mark.e2e
 @pytest.mark.parametrize("shared", [
     True,
-    # The control (each worker pacing alone) shows the test can tell the two apart. Since
-    # the issue 11/12 merges its three unshared workers no longer finish within the 300 s
-    # timeout under the sandbox's 429s (open; see the closing note of issue 17).
-    pytest.param(False, marks=pytest.mark.xfail(
-        reason="unshared pacers under 429s exceed the 300 s timeout since the merges",
-        strict=False, run=False)),
+    # The control (each worker pacing alone) shows the test can tell the two apart. Its
+    # workers are answered 429 and retry: a retried request goes back to the frontier
+    # (pickled into Redis), which is how this case once hung (a weak reference in the
+    # request's meta could not be pickled, the request was lost and its lease held the
+    # frontier open for the default 900 s).
+    False,
 ], ids=["shared", "each-alone"])
 def test_workers_share_the_platforms_rate_limit(
     shared: bool, frontier_url: str, tmp_path: Path
