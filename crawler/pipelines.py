@@ -373,9 +373,23 @@ class IndexPipeline(_Component):
             self.index.close()
             return None
         if self.frontier is not None:
+            # marked before the wait: should this worker die while it waits, the lock
+            # (held for an hour) keeps the others from the passes, and the mark makes the
+            # next command on this index complete them (crawler/pending.py)
+            self._mark_pending()
             return self._crawl_end_after_others(self.frontier)
         self._crawl_end()
         return None
+
+    def _mark_pending(self) -> None:
+        niche = getattr(self.crawler.spider, "niche", None)
+        if niche is None or self.cause is not None or self.index is None:
+            return
+        try:
+            self.index.mark_pending(niche.name)
+        except Exception as exc:
+            self._store_error(f"the end-of-crawl passes could not be marked: "
+                              f"{storage_cause(exc, self.where) or _one_line(exc)}")
 
     async def _crawl_end_after_others(self, frontier: Frontier) -> None:
         try:

@@ -201,6 +201,44 @@ def test_three_workers_one_killed_lose_nothing(
     assert len(only) <= 0.05 * len(reference), report
 
 
+def test_a_crawl_end_runner_killed_while_it_waits_leaves_the_passes_marked(
+    sandbox: SandboxServer, frontier_url: str, tmp_path: Path
+) -> None:
+    # The worker that took the crawl-end lock waits for the others to store; killed then,
+    # it holds the lock for an hour, so nobody else runs the passes: the index must say
+    # they are pending, and the next command completes them.
+    index = tmp_path / "shared.db"
+    args = [*crawl_args(sandbox, index)]
+    args[args.index("--max-creators") + 1] = "15"
+    coordinator = scout(*args, "--frontier", frontier_url)
+    shared = Frontier(frontier_url)
+    deadline = time.monotonic() + 120
+    while shared.args() is None:
+        assert time.monotonic() < deadline, "the crawl did not start"
+        time.sleep(0.02)
+    shared.storing("a-worker-still-writing", 300)  # keeps the runner waiting
+    while not shared.server.exists(shared.key("crawl-end")):
+        assert coordinator.poll() is None, coordinator.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "no worker took the crawl-end lock"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    coordinator.kill()  # SIGKILL while it waits
+    coordinator.communicate(timeout=60)
+
+    url = f"sqlite:///{index}"
+    with open_index(url, create=False) as opened:
+        assert opened.pending_passes() == [NICHE]
+        assert any(r.score.niche_pass_at is None for r in opened.iter_records())
+    searched = subprocess.run(
+        [sys.executable, "-m", "creatorscout.cli", "search", "--index", url,
+         "--format", "json", "--limit", "5"], capture_output=True, text=True, timeout=120)
+    assert searched.returncode == 0, searched.stderr
+    assert f"completed the crawl-end pass of '{NICHE}'" in searched.stderr
+    with open_index(url, create=False) as opened:
+        assert opened.pending_passes() == []
+        assert all(r.score.niche_pass_at is not None for r in opened.iter_records())
+
+
 def crawl_with_three_workers(url: str, frontier_url: str, index: Path, *extra: str) -> None:
     # 15 creators: ~55 requests, 20 s paced inside the limit (30 took twice as long for
     # nothing more: the unshared control exceeds the limit from its first seconds)
