@@ -136,6 +136,12 @@ class ReplayServer:
             protocol_version = "HTTP/1.1"
 
             def _answer(self) -> None:
+                # Read the request's body even though no answer depends on it: left in the
+                # kept-alive connection it would be read as the next request's first line
+                # (a POST sign-in followed by a GET on the same connection: 501).
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > 0:
+                    self.rfile.read(length)
                 saved = server._pick(self.command, self.path)
                 matched = saved is not None
                 if saved is None:

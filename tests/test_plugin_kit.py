@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import sys
 import urllib.request
@@ -81,6 +82,24 @@ def test_replay_serves_by_method_path_and_query_in_any_order():
             urllib.request.urlopen(post, timeout=5)
     assert [(h.status, h.matched) for h in server.hits] == [(200, True), (404, False), (404, False)]
     assert len(server.misses) == 2
+
+
+def test_replay_reads_a_posted_body_before_the_next_request_on_the_connection():
+    # A sign-in (POST with a form body) then an API call on the same kept-alive
+    # connection, as Scrapy sends them: the body must not be read as the next request.
+    token = Saved(url="https://auth.example/token", method="POST", body={"token": "t"})
+    page = Saved(url="https://api.example/items", body={"items": []})
+    with ReplayServer([token, page]) as server:
+        address = server.url.removeprefix("http://")
+        connection = http.client.HTTPConnection(address, timeout=5)
+        connection.request("POST", "/auth.example/token", body=b"grant_type=client_credentials",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        first = connection.getresponse()
+        assert (first.status, json.loads(first.read())) == (200, {"token": "t"})
+        connection.request("GET", "/api.example/items")
+        second = connection.getresponse()
+        assert (second.status, json.loads(second.read())) == (200, {"items": []})
+        connection.close()
 
 
 def test_replay_rewrites_link_headers_to_itself():
