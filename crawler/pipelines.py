@@ -357,6 +357,7 @@ class IndexPipeline(_Component):
         In a shared crawl the worker that runs them first waits, without blocking the
         reactor, for the other workers to store their records: then a coroutine is
         returned (Scrapy awaits it). Otherwise everything is done on return."""
+        self._keep_unfinished()
         self._flush()
         self._close_spool()
         if self.frontier is not None:  # everything this worker fetched is written
@@ -390,6 +391,29 @@ class IndexPipeline(_Component):
         except Exception as exc:
             self._store_error(f"the end-of-crawl passes could not be marked: "
                               f"{storage_cause(exc, self.where) or _one_line(exc)}")
+
+    def _keep_unfinished(self) -> None:
+        """When the crawl stops, the creators whose posts were still being read go through
+        the earlier pipelines as incomplete records: a stopped crawl keeps what it fetched
+        (an incomplete record never replaces a complete one). Scrapy closes pipelines last
+        to first, so this one closes first, while the others still take items."""
+        unfinished = getattr(self.crawler.spider, "unfinished", None)
+        items = unfinished() if callable(unfinished) else []
+        if not items or self.crawler.engine is None:
+            return
+        pipelines = list(self.crawler.engine.scraper.itemproc.middlewares)
+        earlier = pipelines[: pipelines.index(self)] if self in pipelines else []
+        kept = 0
+        for item in items:
+            try:
+                for pipeline in earlier:
+                    item = pipeline.process_item(item)
+            except DropItem:
+                continue
+            self.process_item(item)
+            kept += 1
+        logger.info("stopped: %d creator(s) whose posts were still being read are kept as "
+                    "incomplete records", kept)
 
     async def _crawl_end_after_others(self, frontier: Frontier) -> None:
         try:

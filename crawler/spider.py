@@ -450,6 +450,17 @@ class NicheSpider(scrapy.Spider):
                 self._inc(f"incomplete/{fetch.platform}")
             yield from self._finish(fetch.creator_id, complete=complete)
 
+    def unfinished(self) -> list[CrawledCreator]:
+        """The creators whose profile is in hand and whose posts were still being read when
+        the crawl stopped (a clean stop drops the requests still queued): each as an
+        incomplete record, so what was fetched is kept. Empties the pending book."""
+        out: list[CrawledCreator] = []
+        for creator_id in list(self.pending):
+            platform = self.pending[creator_id].creator.platform
+            self._inc(f"incomplete/{platform}")
+            out += self._finish(creator_id, complete=False)
+        return out
+
     def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
         pending = self.pending.pop(creator_id)
         try:

@@ -71,6 +71,11 @@ class FrontierSpider(NicheSpider):
 
     name = "niche"  # the same name as the one-machine spider: the same Scrapy identity
 
+    def unfinished(self) -> list[CrawledCreator]:
+        """None: a shared crawl's pending creators live in Redis, and the workers still
+        running (or the next one) read their posts."""
+        return []
+
     frontier: Frontier
 
     @classmethod
