@@ -106,8 +106,7 @@ class Job:
 
     def scrapy_settings(self) -> dict[str, Any]:
         """Settings that journal this job's answers and replay them on resume."""
-        return {**journal_settings(self.path), "CREATORSCOUT_JOB_DIR": str(self.path),
-                "CREATORSCOUT_JOB_STARTED": self.created_at}
+        return {**journal_settings(self.path), **self.spool_settings()}
 
     def spool_settings(self) -> dict[str, Any]:
         """Settings that keep only the records an index outage makes wait here (a shared
@@ -158,6 +157,13 @@ def load_job(path: Path) -> Job:
     )
 
 
+def _refuse_other_directory(path: Path) -> None:
+    """:class:`JobError` when ``path`` is a non-empty directory that is not a job's."""
+    if path.exists() and not (path / JOB_FILE).exists() and any(path.iterdir()):
+        raise JobError(f"--job {path}: the directory exists and is not a crawl job; "
+                       "choose another")
+
+
 def start_job(args: CrawlArgs, path: Path | None = None) -> Job:
     """The job for this crawl: resumed when ``path`` holds an unfinished job with the same
     arguments, started afresh when it holds none or a finished one.
@@ -167,9 +173,7 @@ def start_job(args: CrawlArgs, path: Path | None = None) -> Job:
     """
     path = (path or default_job_dir(args)).resolve()
     wanted = _identity(args)
-    if path.exists() and not (path / JOB_FILE).exists() and any(path.iterdir()):
-        raise JobError(f"--job {path}: the directory exists and is not a crawl job; "
-                       "choose another")
+    _refuse_other_directory(path)
     if (path / JOB_FILE).exists():
         job = load_job(path)
         if job.state == "running":
@@ -203,12 +207,10 @@ def start_spool_job(args: CrawlArgs, path: Path | None, process_id: str) -> Job:
     """
     default = default_job_dir(args)
     path = (path or default.with_name(f"{default.name}--{_slug(process_id)}")).resolve()
+    _refuse_other_directory(path)
     if (path / JOB_FILE).exists():
         job = load_job(path)
         job.runs += 1
-    elif path.exists() and any(path.iterdir()):
-        raise JobError(f"--job {path}: the directory exists and is not a crawl job; "
-                       "choose another")
     else:
         job = Job(path=path, args=_identity(args), runs=1)
     job.state = "running"

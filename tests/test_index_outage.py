@@ -297,8 +297,6 @@ def test_a_shared_crawl_keeps_what_an_outage_makes_wait_in_each_process(cluster,
     coordinator_job = tmp_path / "coordinator"
     with redis_server() as address, redis_database(*address) as frontier, \
             start_sandbox_process(creators=200, seed=7) as url:
-        common = ["--stats-json", "-s", "CREATORSCOUT_INDEX_BATCH=5"]
-
         def scout(*args: str) -> subprocess.Popen[str]:
             return subprocess.Popen([sys.executable, "-m", "creatorscout.cli", *args],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -308,9 +306,10 @@ def test_a_shared_crawl_keeps_what_an_outage_makes_wait_in_each_process(cluster,
             "crawl", "vegan-cooking", "--platform", "mastodon", "--max-creators", "30",
             "--snowball-depth", "0", "--base-url", f"mastodon={url}/mastodon/{{instance}}",
             "--index", cluster.url, "--frontier", frontier, "--job", str(coordinator_job),
-            common[0], str(tmp_path / "c.json"), *common[1:])
+            "--stats-json", str(tmp_path / "c.json"), "-s", "CREATORSCOUT_INDEX_BATCH=5")
         worker = scout("worker", "--frontier", frontier, "--wait", "60",
-                       common[0], str(tmp_path / "w.json"), *common[1:])
+                       "--stats-json", str(tmp_path / "w.json"),
+                       "-s", "CREATORSCOUT_INDEX_BATCH=5")
         done = [(p, *p.communicate(timeout=300)) for p in (coordinator, worker)]
     fetched = 0
     for (process, _out, err), stats in zip(done, ("c.json", "w.json"), strict=True):

@@ -150,7 +150,7 @@ def crawl(
         )
     except (CrawlError, ConfigError) as exc:
         fail(str(exc), 2)
-    settle_spool_job(spool_job, stats)
+    settle_spool_job(spool_job)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     terms = [f"#{tag}" for tag in checked.hashtags] + [

@@ -20,8 +20,8 @@ from creatorscout.crawler.jobs import (
     remove_job,
     start_spool_job,
 )
-from creatorscout.crawler.spool import SPOOL_FILE, Spool, is_remote, spool_path
-from creatorscout.crawler.summary import PREFIX, crawl_counts
+from creatorscout.crawler.spool import Spool, is_remote, spool_path
+from creatorscout.crawler.summary import crawl_counts
 
 
 def job_summary(stats: dict[str, Any]) -> dict[str, Any]:
@@ -54,14 +54,12 @@ def shared_spool_job(args: CrawlArgs, job_dir: Path | None) -> Job | None:
     return start_spool_job(args, job_dir, f"process-{uuid.uuid4().hex[:8]}")
 
 
-def settle_spool_job(job: Job | None, stats: dict[str, Any]) -> None:
+def settle_spool_job(job: Job | None) -> None:
     """After a shared crawl's process: its directory goes when nothing waits in it, and
-    stays (with the line from ``still_waiting`` saying where) when records do."""
+    stays (the crawl's summary says where) when records do."""
     if job is None:
         return
-    spool = job.path / SPOOL_FILE
-    if int(stats.get(f"{PREFIX}index_still_waiting", 0)) or (
-            spool.exists() and spool.stat().st_size > 0):
+    if Spool(spool_path(job.path)).waiting:
         job.save()
         return
     remove_job(job)

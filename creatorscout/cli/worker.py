@@ -107,7 +107,7 @@ def worker(frontier: str, wait: float, index_url: str | None, stats_json: Path |
         fail(str(exc), 2)
     except ConfigError as exc:
         fail(str(exc), 1)
-    settle_spool_job(spool_job, stats)
+    settle_spool_job(spool_job)
     if stats_json is not None:
         stats_json.write_text(json.dumps(stats, default=str, indent=2), encoding="utf-8")
     click.echo(format_summary(stats, niche=args.niche).replace("crawl of", "worker on", 1))
