@@ -266,16 +266,22 @@ def test_add_to_a_shortlist_and_download_its_csv(watched: Watched, shots: Path,
     assert (rows[2]["status"], rows[2]["note"]) == ("contacted", "asked for rates")
 
 
-def test_start_a_sandbox_crawl_and_follow_it_to_the_end(watched: Watched, shots: Path) -> None:
-    page = watched.page
+def start_mastodon_crawl(page: Page, budget: int) -> None:
+    """Start a crawl of the niche on Mastodon alone from the crawls page, as a user does;
+    returns on the new crawl's page."""
     page.goto("/crawls")
     page.get_by_label("Niche", exact=True).select_option(NICHE)
     for platform in PLATFORMS:
         box = page.locator(f"input[name=platforms][value={platform}]")
         box.check() if platform == "mastodon" else box.uncheck()
-    page.get_by_label("Budget (creators to process)").fill("15")
+    page.get_by_label("Budget (creators to process)").fill(str(budget))
     page.get_by_role("button", name="Start crawl").click()
     page.wait_for_url("**/crawls/*")
+
+
+def test_start_a_sandbox_crawl_and_follow_it_to_the_end(watched: Watched, shots: Path) -> None:
+    page = watched.page
+    start_mastodon_crawl(page, budget=15)
     expect(page.locator("#state-value")).to_have_text("running")
     # the live counters move (SSE) before the crawl ends
     expect(page.locator("#c-accepted")).not_to_have_text("0", timeout=180_000)
@@ -427,14 +433,7 @@ def test_labels_and_contrast_on_every_page(watched: Watched, shots: Path) -> Non
 
 def test_stop_a_crawl_from_its_page(watched: Watched) -> None:
     page = watched.page
-    page.goto("/crawls")
-    page.get_by_label("Niche", exact=True).select_option(NICHE)
-    for platform in PLATFORMS:
-        box = page.locator(f"input[name=platforms][value={platform}]")
-        box.check() if platform == "mastodon" else box.uncheck()
-    page.get_by_label("Budget (creators to process)").fill("5000")
-    page.get_by_role("button", name="Start crawl").click()
-    page.wait_for_url("**/crawls/*")
+    start_mastodon_crawl(page, budget=5000)
     # without JavaScript the running crawl's page reloads itself
     assert page.locator("noscript").count() == 1
     # records are indexed as the crawl closes: stop once 10 or more creators are in hand
