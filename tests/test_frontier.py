@@ -124,10 +124,10 @@ def sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def crawl_args(sandbox: SandboxServer, index: Path) -> list[str]:
+def crawl_args(sandbox: SandboxServer, index: Path, budget: int = 1000) -> list[str]:
     # No snowball and a budget that does not bind: which creators a crawl keeps then
     # depends least on the order answers arrive in (see the report in the test below).
-    return ["crawl", NICHE, "--platform", "mastodon", "--max-creators", "1000",
+    return ["crawl", NICHE, "--platform", "mastodon", "--max-creators", str(budget),
             "--snowball-depth", "0", "--base-url", f"mastodon={sandbox.url}/mastodon/{{instance}}",
             "--index", f"sqlite:///{index}"]
 
@@ -208,9 +208,7 @@ def test_a_crawl_end_runner_killed_while_it_waits_leaves_the_passes_marked(
     # it holds the lock for an hour, so nobody else runs the passes: the index must say
     # they are pending, and the next command completes them.
     index = tmp_path / "shared.db"
-    args = [*crawl_args(sandbox, index)]
-    args[args.index("--max-creators") + 1] = "15"
-    coordinator = scout(*args, "--frontier", frontier_url)
+    coordinator = scout(*crawl_args(sandbox, index, budget=15), "--frontier", frontier_url)
     shared = Frontier(frontier_url)
     deadline = time.monotonic() + 120
     while shared.args() is None:
