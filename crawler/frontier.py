@@ -10,12 +10,15 @@ scrapy-redis *pops* a request: a worker killed while it holds one loses it. The 
 queue step it lacks is :class:`LeasedPriorityQueue`: popping moves the request into a lease
 (a Redis hash plus a sorted set of deadlines) in the same atomic script, the spider gives
 the lease back once the answer is handled and everything it produced (follow-up requests,
-indexed creators) is stored, and any worker's next pop first puts the requests whose lease
-expired back into the queue. A request is therefore handled at least once; everything the
-crawl does with it is idempotent (the index upserts by id, the books are sets).
+indexed creators) is stored (:mod:`creatorscout.crawler.handled` says when that is), and
+any worker's next pop first puts the requests whose lease expired back into the queue.
+Candidates a worker takes from the shared backlog are held the same way until their
+profile requests are queued (:mod:`creatorscout.crawler.holds`). A request is therefore
+handled at least once; everything the crawl does with it is idempotent (the index upserts
+by id, the books are sets).
 
 Keys (under ``creatorscout:`` in the frontier's database): ``args`` (the crawl's
-arguments, for workers), ``requests``, ``dupefilter``, ``lease:*``, the books
+arguments, for workers), ``requests``, ``dupefilter``, ``lease:*``, ``held:*``, the books
 (:mod:`creatorscout.crawler.redis_books`), ``accepted``, ``discovered`` (discovery ran),
 ``crawl-end`` (the lock of the one worker that runs the crawl-end passes), ``finished``.
 """
@@ -32,6 +35,8 @@ from urllib.parse import urlsplit
 from redis import Redis
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
+
+from creatorscout.crawler.holds import HOLD_META, BacklogHolds, hold_keys
 
 # scrapy-redis 0.9 still passes ``spider=`` to the stats collector, which Scrapy 2.13+
 # deprecates; a warning per request says nothing a user can act on.
@@ -99,13 +104,17 @@ class LeasedPriorityQueue(PriorityQueue):
         if settings is not None:
             self.lease_seconds = settings.getfloat("CREATORSCOUT_LEASE", DEFAULT_LEASE)
         self._pop = server.register_script(_POP)
+        self.holds = BacklogHolds(server, PREFIX, self.lease_seconds)
         self.requeued = 0
 
     def push(self, request: Request) -> None:
         # A request retried (a 429 waited out) comes back with its old lease: it is safe in
         # the queue again, so that lease is done.
         lease = request.meta.pop("frontier_lease", None)
-        super().push(request)
+        # A profile request of a held batch: queued and relieving its hold of its budget
+        # share in one step (crawler/holds.py).
+        self.holds.queue(self.key, -request.priority, self._encode_request(request),
+                         request.meta.get(HOLD_META), int(request.meta.get("reserved", 0)))
         if lease is not None:
             ack(self.server, lease)
 
@@ -189,7 +198,8 @@ class Frontier:
         return int(self.server.zcard(self.key("requests")))
 
     def drained(self) -> bool:
-        """No request waits in the queue and none is leased, read at one instant.
+        """No request waits in the queue, none is leased and no candidates are held
+        (:mod:`creatorscout.crawler.holds`), read at one instant.
 
         Two separate reads could miss work: a worker that queues a follow-up request and
         then gives its answer's lease back between them shows an empty queue to the first
@@ -198,8 +208,9 @@ class Frontier:
         pipe = self.server.pipeline(transaction=True)
         pipe.zcard(self.key("requests"))
         pipe.zcard(lease_keys(self.prefix)[2])
-        queued, leased = pipe.execute()
-        return int(queued) == 0 and int(leased) == 0
+        pipe.zcard(hold_keys(self.prefix)["deadline"])
+        queued, leased, held = pipe.execute()
+        return int(queued) == 0 and int(leased) == 0 and int(held) == 0
 
     def claim_crawl_end(self) -> bool:
         """True for the one worker that runs the crawl-end passes (a lock with expiry)."""
@@ -247,6 +258,9 @@ def frontier_settings(url: str, lease: float = DEFAULT_LEASE) -> dict[str, Any]:
         "CREATORSCOUT_LEASE": lease,
         # a creator is stored before its requests' leases are given back: no buffer
         "CREATORSCOUT_INDEX_BATCH": 1,
+        # an answer is closed when its outputs are handled one after another
+        # (crawler/handled.py): never more than one at once
+        "CONCURRENT_ITEMS": 1,
     }
 
 

@@ -25,6 +25,7 @@ from creatorscout.config.schema import Niche
 from creatorscout.crawler.books import DiskQueue, DiskStore
 from creatorscout.crawler.fetched import fetch_response, refusal_of
 from creatorscout.crawler.guard import PluginFailed, expect, guarded, listed
+from creatorscout.crawler.holds import HOLD_META
 from creatorscout.crawler.items import CrawledCreator, GoneCreator
 from creatorscout.crawler.summary import OUTSIDE_NICHE
 from creatorscout.plugins.models import Creator, Post
@@ -425,7 +426,8 @@ class NicheSpider(scrapy.Spider):
                 room = self.max_creators - self.accepted - self.reserved
                 window = self.profile_window - self.reserved
                 size = max(1, min(platform.profile_batch_size, room, window))
-                batch = [Candidate.model_validate_json(body) for body in backlog.take(size)]
+                hold, bodies = self._take(backlog, size)
+                batch = [Candidate.model_validate_json(body) for body in bodies]
                 if not batch:  # a shared backlog: another worker took them since the check
                     break
                 try:
@@ -437,12 +439,23 @@ class NicheSpider(scrapy.Spider):
                 # Reserve one budget slot per candidate until its profile answers.
                 shares = [1] * len(fetches) if len(fetches) == len(batch) else [len(batch)]
                 shares = (shares + [0] * len(fetches))[: len(fetches)]  # none when no fetches
-                self.reserved += len(batch) if fetches else 0
+                self._reserve(hold, len(batch) if fetches else 0)
                 if self.crawler.stats is not None:
                     self.crawler.stats.max_value(f"{STAT}/profile_reserved_max", self.reserved)
+                held: dict[str, Any] = {} if hold is None else {HOLD_META: hold}
                 for fetch, share in zip(fetches, shares, strict=True):
                     self._inc(f"requests/{fetch.platform}/{fetch.purpose}")
-                    yield self._to_scrapy(fetch, reserved=share)
+                    yield self._to_scrapy(fetch, reserved=share, **held)
+
+    def _take(self, backlog: DiskQueue, size: int) -> tuple[str | None, list[bytes]]:
+        """Up to ``size`` candidates from the front of a backlog, and the hold that keeps
+        them until their requests are queued (None here: a crawl on one machine resumes
+        from its journal instead; a shared crawl holds them, see crawler/worker.py)."""
+        return None, backlog.take(size)
+
+    def _reserve(self, hold: str | None, count: int) -> None:
+        """Reserve ``count`` slots of the creator budget for a batch's profile requests."""
+        self.reserved += count
 
     def _posts_done(self, fetch: FetchRequest, complete: bool = True) -> Iterator[Any]:
         if fetch.purpose == "posts" and fetch.creator_id in self.pending:
@@ -490,15 +503,18 @@ class NicheSpider(scrapy.Spider):
                                                  amount)
         self.books.close()
 
-    def _on_idle(self) -> None:
+    def _idle_pump(self) -> int:
+        """Queue the profile requests the backlog and budget allow; how many."""
         requests = list(self._pump())
-        if not requests:
-            for name, backlog in self.backlog.items():
-                if backlog:
-                    self._inc(f"not_followed/{name}/max-creators reached", len(backlog))
-                    backlog.clear()
-            return
         assert self.crawler.engine is not None
         for request in requests:
             self.crawler.engine.crawl(request)
-        raise DontCloseSpider
+        return len(requests)
+
+    def _on_idle(self) -> None:
+        if self._idle_pump():
+            raise DontCloseSpider
+        for name, backlog in self.backlog.items():
+            if backlog:
+                self._inc(f"not_followed/{name}/max-creators reached", len(backlog))
+                backlog.clear()

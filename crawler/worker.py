@@ -5,9 +5,11 @@ keys seen, the profile backlog, the candidates awaiting a profile, the creators 
 their posts and the number accepted are the crawl's, not the worker's. On top:
 
 * discovery runs in one worker only (the first to claim it);
-* every answer's lease is given back once the answer is handled
-  (:class:`~creatorscout.crawler.frontier.LeasedPriorityQueue`), so the requests of a worker
-  that dies go to the others;
+* every answer's lease is given back once everything the answer produced is queued or
+  stored (:class:`~creatorscout.crawler.frontier.LeasedPriorityQueue`,
+  :mod:`creatorscout.crawler.handled`), so the requests of a worker that dies go to the
+  others; candidates taken from the backlog are held until their profile requests are
+  queued (:mod:`creatorscout.crawler.holds`);
 * a worker with nothing to do stays while others hold leases (their answers may bring more
   work) and ends when the frontier is drained. The crawl-end passes then run in exactly one
   worker (:meth:`Frontier.claim_crawl_end`, see the index pipeline).
@@ -23,14 +25,19 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, cast
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from creatorscout.crawler.frontier import Frontier, ack
+from creatorscout.crawler.books import DiskQueue
+from creatorscout.crawler.decisions import Claim, Decisions
+from creatorscout.crawler.frontier import DEFAULT_LEASE, Frontier, ack, lease_keys
+from creatorscout.crawler.handled import Answer, AnswerOutput, Handling, answer_of
+from creatorscout.crawler.holds import HOLD_META, BacklogHolds
 from creatorscout.crawler.items import CrawledCreator
-from creatorscout.crawler.redis_books import RedisStore
+from creatorscout.crawler.redis_books import RedisQueue, RedisStore
 from creatorscout.crawler.spider import NicheSpider
 from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.platform import Candidate, Platform
@@ -82,12 +89,16 @@ class FrontierSpider(NicheSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FrontierSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, FrontierSpider)
-        spider._use_frontier(Frontier(crawler.settings["CREATORSCOUT_FRONTIER"]))
+        spider._use_frontier(Frontier(crawler.settings["CREATORSCOUT_FRONTIER"]),
+                             crawler.settings.getfloat("CREATORSCOUT_LEASE", DEFAULT_LEASE))
+        crawler.signals.connect(spider._on_scheduled, signal=signals.request_scheduled)
         return spider
 
-    def _use_frontier(self, frontier: Frontier) -> None:
+    def _use_frontier(self, frontier: Frontier, lease: float = DEFAULT_LEASE) -> None:
         cast(Any, self).books.close()  # the local books NicheSpider.__init__ made: unused
         self.frontier = frontier
+        self.holds = BacklogHolds(frontier.server, frontier.prefix, lease)
+        self.handling = Handling()
         store = RedisStore(frontier.server, frontier.prefix)
         self.books = store
         self.seen = store.set("seen")
@@ -98,6 +109,9 @@ class FrontierSpider(NicheSpider):
         self.pending = store.pending()
         self.asked_posts = store.set("asked_posts")
         self.decided = store.set("decided")
+        self.decisions = Decisions(frontier.server, frontier.prefix,
+                                   lease_keys(frontier.prefix)[0], self.decided.key,
+                                   self.seen.key)
 
     accepted = SharedCounter("accepted")
     # a profile request reserved by one worker may be answered by another
@@ -117,15 +131,20 @@ class FrontierSpider(NicheSpider):
         posts: list[Post] | None = None,
     ) -> Iterator[Any]:
         # An answer handled again because the worker that had it died: whatever that worker
-        # did not finish is done now, and what it did finish is not done twice.
+        # did not finish is done now, and what it did finish is not done twice. A creator
+        # another live worker is deciding right now is theirs (crawler/decisions.py).
         cid = creator.id
+        claim = self.decisions.claim(cid, self._lease())
+        if claim is Claim.BUSY:
+            self.awaiting_profile.discard(cid)  # let through by _consider: not ours
+            return
         if cid in self.pending:
             self.awaiting_profile.discard(cid)
             if cid not in self.asked_posts:  # accepted, but died before asking for posts
                 yield from self._requests(platform.posts_requests(creator, depth=depth))
                 self.asked_posts.add(cid)
             return
-        if cid not in self.decided and cid in self.seen:
+        if claim is Claim.ORPHANED:
             self.awaiting_profile.add(cid)  # died while deciding: decide again
         yield from super()._accept(platform, creator, via, depth, needs_match, posts)
         if cid in self.pending:
@@ -135,12 +154,18 @@ class FrontierSpider(NicheSpider):
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         creator = candidate.creator
         if creator is not None and (
-            creator.id in self.pending
-            or (creator.id in self.seen and creator.id not in self.decided)
+            creator.id in self.pending or self.decisions.orphaned(creator.id, self._lease())
         ):
-            # a profile answered again after its worker died: let _accept see it (above)
+            # an answer handled again after its worker died: let _accept see it (above).
+            # Not a creator merely seen (a candidate in the backlog, whose own profile
+            # answer decides them): accepting them here too would accept them twice.
             self.awaiting_profile.update({creator.id, candidate.ref.key})
         yield from super()._consider(platform, candidate)
+
+    def _lease(self) -> str | None:
+        """The lease of the answer being handled."""
+        answer = self.handling.current
+        return answer.lease if answer is not None else None
 
     def _finish(self, creator_id: str, complete: bool) -> Iterator[CrawledCreator]:
         # The creator stays pending until the answer's lease is given back (its record is
@@ -151,37 +176,76 @@ class FrontierSpider(NicheSpider):
         yield CrawledCreator(creator=pending.creator, posts=pending.posts, via=pending.via,
                              depth=pending.depth, posts_complete=complete)
 
-    # -- leases ------------------------------------------------------------------------------
+    # -- leases and holds ----------------------------------------------------------------------
 
     def on_response(self, response: Response) -> Iterator[Any]:
-        yield from self._leased(super().on_response(response), response.meta)
+        return self._leased(super().on_response(response), response.meta)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = getattr(failure, "request", None)
-        yield from self._leased(super().on_error(failure),
-                                request.meta if request is not None else {})
+        return self._leased(super().on_error(failure),
+                            request.meta if request is not None else {})
 
     def _leased(self, output: Iterator[Any], meta: dict[str, Any]) -> Iterator[Any]:
-        """Pass the answer's output on; once all of it is handled (requests queued, records
-        indexed), drop the creators it finished and give the lease back."""
-        finished = []
-        for value in output:
-            if isinstance(value, CrawledCreator):
-                finished.append(value.creator.id)
-            yield value
-        self.pending.remove(finished)
-        lease = meta.pop("frontier_lease", None)
-        if lease is not None:
-            ack(self.frontier.server, lease)
+        """The answer's output, ended by the marker that closes the answer once all of it
+        is handled (:mod:`creatorscout.crawler.handled`, :meth:`_close`)."""
+        answer = Answer(lease=meta.pop("frontier_lease", None))
+        return iter(AnswerOutput(output, answer, self.handling))
+
+    def _on_scheduled(self, request: scrapy.Request, spider: Any = None) -> None:
+        """Close the answer a marker request stands for, and keep the marker out of the
+        queue (IgnoreRequest from this signal drops a request silently)."""
+        answer = answer_of(request)
+        if answer is None:
+            return
+        self._close(answer)
+        raise IgnoreRequest
+
+    def _close(self, answer: Answer) -> None:
+        """Everything ``answer`` produced is queued or stored: forget the creators it
+        finished, settle the candidates it took, give its lease back (in that order: a
+        worker killed in between leaves the lease, and the retry finds nothing to redo)."""
+        self.pending.remove(answer.finished)
+        self.holds.settle(answer.holds)
+        if answer.lease is not None:
+            ack(self.frontier.server, answer.lease)
+
+    def _take(self, backlog: DiskQueue, size: int) -> tuple[str | None, list[bytes]]:
+        assert isinstance(backlog, RedisQueue)
+        hold, bodies = self.holds.take(backlog.key, size)
+        answer = self.handling.current
+        if hold is not None and answer is not None:
+            answer.holds.append(hold)
+        # (no answer: not reached, every pump runs for an answer or an idle pass; the hold
+        # would then be restored when it expires and its requests dropped as duplicates)
+        return hold, bodies
+
+    def _reserve(self, hold: str | None, count: int) -> None:
+        self.holds.reserve(hold, count)
+
+    def _release(self, meta: dict[str, Any]) -> None:
+        share = int(meta.get("reserved", 0))
+        meta["reserved"] = 0
+        self.holds.release(meta.get(HOLD_META), share)
 
     # -- the end -----------------------------------------------------------------------------
 
+    def _idle_pump(self) -> int:
+        answer = Answer()
+        self.handling.current = answer
+        try:
+            requests = list(self._pump())
+        finally:
+            self.handling.current = None
+        assert self.crawler.engine is not None
+        for request in requests:  # queued in Redis on return
+            self.crawler.engine.crawl(request)
+        self._close(answer)
+        return len(requests)
+
     def _on_idle(self) -> None:
-        requests: list[scrapy.Request] = list(self._pump())
-        if requests:
-            assert self.crawler.engine is not None
-            for request in requests:
-                self.crawler.engine.crawl(request)
+        self.holds.restore()  # candidates a dead worker took go back to the backlog
+        if self._idle_pump():
             raise DontCloseSpider
         if not self.frontier.drained():
             # others hold requests whose answers may bring more work: wait for them

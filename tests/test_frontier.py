@@ -19,6 +19,7 @@ from redis import Redis
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 
+from creatorscout.crawler.decisions import Claim, Decisions
 from creatorscout.crawler.fetched import fetch_response
 from creatorscout.crawler.frontier import (
     PREFIX,
@@ -27,10 +28,14 @@ from creatorscout.crawler.frontier import (
     ack,
     lease_keys,
 )
+from creatorscout.crawler.handled import Answer, AnswerOutput, Handling, answer_of
+from creatorscout.crawler.holds import BacklogHolds
+from creatorscout.crawler.items import CrawledCreator
 from creatorscout.plugins.platform import FetchRequest
 from creatorscout.sandbox.server import SandboxServer
 from creatorscout.sandbox.world import build_world
 from creatorscout.search.backend import open_index
+from tests.factories import make_creator
 from tests.index_compare import index_contents
 from tests.redis_server import redis_database, redis_server
 
@@ -118,6 +123,113 @@ def test_a_request_retried_after_an_answer_goes_back_to_the_frontier(frontier_ur
     assert fetch_response(again, ok).status == 200  # type: ignore[union-attr]
 
 
+def test_candidates_held_by_a_dead_worker_go_back_to_the_front_of_their_backlog(
+    frontier_url: str,
+) -> None:
+    server = Redis.from_url(frontier_url)
+    frontier = Frontier(frontier_url)
+    backlog = f"{PREFIX}queue:backlog:mastodon"
+    server.rpush(backlog, *[f"c{n}".encode() for n in range(6)])
+    holds = BacklogHolds(server, PREFIX, 0.3)
+    first, taken = holds.take(backlog, 2)
+    assert first is not None and taken == [b"c0", b"c1"]
+    second, more = holds.take(backlog, 2)
+    assert second is not None and more == [b"c2", b"c3"]
+    assert not frontier.drained()  # held candidates are work still to do
+    holds.settle([second])  # its requests were queued; the first worker "dies"
+    assert holds.restore() == 0  # not expired yet
+    time.sleep(0.4)
+    assert holds.restore() == 2
+    assert server.lrange(backlog, 0, -1) == [b"c0", b"c1", b"c4", b"c5"]
+    assert holds.held() == 0 and frontier.drained()
+    assert holds.take(backlog, 0) == (None, [])
+
+
+def test_a_restored_hold_gives_back_only_the_budget_its_requests_did_not_take(
+    frontier_url: str,
+) -> None:
+    server = Redis.from_url(frontier_url)
+    backlog = f"{PREFIX}queue:backlog:mastodon"
+    server.rpush(backlog, b"a", b"b", b"c")
+    holds = BacklogHolds(server, PREFIX, 0.3)
+    hold, _ = holds.take(backlog, 3)
+    holds.reserve(hold, 3)  # one budget slot per candidate
+    assert int(server.get(f"{PREFIX}reserved")) == 3
+    # one request queued (it owns its slot now), one dropped as a duplicate (slot given
+    # back); the worker dies before queueing the third
+    holds.queue(f"{PREFIX}requests", -10, b"request-a", hold, 1)
+    holds.release(hold, 1)
+    assert int(server.get(f"{PREFIX}reserved")) == 2
+    time.sleep(0.4)
+    assert holds.restore() == 3
+    assert int(server.get(f"{PREFIX}reserved")) == 1  # the queued request's slot
+    holds.release(hold, 1)  # answered later: its slot comes back, no hold is owed anything
+    assert int(server.get(f"{PREFIX}reserved")) == 0
+    assert server.zcard(f"{PREFIX}requests") == 1
+
+
+def test_a_creator_is_decided_by_one_live_worker_and_again_only_if_it_died(
+    frontier_url: str,
+) -> None:
+    server = Redis.from_url(frontier_url)
+    queue = LeasedPriorityQueue(server, Spider(name="niche"), f"{PREFIX}requests")
+    for n in range(2):
+        queue.push(Request(f"http://example.test/{n}"))
+    first, second = queue.pop(), queue.pop()
+    assert first is not None and second is not None
+    mine, theirs = first.meta["frontier_lease"], second.meta["frontier_lease"]
+    seen, decided = f"{PREFIX}set:seen", f"{PREFIX}set:decided"
+    decisions = Decisions(server, PREFIX, lease_keys()[0], decided, seen)
+
+    assert decisions.claim("x", theirs) is Claim.FRESH
+    server.sadd(seen, "x")  # the other worker is deciding "x" now
+    assert decisions.claim("x", mine) is Claim.BUSY
+    assert not decisions.orphaned("x", mine)
+    ack(server, theirs)  # ... and its answer is gone before it decided: it died
+    assert decisions.orphaned("x", mine)
+    assert decisions.claim("x", mine) is Claim.ORPHANED
+    server.sadd(decided, "x")
+    assert decisions.claim("x", mine) is Claim.DECIDED
+    # seen with no decision started: a candidate waiting in the backlog for its profile
+    server.sadd(seen, "y")
+    assert not decisions.orphaned("y", mine)
+    assert decisions.claim("y", mine) is Claim.SEEN
+
+
+def test_an_answer_is_closed_by_a_marker_after_its_last_output() -> None:
+    handling = Handling()
+    creator = make_creator()
+    seen: list[Answer | None] = []
+
+    def callback() -> Iterator[Any]:
+        seen.append(handling.current)
+        yield CrawledCreator(creator=creator)
+        seen.append(handling.current)
+        yield Request("http://example.test/next")
+
+    answer = Answer(lease="7")
+    outputs = list(AnswerOutput(callback(), answer, handling))
+    assert seen == [answer, answer] and handling.current is None
+    assert [type(o).__name__ for o in outputs] == ["CrawledCreator", "Request", "Request"]
+    assert answer_of(outputs[1]) is None and answer_of(outputs[2]) is answer
+    assert answer.finished == [creator.id]
+
+
+def test_an_answer_whose_handling_fails_is_closed_once_and_the_error_raised() -> None:
+    # Retrying it on another worker would fail the same way, for ever.
+    def callback() -> Iterator[Any]:
+        yield Request("http://example.test/next")
+        raise KeyError("a fault in handling")
+
+    answer = Answer(lease="8")
+    outputs = AnswerOutput(callback(), answer, Handling())
+    iterator = iter(outputs)
+    assert answer_of(next(iterator)) is None
+    assert answer_of(next(iterator)) is answer
+    with pytest.raises(KeyError):
+        next(iterator)
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
     with SandboxServer(build_world(seed=7, creators=600), latency_ms=20) as server:
@@ -199,6 +311,28 @@ def test_three_workers_one_killed_lose_nothing(
     # seen through the directory must match the niche, through a hashtag need not); two
     # one-worker crawls differ by about as much (see README)
     assert len(only) <= 0.05 * len(reference), report
+
+
+@pytest.mark.e2e
+def test_a_worker_stores_an_answers_records_before_it_closes_the_answer(
+    sandbox: SandboxServer, frontier_url: str, tmp_path: Path
+) -> None:
+    # Closing an answer (its creators leave the pending book, its lease is given back)
+    # before its records are stored would let a worker killed in between lose them: the
+    # probe (tests/frontier_probe.py) looks at the books each time a record is stored.
+    stats = tmp_path / "stats.json"
+    crawl = scout(*crawl_args(sandbox, tmp_path / "i.db", budget=20), "--frontier",
+                  frontier_url, "--stats-json", str(stats),
+                  "-s", 'EXTENSIONS={"tests.frontier_probe.ClosedBeforeStored": 0}')
+    out, err = crawl.communicate(timeout=300)
+    assert crawl.returncode == 0, err[-3000:]
+    counts = json.loads(stats.read_text())
+    assert counts.get("probe/stored", 0) >= 10
+    assert counts.get("probe/closed_before_stored", 0) == 0
+    # and each creator is accepted once (a creator named by two answers is decided by one)
+    stored = index_contents(f"sqlite:///{tmp_path / 'i.db'}")
+    assert counts["creatorscout/fetched/mastodon"] == len(stored)
+    assert counts.get("creatorscout/merged_duplicates", 0) == 0
 
 
 def test_a_crawl_end_runner_killed_while_it_waits_leaves_the_passes_marked(
