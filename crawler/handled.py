@@ -40,6 +40,10 @@ class Answer:
     finished: list[str] = field(default_factory=list)
     #: Backlog holds taken while producing the output (:mod:`creatorscout.crawler.holds`).
     holds: list[str] = field(default_factory=list)
+    #: Creators this answer decided about, and those whose posts it asked for: marked in
+    #: the crawl's books once the posts requests are queued.
+    decided: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
 
 
 def marker(answer: Answer) -> scrapy.Request:

@@ -34,6 +34,7 @@ from twisted.python.failure import Failure
 from creatorscout.crawler.books import DiskQueue
 from creatorscout.crawler.decisions import Claim, Decisions
 from creatorscout.crawler.frontier import DEFAULT_LEASE, Frontier, ack, lease_keys
+from creatorscout.crawler.guard import PluginFailed
 from creatorscout.crawler.handled import Answer, AnswerOutput, Handling, answer_of
 from creatorscout.crawler.holds import HOLD_META, BacklogHolds
 from creatorscout.crawler.items import CrawledCreator
@@ -132,24 +133,36 @@ class FrontierSpider(NicheSpider):
     ) -> Iterator[Any]:
         # An answer handled again because the worker that had it died: whatever that worker
         # did not finish is done now, and what it did finish is not done twice. A creator
-        # another live worker is deciding right now is theirs (crawler/decisions.py).
+        # another live worker is deciding right now is theirs (crawler/decisions.py). The
+        # marks "decided" and "posts asked" are set when the answer closes (_close), once
+        # its posts requests are queued: a worker killed before then leaves them unset,
+        # and the retry asks again.
         cid = creator.id
-        claim = self.decisions.claim(cid, self._lease())
+        answer = self.handling.current or Answer()
+        claim = self.decisions.claim(cid, answer.lease)
         if claim is Claim.BUSY:
             self.awaiting_profile.discard(cid)  # let through by _consider: not ours
             return
         if cid in self.pending:
             self.awaiting_profile.discard(cid)
-            if cid not in self.asked_posts:  # accepted, but died before asking for posts
-                yield from self._requests(platform.posts_requests(creator, depth=depth))
-                self.asked_posts.add(cid)
+            if cid not in self.asked_posts and cid not in answer.asked:
+                # accepted, but died before its posts requests were queued
+                try:
+                    yield from self._requests(self._fetches(
+                        platform, "posts_requests", cid, platform.posts_requests, creator,
+                        depth=depth))
+                except PluginFailed:
+                    pass  # as on the first try: the record is kept without posts
+                answer.asked.append(cid)
             return
         if claim is Claim.ORPHANED:
             self.awaiting_profile.add(cid)  # died while deciding: decide again
         yield from super()._accept(platform, creator, via, depth, needs_match, posts)
         if cid in self.pending:
-            self.asked_posts.add(cid)
-        self.decided.add(cid)
+            answer.asked.append(cid)
+        answer.decided.append(cid)
+        if self.handling.current is None:  # not reached: every accept is for an answer
+            self._close(answer)
 
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         creator = candidate.creator
@@ -202,9 +215,12 @@ class FrontierSpider(NicheSpider):
         raise IgnoreRequest
 
     def _close(self, answer: Answer) -> None:
-        """Everything ``answer`` produced is queued or stored: forget the creators it
-        finished, settle the candidates it took, give its lease back (in that order: a
-        worker killed in between leaves the lease, and the retry finds nothing to redo)."""
+        """Everything ``answer`` produced is queued or stored: mark the creators it
+        decided (and those whose posts it asked for), forget those it finished, settle the
+        candidates it took, give its lease back (in that order: a worker killed in between
+        leaves the lease, and the retry redoes only what is left)."""
+        self.asked_posts.update(answer.asked)
+        self.decided.update(answer.decided)
         self.pending.remove(answer.finished)
         self.holds.settle(answer.holds)
         if answer.lease is not None:
