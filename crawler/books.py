@@ -84,8 +84,11 @@ class DiskSet:
             return False
         return self._store.conn.execute(self._contains, (key,)).fetchone() is not None
 
-    def add(self, key: str) -> None:
-        self._len += self._store.conn.execute(self._add, (key,)).rowcount
+    def add(self, key: str) -> bool:
+        """Add ``key``; True when it was not in the set."""
+        added = self._store.conn.execute(self._add, (key,)).rowcount
+        self._len += added
+        return added > 0
 
     def update(self, keys: Iterable[str]) -> None:
         for key in keys:

@@ -32,7 +32,8 @@ class Claim(IntEnum):
     BUSY = 0
     #: Never seen: decide as usual.
     FRESH = 1
-    #: Decided already: the usual checks apply (seen, out of the niche...).
+    #: Decided already (accepted, or refused and so perhaps accepted now through another
+    #: source): the usual checks apply (seen, out of the niche...).
     DECIDED = 2
     #: Seen, never decided, and the worker that started deciding is gone: decide again.
     ORPHANED = 3
@@ -42,13 +43,16 @@ class Claim(IntEnum):
 
 
 # KEYS: decider hash, lease data hash, decided set, seen set. ARGV: creator id, lease or ''.
+# A live decider comes first, decided or not: a creator refused once (out of the niche)
+# may be accepted by a later answer, and two answers doing that at once must not both.
 _STATE = """
-if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return {2, false} end
 local holder = redis.call('HGET', KEYS[1], ARGV[1])
 local other = holder and holder ~= '' and holder ~= ARGV[2]
 if other and redis.call('HEXISTS', KEYS[2], holder) == 1 then return {0, false} end
 local state = 1
-if redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then
+if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then
+    state = 2
+elseif redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then
     if other then state = 3 else state = 4 end
 end
 """

@@ -6,6 +6,7 @@ Each reads its settings from the crawler and counts what it did in the crawl sta
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Coroutine
@@ -35,6 +36,9 @@ from creatorscout.search.records import CrawlInfo, ScoredCreator
 from creatorscout.search.store_errors import storage_cause
 
 logger = logging.getLogger(__name__)
+
+#: Seconds between two tries to open an index that was out (records wait meanwhile).
+REOPEN_SECONDS = 5.0
 
 #: A language must account for this share of a creator's posts to be listed for them.
 LANGUAGE_SHARE = 0.2
@@ -223,6 +227,9 @@ class IndexPipeline(_Component):
         job_dir = crawler.settings.get("CREATORSCOUT_JOB_DIR")
         self.spool = (Spool(spool_path(job_dir))
                       if job_dir and is_remote(self.url) else None)
+        self._unreachable = False  # the index was out when last opened (records wait)
+        self._said_unreachable = False
+        self._next_open = 0.0
 
     @property
     def where(self) -> str:
@@ -236,10 +243,30 @@ class IndexPipeline(_Component):
             self._keep_storing = LoopingCall(self.frontier.storing, self.worker_id,
                                              self.storing_for)
             self._keep_storing.start(self.storing_for / 3, now=True)
+        self._open()
+
+    def _open(self) -> None:
+        """Open the index. A cluster that cannot take requests now (down, 429, 5xx) with a
+        spool to wait in is not a failure: records wait, and the next flush tries again
+        (at most every :data:`REOPEN_SECONDS`)."""
+        self._next_open = time.monotonic() + REOPEN_SECONDS
         try:
             self.index = open_index(self.url)
         except IndexOpenError as exc:
+            if self.spool is not None and is_outage(exc):
+                self._unreachable = True
+                if not self._said_unreachable:
+                    self._said_unreachable = True
+                    logger.warning("index: %s; records wait in %s until it answers", exc,
+                                   self.spool.path)
+                return
             self._store_error(str(exc))
+        self._unreachable = False
+
+    def _reopen(self) -> None:
+        """Try the index again if it was out at the last try and the pause has passed."""
+        if self._unreachable and time.monotonic() >= self._next_open:
+            self._open()
 
     def _store_error(self, cause: str) -> None:
         """Remember the store's failure (the first one: later ones follow from it)."""
@@ -265,6 +292,10 @@ class IndexPipeline(_Component):
     def _flush(self) -> None:
         batch, self.buffer = self.buffer, []  # cleared whatever happens: bounded
         if not batch:
+            return
+        self._reopen()
+        if self.index is None and self._unreachable:
+            self._wait(batch)
             return
         if self.index is None:
             self._failed(batch)
@@ -327,6 +358,9 @@ class IndexPipeline(_Component):
         """Write back what waits; say in the stats how many still wait, and where."""
         if self.spool is None:
             return
+        if self._unreachable:
+            self._next_open = 0.0  # one last try
+            self._reopen()
         if self.spool.waiting and self.index is not None:
             self._write_back()
         if self.spool.unreadable:

@@ -49,8 +49,10 @@ class RedisSet:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and bool(self.server.sismember(self.key, key))
 
-    def add(self, key: str) -> None:
-        self.server.sadd(self.key, key)
+    def add(self, key: str) -> bool:
+        """Add ``key``; True when it was not in the set (atomic: of two workers adding the
+        same key at once, one gets True)."""
+        return bool(self.server.sadd(self.key, key))
 
     def update(self, keys: Iterable[str]) -> None:
         keys = list(keys)

@@ -353,7 +353,8 @@ class NicheSpider(scrapy.Spider):
                 needs_match=candidate.needs_niche_match,
             )
             return
-        self.seen.add(key)
+        if not self.seen.add(key):  # another worker of a shared crawl just took them
+            return
         if key not in self.outside_niche:  # counted when first found
             self._inc(f"found/{platform.name}")
         self.backlog[platform.name].append(candidate.model_dump_json().encode())

@@ -29,6 +29,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from creatorscout.crawler.books import DiskQueue
@@ -44,6 +45,9 @@ from creatorscout.plugins.models import Creator, Post
 from creatorscout.plugins.platform import Candidate, Platform
 
 logger = logging.getLogger(__name__)
+
+#: Above every named priority (``cmdline`` is 40): a setting no ``-s`` may change.
+FORCED = 100
 
 
 class SharedCounter:
@@ -85,6 +89,16 @@ class FrontierSpider(NicheSpider):
         return []
 
     frontier: Frontier
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Force the two settings an answer's close relies on, whatever ``-s`` says: the
+        marker closes an answer once the engine reaches it (crawler/handled.py), which
+        means "everything before it is stored" only while outputs are handled one after
+        another and each record is written as it arrives (no buffer to lose)."""
+        super().update_settings(settings)
+        for name in ("CONCURRENT_ITEMS", "CREATORSCOUT_INDEX_BATCH"):
+            settings.set(name, 1, priority=FORCED)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FrontierSpider:
@@ -166,12 +180,13 @@ class FrontierSpider(NicheSpider):
 
     def _consider(self, platform: Platform, candidate: Candidate) -> Iterator[Any]:
         creator = candidate.creator
-        if creator is not None and (
+        if creator is not None and candidate.depth <= self.snowball_depth and (
             creator.id in self.pending or self.decisions.orphaned(creator.id, self._lease())
         ):
             # an answer handled again after its worker died: let _accept see it (above).
             # Not a creator merely seen (a candidate in the backlog, whose own profile
-            # answer decides them): accepting them here too would accept them twice.
+            # answer decides them): accepting them here too would accept them twice. Nor
+            # one the snowball depth stops before _accept: the mark would stay behind.
             self.awaiting_profile.update({creator.id, candidate.ref.key})
         yield from super()._consider(platform, candidate)
 

@@ -8,7 +8,9 @@ worker killed in between loses the record, or the posts request, and nobody retr
 answer. So:
 
 * ``item_scraped`` fires once every pipeline, the index included, is done with a record:
-  its creator must still be in the pending book (``probe/closed_before_stored``);
+  it must be written (the index pipeline marks it merged once written, not when it is
+  buffered: ``probe/not_written``) and its creator still in the pending book
+  (``probe/closed_before_stored``);
 * ``request_scheduled`` fires just before a request is queued: a creator's first posts
   request must not be marked asked for yet (``probe/asked_before_queued``).
 
@@ -49,7 +51,10 @@ class AnswerProbe:
         if creator is None:
             return
         self._inc("probe/stored")
-        if not self._server().hexists(f"{PREFIX}pending", creator.id):
+        server = self._server()
+        if not server.sismember(f"{PREFIX}set:merged", creator.id):  # marked once written
+            self._inc("probe/not_written")
+        if not server.hexists(f"{PREFIX}pending", creator.id):
             self._inc("probe/closed_before_stored")
 
     def request_scheduled(self, request: Any, spider: Any = None) -> None:

@@ -13,8 +13,8 @@ from creatorscout.crawler.dupefilter import DiskDupeFilter
 def test_a_disk_set_answers_like_a_set() -> None:
     store = DiskStore()
     seen = store.set("seen")
-    seen.add("mastodon:1")
-    seen.add("mastodon:1")
+    assert seen.add("mastodon:1") is True
+    assert seen.add("mastodon:1") is False  # says whether it was new
     seen.update(["mastodon:2", "bluesky:did:plc:x"])
     assert "mastodon:1" in seen and "mastodon:3" not in seen and 1 not in seen
     assert len(seen) == 3

@@ -31,6 +31,7 @@ from creatorscout.crawler.frontier import (
 from creatorscout.crawler.handled import Answer, AnswerOutput, Handling, answer_of
 from creatorscout.crawler.holds import BacklogHolds
 from creatorscout.crawler.items import CrawledCreator
+from creatorscout.crawler.redis_books import RedisStore
 from creatorscout.plugins.platform import FetchRequest
 from creatorscout.sandbox.server import SandboxServer
 from creatorscout.sandbox.world import build_world
@@ -173,11 +174,10 @@ def test_a_creator_is_decided_by_one_live_worker_and_again_only_if_it_died(
 ) -> None:
     server = Redis.from_url(frontier_url)
     queue = LeasedPriorityQueue(server, Spider(name="niche"), f"{PREFIX}requests")
-    for n in range(2):
+    for n in range(3):
         queue.push(Request(f"http://example.test/{n}"))
-    first, second = queue.pop(), queue.pop()
-    assert first is not None and second is not None
-    mine, theirs = first.meta["frontier_lease"], second.meta["frontier_lease"]
+    leased = [queue.pop() for _ in range(3)]
+    mine, theirs, third = (r.meta["frontier_lease"] for r in leased if r is not None)
     seen, decided = f"{PREFIX}set:seen", f"{PREFIX}set:decided"
     decisions = Decisions(server, PREFIX, lease_keys()[0], decided, seen)
 
@@ -190,10 +190,27 @@ def test_a_creator_is_decided_by_one_live_worker_and_again_only_if_it_died(
     assert decisions.claim("x", mine) is Claim.ORPHANED
     server.sadd(decided, "x")
     assert decisions.claim("x", mine) is Claim.DECIDED
+    ack(server, mine)
+    # decided (say refused as outside the niche) and being decided again by a live
+    # worker through another source: nobody else decides meanwhile
+    assert decisions.claim("x", third) is Claim.DECIDED
+    assert decisions.claim("x", theirs) is Claim.BUSY
     # seen with no decision started: a candidate waiting in the backlog for its profile
     server.sadd(seen, "y")
     assert not decisions.orphaned("y", mine)
     assert decisions.claim("y", mine) is Claim.SEEN
+
+
+def test_of_two_workers_adding_a_key_to_the_shared_books_one_is_first(
+    frontier_url: str,
+) -> None:
+    # what keeps two answers naming the same candidate at once from queueing it twice
+    server = Redis.from_url(frontier_url)
+    mine, theirs = (RedisStore(Redis.from_url(frontier_url), PREFIX).set("seen")
+                    for _ in range(2))
+    assert mine.add("mastodon:x") is True
+    assert theirs.add("mastodon:x") is False
+    assert server.scard(f"{PREFIX}set:seen") == 1
 
 
 def test_an_answer_is_closed_by_a_marker_after_its_last_output() -> None:
@@ -323,12 +340,15 @@ def test_a_worker_stores_and_queues_an_answers_output_before_it_closes_the_answe
     stats = tmp_path / "stats.json"
     crawl = scout(*crawl_args(sandbox, tmp_path / "i.db", budget=20), "--frontier",
                   frontier_url, "--stats-json", str(stats),
-                  "-s", 'EXTENSIONS={"tests.frontier_probe.AnswerProbe": 0}')
+                  "-s", 'EXTENSIONS={"tests.frontier_probe.AnswerProbe": 0}',
+                  # what the close relies on is forced, whatever -s says
+                  "-s", "CREATORSCOUT_INDEX_BATCH=50", "-s", "CONCURRENT_ITEMS=8")
     out, err = crawl.communicate(timeout=300)
     assert crawl.returncode == 0, err[-3000:]
     counts = json.loads(stats.read_text())
     assert counts.get("probe/stored", 0) >= 10
     assert counts.get("probe/closed_before_stored", 0) == 0
+    assert counts.get("probe/not_written", 0) == 0
     assert counts.get("probe/first_posts_requests", 0) >= 10
     assert counts.get("probe/asked_before_queued", 0) == 0
     # and each creator is accepted once (a creator named by two answers is decided by one)

@@ -185,6 +185,31 @@ def test_records_wait_during_a_503_and_are_written_when_it_recovers(cluster, tmp
         found, niche="vegan-cooking")
 
 
+def test_records_wait_when_the_cluster_is_out_before_the_first_write(cluster, tmp_path):
+    # A worker joining a shared crawl (or a crawl starting) while the cluster is out: its
+    # records wait instead of failing, and are written once it answers.
+    cluster.down = True
+    component = pipeline(cluster.url, tmp_path / "a")
+    for record in records(0, 6):
+        component.process_item(record)
+    assert Spool(tmp_path / "a" / SPOOL_FILE).waiting == 5  # one batch; one in the buffer
+    cluster.down = False
+    component.close_spider()  # a last try at the end: it answers, everything is written
+    assert len(cluster.stored()) == 6
+    found = stats(component)
+    assert found["creatorscout/index_written_back"] == 6
+    assert store_failure(found) is None and still_waiting(found) is None
+
+    cluster.down = True  # out from the start to the end: kept, not failed
+    component = pipeline(cluster.url, tmp_path / "b")
+    for record in records(10, 3):
+        component.process_item(record)
+    component.close_spider()
+    found = stats(component)
+    assert found["creatorscout/index_still_waiting"] == 3
+    assert store_failure(found) is None and still_waiting(found) is not None
+
+
 def test_a_spool_left_behind_is_written_by_scout_index_flush(cluster, tmp_path):
     component = pipeline(cluster.url, tmp_path)
     cluster.down = True
@@ -306,10 +331,9 @@ def test_a_shared_crawl_keeps_what_an_outage_makes_wait_in_each_process(cluster,
             "crawl", "vegan-cooking", "--platform", "mastodon", "--max-creators", "30",
             "--snowball-depth", "0", "--base-url", f"mastodon={url}/mastodon/{{instance}}",
             "--index", cluster.url, "--frontier", frontier, "--job", str(coordinator_job),
-            "--stats-json", str(tmp_path / "c.json"), "-s", "CREATORSCOUT_INDEX_BATCH=5")
+            "--stats-json", str(tmp_path / "c.json"))
         worker = scout("worker", "--frontier", frontier, "--wait", "60",
-                       "--stats-json", str(tmp_path / "w.json"),
-                       "-s", "CREATORSCOUT_INDEX_BATCH=5")
+                       "--stats-json", str(tmp_path / "w.json"))
         done = [(p, *p.communicate(timeout=300)) for p in (coordinator, worker)]
     fetched = 0
     for (process, _out, err), stats in zip(done, ("c.json", "w.json"), strict=True):
