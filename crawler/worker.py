@@ -262,17 +262,15 @@ class FrontierSpider(NicheSpider):
     # -- the end -----------------------------------------------------------------------------
 
     def _idle_pump(self) -> int:
+        # the holds this pump takes are settled once its requests are queued (on return)
         answer = Answer()
         self.handling.current = answer
         try:
-            requests = list(self._pump())
+            queued = super()._idle_pump()
         finally:
             self.handling.current = None
-        assert self.crawler.engine is not None
-        for request in requests:  # queued in Redis on return
-            self.crawler.engine.crawl(request)
         self._close(answer)
-        return len(requests)
+        return queued
 
     def _on_idle(self) -> None:
         self.holds.restore()  # candidates a dead worker took go back to the backlog
